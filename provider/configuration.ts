@@ -1,0 +1,242 @@
+/**
+ * Connection settings for both APIs (DESIGN.md decision 2): stack config passed to
+ * `configure()` wins, environment variables are the fallback, and a resource may
+ * override the non-secret fields it is allowed to (`region`, `tenantAcid`, `groupId`).
+ */
+
+/** The shape of the config object Pulumi hands to a dynamic provider's configure(). */
+export interface StackConfig {
+  get(key: string): string | undefined;
+}
+
+export const computeOpsRegions = ["us-west", "eu-central", "ap-northeast"] as const;
+export type ComputeOpsRegion = (typeof computeOpsRegions)[number];
+
+export interface ComputeOpsSettings {
+  /** Base URL of the API, e.g. https://us-west.api.greenlake.hpe.com (no trailing slash). */
+  endpoint: string;
+  /** OAuth2 token URL; unset when a static token is used. */
+  tokenUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** A ready bearer token; when set, no token is requested. */
+  token?: string;
+  workspaceId?: string;
+  tenantAcid?: string;
+}
+
+export interface OpsManagerSettings {
+  /** e.g. https://opsmanager.example.com:8080 (the client appends /api/public/v1.0). */
+  baseUrl: string;
+  username: string;
+  apiKey: string;
+  groupId: string;
+}
+
+const computeOpsKeys = [
+  "region",
+  "endpoint",
+  "tokenUrl",
+  "clientId",
+  "clientSecret",
+  "token",
+  "workspaceId",
+  "tenantAcid",
+] as const;
+type ComputeOpsKey = (typeof computeOpsKeys)[number];
+
+const opsManagerKeys = ["baseUrl", "username", "apiKey", "groupId"] as const;
+type OpsManagerKey = (typeof opsManagerKeys)[number];
+
+// Environment fallbacks: HPE_COM_REGION, HPE_COM_TOKEN_URL, OPS_MANAGER_API_KEY, ...
+const computeOpsEnv: Record<ComputeOpsKey, string> = {
+  region: "HPE_COM_REGION",
+  endpoint: "HPE_COM_ENDPOINT",
+  tokenUrl: "HPE_COM_TOKEN_URL",
+  clientId: "HPE_COM_CLIENT_ID",
+  clientSecret: "HPE_COM_CLIENT_SECRET",
+  token: "HPE_COM_TOKEN",
+  workspaceId: "HPE_COM_WORKSPACE_ID",
+  tenantAcid: "HPE_COM_TENANT_ACID",
+};
+const opsManagerEnv: Record<OpsManagerKey, string> = {
+  baseUrl: "OPS_MANAGER_BASE_URL",
+  username: "OPS_MANAGER_USERNAME",
+  apiKey: "OPS_MANAGER_API_KEY",
+  groupId: "OPS_MANAGER_GROUP_ID",
+};
+
+let stackComputeOps: Partial<Record<ComputeOpsKey, string>> = {};
+let stackOpsManager: Partial<Record<OpsManagerKey, string>> = {};
+
+/** Records the stack's `compute-ops:*` and `ops-manager:*` keys. */
+export function applyStackConfig(config: StackConfig): void {
+  stackComputeOps = {};
+  for (const key of computeOpsKeys) {
+    const value = config.get(`compute-ops:${key}`);
+    if (value !== undefined && value !== "") stackComputeOps[key] = value;
+  }
+  stackOpsManager = {};
+  for (const key of opsManagerKeys) {
+    const value = config.get(`ops-manager:${key}`);
+    if (value !== undefined && value !== "") stackOpsManager[key] = value;
+  }
+}
+
+/** Forgets configured values; for tests that exercise several configurations in one process. */
+export function resetStackConfig(): void {
+  stackComputeOps = {};
+  stackOpsManager = {};
+}
+
+function computeOpsValue(key: ComputeOpsKey): string | undefined {
+  return stackComputeOps[key] ?? nonEmpty(process.env[computeOpsEnv[key]]);
+}
+
+function opsManagerValue(key: OpsManagerKey): string | undefined {
+  return stackOpsManager[key] ?? nonEmpty(process.env[opsManagerEnv[key]]);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** A configuration problem, named by the key to set. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+}
+
+function missing(namespace: string, key: string, env: string, why: string): ConfigurationError {
+  return new ConfigurationError(
+    `${why}: set \`pulumi config set ${namespace}:${key}${
+      key === "clientSecret" || key === "token" || key === "apiKey" ? " --secret" : ""
+    }\` or the environment variable ${env}`,
+  );
+}
+
+export function regionEndpoint(region: string): string {
+  if (!(computeOpsRegions as readonly string[]).includes(region)) {
+    throw new ConfigurationError(
+      `compute-ops:region must be one of ${computeOpsRegions.join(", ")}; got "${region}"`,
+    );
+  }
+  return `https://${region}.api.greenlake.hpe.com`;
+}
+
+// Tokens from the GreenLake SSO endpoint live about 2 hours; the workspace-scoped
+// endpoint is used when a workspace id is configured (api-facts.md, Auth).
+const defaultTokenUrl = "https://sso.common.cloud.hpe.com/as/token.oauth2";
+
+/**
+ * Settings for the Compute Ops Management API. A resource's own `region` or
+ * `tenantAcid` override the stack's.
+ */
+export function computeOpsSettings(overrides: {
+  region?: string;
+  tenantAcid?: string;
+}): ComputeOpsSettings {
+  const endpoint = computeOpsValue("endpoint");
+  const region = overrides.region ?? computeOpsValue("region");
+  let base: string;
+  if (overrides.region !== undefined) {
+    base = regionEndpoint(overrides.region);
+  } else if (endpoint !== undefined) {
+    base = endpoint;
+  } else if (region !== undefined) {
+    base = regionEndpoint(region);
+  } else {
+    throw missing(
+      "compute-ops",
+      "region",
+      computeOpsEnv.region,
+      "Compute Ops Management needs a region (us-west, eu-central or ap-northeast) or an endpoint",
+    );
+  }
+  const token = computeOpsValue("token");
+  const clientId = computeOpsValue("clientId");
+  const clientSecret = computeOpsValue("clientSecret");
+  const workspaceId = computeOpsValue("workspaceId");
+  const tenantAcid = overrides.tenantAcid ?? computeOpsValue("tenantAcid");
+  if (token === undefined) {
+    if (clientId === undefined) {
+      throw missing(
+        "compute-ops",
+        "clientId",
+        computeOpsEnv.clientId,
+        "Compute Ops Management needs API client credentials or a token",
+      );
+    }
+    if (clientSecret === undefined) {
+      throw missing(
+        "compute-ops",
+        "clientSecret",
+        computeOpsEnv.clientSecret,
+        "Compute Ops Management needs the API client's secret",
+      );
+    }
+  }
+  const tokenUrl =
+    token !== undefined
+      ? undefined
+      : (computeOpsValue("tokenUrl") ??
+        (workspaceId !== undefined
+          ? `https://global.api.greenlake.hpe.com/authorization/v2/oauth2/${encodeURIComponent(workspaceId)}/token`
+          : defaultTokenUrl));
+  return {
+    endpoint: base.replace(/\/+$/, ""),
+    tokenUrl,
+    clientId,
+    clientSecret,
+    token,
+    workspaceId,
+    tenantAcid,
+  };
+}
+
+/** Settings for the Ops Manager API. A resource's own `groupId` overrides the stack's. */
+export function opsManagerSettings(overrides: { groupId?: string }): OpsManagerSettings {
+  const baseUrl = opsManagerValue("baseUrl");
+  const username = opsManagerValue("username");
+  const apiKey = opsManagerValue("apiKey");
+  const groupId = overrides.groupId ?? opsManagerValue("groupId");
+  if (baseUrl === undefined) {
+    throw missing(
+      "ops-manager",
+      "baseUrl",
+      opsManagerEnv.baseUrl,
+      "Ops Manager needs its base URL",
+    );
+  }
+  if (username === undefined) {
+    throw missing(
+      "ops-manager",
+      "username",
+      opsManagerEnv.username,
+      "Ops Manager needs a user name",
+    );
+  }
+  if (apiKey === undefined) {
+    throw missing("ops-manager", "apiKey", opsManagerEnv.apiKey, "Ops Manager needs an API key");
+  }
+  if (groupId === undefined) {
+    throw missing(
+      "ops-manager",
+      "groupId",
+      opsManagerEnv.groupId,
+      "Ops Manager needs a project (group) id; set it on the stack or the resource's groupId",
+    );
+  }
+  return { baseUrl: baseUrl.replace(/\/+$/, ""), username, apiKey, groupId };
+}
+
+/** The secret settings' values, for redaction in errors and logs. */
+export function configuredSecrets(): string[] {
+  return [
+    computeOpsValue("clientSecret"),
+    computeOpsValue("token"),
+    opsManagerValue("apiKey"),
+  ].filter((v): v is string => v !== undefined && v.length >= 4);
+}

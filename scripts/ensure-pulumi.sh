@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Makes a Pulumi CLI available and prints, on its last line, the directory that
+# holds `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`.
+#
+# Order of preference: a recent enough `pulumi` on PATH, an earlier build cached
+# outside the work tree, the official installer, and finally a build from Go
+# module source (the official installer's host is unreachable on some machines,
+# while the Go module proxy is not).
+set -euo pipefail
+
+PULUMI_VERSION="3.248.0"
+# The Node.js language host has no tags of its own: this is the pseudo-version of
+# the v3.248.0 release commit.
+LANGUAGE_HOST_VERSION="v3.0.0-20260624120734-a88168d865b7"
+CACHE_DIR="${PULUMI_OPS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ops-management}"
+BIN_DIR="$CACHE_DIR/pulumi-v$PULUMI_VERSION/bin"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHIM="$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+
+say() { echo "pulumi:ensure: $*" >&2; }
+
+version_at_least() {
+  # true when $1 >= $2 (dotted numeric versions)
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+# The dynamic-provider plugin is a small script shipped in @pulumi/pulumi; put a
+# copy beside the CLI so that one directory on PATH is enough.
+link_dynamic_provider_plugin() {
+  local dir="$1"
+  if [ ! -x "$dir/pulumi-resource-pulumi-nodejs" ]; then
+    if [ ! -f "$SHIM" ]; then
+      say "missing $SHIM: run npm install first"
+      exit 1
+    fi
+    install -m 0755 "$SHIM" "$dir/pulumi-resource-pulumi-nodejs"
+  fi
+}
+
+complete_with() {
+  local dir="$1"
+  link_dynamic_provider_plugin "$dir"
+  echo "$dir"
+  exit 0
+}
+
+# 1. A pulumi already on PATH, recent enough, with its Node.js language host.
+if command -v pulumi >/dev/null 2>&1; then
+  found="$(pulumi version 2>/dev/null | sed 's/^v//' || true)"
+  dir="$(dirname "$(command -v pulumi)")"
+  if [ -n "$found" ] && version_at_least "$found" "3.216.0" && [ -x "$dir/pulumi-language-nodejs" ]; then
+    say "using pulumi $found from PATH ($dir)"
+    if [ -w "$dir" ]; then complete_with "$dir"; fi
+  fi
+fi
+
+# 2. An earlier build cached outside the work tree.
+if [ -x "$BIN_DIR/pulumi" ] && [ -x "$BIN_DIR/pulumi-language-nodejs" ]; then
+  say "using cached pulumi v$PULUMI_VERSION ($BIN_DIR)"
+  complete_with "$BIN_DIR"
+fi
+
+mkdir -p "$BIN_DIR"
+
+# 3. The official installer.
+if command -v curl >/dev/null 2>&1; then
+  say "trying the official installer for v$PULUMI_VERSION"
+  tmp="$(mktemp -d)"
+  if curl -fsSL --max-time 20 "https://get.pulumi.com/releases/sdk/pulumi-v$PULUMI_VERSION-linux-x64.tar.gz" -o "$tmp/pulumi.tgz" 2>/dev/null; then
+    tar -xzf "$tmp/pulumi.tgz" -C "$tmp"
+    cp "$tmp"/pulumi/pulumi "$tmp"/pulumi/pulumi-language-nodejs "$BIN_DIR"/
+    rm -rf "$tmp"
+    say "installed from the official installer"
+    complete_with "$BIN_DIR"
+  fi
+  rm -rf "$tmp"
+  say "the official installer is unreachable here"
+fi
+
+# 4. Build from Go module source.
+if ! command -v go >/dev/null 2>&1; then
+  say "cannot get a Pulumi CLI: none on PATH, none cached in $BIN_DIR, the official"
+  say "installer is unreachable and Go is not installed. Install Pulumi $PULUMI_VERSION"
+  say "(https://www.pulumi.com/docs/install/) and put it on PATH."
+  exit 1
+fi
+
+say "building pulumi v$PULUMI_VERSION from Go module source; the first build compiles"
+say "hundreds of modules and takes several minutes, later ones reuse the Go build cache"
+work="$CACHE_DIR/build-v$PULUMI_VERSION"
+mkdir -p "$work"
+cat >"$work/go.mod" <<GOMOD
+module pulumi-ops-management/pulumi-build
+
+go 1.24
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
+	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
+	github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $LANGUAGE_HOST_VERSION
+)
+
+// Repeated from pkg/v3's go.mod: replace directives of dependencies are ignored.
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+GOMOD
+cat >"$work/tools.go" <<'GOTOOLS'
+//go:build tools
+
+package tools
+
+import (
+	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+	_ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
+)
+GOTOOLS
+cd "$work"
+say "resolving modules (go mod tidy)"
+GOFLAGS=-mod=mod go mod tidy >&2
+ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+say "compiling pulumi"
+CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" \
+  -o "$BIN_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
+say "compiling pulumi-language-nodejs"
+CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" \
+  -o "$BIN_DIR/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2
+say "built pulumi $("$BIN_DIR/pulumi" version)"
+complete_with "$BIN_DIR"
