@@ -87,41 +87,81 @@ fi
 
 say "building pulumi v$PULUMI_VERSION from Go module source; the first build compiles"
 say "hundreds of modules and takes several minutes, later ones reuse the Go build cache"
-work="$CACHE_DIR/build-v$PULUMI_VERSION"
-mkdir -p "$work"
-cat >"$work/go.mod" <<GOMOD
-module pulumi-ops-management/pulumi-build
 
-go 1.24
+# Some module proxies serve these modules while the checksum database does not
+# answer for them; retry without the checksum database for Pulumi's own modules only.
+go_tidy() {
+  if ! GOFLAGS=-mod=mod go mod tidy >"$1/tidy.log" 2>&1; then
+    say "go mod tidy failed with the checksum database; retrying without it for github.com/pulumi/pulumi"
+    GONOSUMDB=github.com/pulumi/pulumi GOFLAGS=-mod=mod go mod tidy >"$1/tidy.log" 2>&1 || {
+      cat "$1/tidy.log" >&2
+      return 1
+    }
+  fi
+}
+go_build() { # output, package, version
+  CGO_ENABLED=0 GONOSUMDB=github.com/pulumi/pulumi go build -trimpath -tags osusergo,grpcnotrace \
+    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$3" -o "$1" "$2" >&2
+}
+
+cli_work="$CACHE_DIR/build-cli-v$PULUMI_VERSION"
+mkdir -p "$cli_work"
+cat >"$cli_work/go.mod" <<GOMOD
+module pulumi-ops-management/pulumi-cli-build
+
+go 1.25
 
 require (
 	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
 	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
-	github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $LANGUAGE_HOST_VERSION
 )
 
 // Repeated from pkg/v3's go.mod: replace directives of dependencies are ignored.
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 GOMOD
-cat >"$work/tools.go" <<'GOTOOLS'
+cat >"$cli_work/tools.go" <<'GOTOOLS'
 //go:build tools
 
 package tools
 
-import (
-	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-	_ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
-)
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 GOTOOLS
-cd "$work"
-say "resolving modules (go mod tidy)"
-GOFLAGS=-mod=mod go mod tidy >&2
-ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
-say "compiling pulumi"
-CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" \
-  -o "$BIN_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-say "compiling pulumi-language-nodejs"
-CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" \
-  -o "$BIN_DIR/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2
+say "resolving the CLI's modules"
+(cd "$cli_work" && go_tidy "$cli_work")
+say "compiling pulumi (the long step)"
+(cd "$cli_work" && go_build "$BIN_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$PULUMI_VERSION")
+
+# The Node.js language host. Its own module has no tags; the release commit's
+# pseudo-version is tried first. Some module proxies refuse that module, so the
+# fallback is the last sdk/v3 release that still carried the host inside the sdk
+# module (v3.68.0): the language-host protocol is backward compatible and that
+# host runs @pulumi/pulumi 3.248's program runner unchanged (proven by the e2e tests).
+host_work="$CACHE_DIR/build-language-host"
+mkdir -p "$host_work"
+build_host_from() { # module requirement line, package, version label
+  cat >"$host_work/go.mod" <<GOMOD
+module pulumi-ops-management/language-host-build
+
+go 1.20
+
+require $1
+GOMOD
+  cat >"$host_work/tools.go" <<GOTOOLS
+//go:build tools
+
+package tools
+
+import _ "$2"
+GOTOOLS
+  (cd "$host_work" && go_tidy "$host_work" && go_build "$BIN_DIR/pulumi-language-nodejs" "$2" "$3")
+}
+say "resolving and compiling pulumi-language-nodejs"
+if ! build_host_from "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $LANGUAGE_HOST_VERSION" \
+  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "$PULUMI_VERSION" 2>/dev/null; then
+  say "the v$PULUMI_VERSION language host module is not available here; building the one in sdk/v3 v3.68.0"
+  rm -f "$host_work/go.sum"
+  build_host_from "github.com/pulumi/pulumi/sdk/v3 v3.68.0" \
+    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs 3.68.0
+fi
 say "built pulumi $("$BIN_DIR/pulumi" version)"
 complete_with "$BIN_DIR"
