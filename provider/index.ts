@@ -20,6 +20,27 @@ export function configure(config: StackConfig): void {
   applyStackConfig(config);
 }
 
+/**
+ * What the serialized shim calls: `configure` with the host's config request, or
+ * one lifecycle method of one resource type with the host's arguments.
+ */
+export async function dispatch(
+  type: ResourceTypeName,
+  method: "configure" | keyof ResourceImplementation,
+  args: unknown[],
+): Promise<unknown> {
+  if (method === "configure") {
+    configure((args[0] as dynamic.ConfigureRequest).config);
+    return undefined;
+  }
+  const implementation = implementationOf(type);
+  const lifecycleMethod = implementation[method] as (...a: unknown[]) => Promise<unknown>;
+  if (typeof lifecycleMethod !== "function") {
+    throw new Error(`pulumi-ops-management: ${type} has no method "${String(method)}"`);
+  }
+  return lifecycleMethod(...args);
+}
+
 /** The implementation of one resource type, loaded on first use. */
 export function implementationOf(type: ResourceTypeName): ResourceImplementation {
   switch (type) {

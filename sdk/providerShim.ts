@@ -5,45 +5,25 @@
  * serialized text is the same across package versions, holds no schema, client,
  * configuration or secret, and refresh/destroy always run the installed code.
  *
- * Keep this file free of imports that the methods use: anything a method refers
- * to would be serialized with it.
+ * Pulumi serializes each method with a wrapper of its own, so every method is a
+ * one-line forward to `dispatch` and the names are short on purpose: the text
+ * stays under 2 KB per resource.
+ * Keep this file free of imports the methods use: anything a method refers to
+ * would be serialized with it.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 export function providerShim(resourceType: string): dynamic.ResourceProvider {
+  const t = resourceType;
+  const d = (method: string, a: unknown[]) =>
+    require("pulumi-ops-management/provider").dispatch(t, method, a);
   return {
-    async configure(req) {
-      require("pulumi-ops-management/provider").configure(req.config);
-    },
-    async check(olds, news) {
-      return require("pulumi-ops-management/provider")
-        .implementationOf(resourceType)
-        .check(olds, news);
-    },
-    async diff(id, olds, news) {
-      return require("pulumi-ops-management/provider")
-        .implementationOf(resourceType)
-        .diff(id, olds, news);
-    },
-    async create(inputs) {
-      return require("pulumi-ops-management/provider")
-        .implementationOf(resourceType)
-        .create(inputs);
-    },
-    async read(id, props) {
-      return require("pulumi-ops-management/provider")
-        .implementationOf(resourceType)
-        .read(id, props);
-    },
-    async update(id, olds, news) {
-      return require("pulumi-ops-management/provider")
-        .implementationOf(resourceType)
-        .update(id, olds, news);
-    },
-    async delete(id, props) {
-      return require("pulumi-ops-management/provider")
-        .implementationOf(resourceType)
-        .delete(id, props);
-    },
+    configure: (...a) => d("configure", a),
+    check: (...a) => d("check", a),
+    diff: (...a) => d("diff", a),
+    create: (...a) => d("create", a),
+    read: (...a) => d("read", a),
+    update: (...a) => d("update", a),
+    delete: (...a) => d("delete", a),
   };
 }

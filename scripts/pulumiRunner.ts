@@ -1,0 +1,166 @@
+/**
+ * Runs the real Pulumi CLI for the demo, the end-to-end tests and the benchmark:
+ * a private PULUMI_HOME, a local file backend and a stack config file outside
+ * the work tree, so nothing a run does touches the user's own Pulumi setup or
+ * leaves files in the repository.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+let cachedCliDir: string | undefined;
+
+/**
+ * The directory holding `pulumi`, `pulumi-language-nodejs` and
+ * `pulumi-resource-pulumi-nodejs`, from `npm run pulumi:ensure` (the last line it prints).
+ */
+export function ensurePulumiCli(): string {
+  if (cachedCliDir !== undefined) return cachedCliDir;
+  const out = execFileSync("bash", [path.join(repoRoot, "scripts", "ensure-pulumi.sh")], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = out.trim().split("\n");
+  cachedCliDir = lines[lines.length - 1];
+  return cachedCliDir;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface WorkspaceOptions {
+  /** Directory holding the program's Pulumi.yaml. */
+  programDir: string;
+  /**
+   * Run from a private copy of the project file (default true), so that stack
+   * files land in a temporary directory rather than in the repository. The copy
+   * points `main` back at the program and links the repository's node_modules,
+   * from which the dynamic-provider host resolves this package.
+   */
+  isolate?: boolean;
+  stack?: string;
+  /** Extra environment for every command (e.g. provider env fallbacks). */
+  env?: Record<string, string>;
+  /** Echo command output while it runs (the demo does; tests do not). */
+  echo?: boolean;
+}
+
+export class PulumiWorkspace {
+  readonly home: string;
+  readonly stateDir: string;
+  readonly projectDir: string;
+  readonly stack: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly options: WorkspaceOptions) {
+    const cliDir = ensurePulumiCli();
+    this.home = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-home-"));
+    this.stateDir = path.join(this.home, "state");
+    fs.mkdirSync(this.stateDir);
+    this.stack = options.stack ?? "dev";
+    this.projectDir =
+      options.isolate === false
+        ? options.programDir
+        : isolatedProject(options.programDir, this.home);
+    this.env = {
+      ...process.env,
+      PATH: `${cliDir}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME: path.join(this.home, "home"),
+      PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+      PULUMI_CONFIG_PASSPHRASE: "pulumi-ops-management-local",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      NO_COLOR: "1",
+      ...options.env,
+    };
+  }
+
+  /** Runs `pulumi <args>` in the project directory. */
+  run(args: string[]): Promise<RunResult> {
+    const fullArgs = [...args, "--non-interactive"];
+    return new Promise((resolve, reject) => {
+      const child = spawn("pulumi", fullArgs, {
+        cwd: this.projectDir,
+        env: this.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (this.options.echo) process.stdout.write(chunk);
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (this.options.echo) process.stderr.write(chunk);
+      });
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  /** Runs a command and throws, with its output, unless it exits with `expected` (default 0). */
+  async runOk(args: string[], expected = 0): Promise<RunResult> {
+    const result = await this.run(args);
+    if (result.code !== expected) {
+      throw new Error(
+        `pulumi ${args.join(" ")} exited ${result.code} (expected ${expected})\n${result.stdout}\n${result.stderr}`,
+      );
+    }
+    return result;
+  }
+
+  async initStack(config: Record<string, string>, secrets: Record<string, string> = {}) {
+    await this.runOk(["stack", "init", this.stack]);
+    for (const [key, value] of Object.entries(config)) {
+      await this.runOk(["config", "set", "--stack", this.stack, key, value]);
+    }
+    for (const [key, value] of Object.entries(secrets)) {
+      await this.runOk(["config", "set", "--stack", this.stack, "--secret", key, value]);
+    }
+  }
+
+  /** The stack's state as `pulumi stack export` prints it. */
+  async exportStack(): Promise<string> {
+    return (await this.runOk(["stack", "export", "--stack", this.stack])).stdout;
+  }
+
+  dispose(): void {
+    fs.rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A temporary project directory whose Pulumi.yaml is the program's, with `main`
+ * made relative to the new place, and whose node_modules links to the one the
+ * program resolves its packages from.
+ */
+function isolatedProject(programDir: string, home: string): string {
+  const dir = path.join(home, "project");
+  fs.mkdirSync(dir);
+  const projectFile = fs.readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8");
+  const mainMatch = /^main:\s*(.+)$/m.exec(projectFile);
+  const main = path.resolve(programDir, mainMatch ? mainMatch[1].trim() : ".");
+  const rewritten = mainMatch
+    ? projectFile.replace(mainMatch[0], `main: ${path.relative(dir, main)}`)
+    : `${projectFile}\nmain: ${path.relative(dir, main)}\n`;
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), rewritten);
+  fs.symlinkSync(nearestNodeModules(programDir), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+function nearestNodeModules(from: string): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "node_modules");
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`no node_modules above ${from}`);
+  }
+}

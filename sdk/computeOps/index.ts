@@ -1,0 +1,9 @@
+/** HPE Compute Ops Management resources (Pulumi module `compute-ops`). */
+export { ApprovalPolicy } from "./approvalPolicy";
+export type { ApprovalPolicyArgs } from "./approvalPolicy";
+export { ExternalService } from "./externalService";
+export type { ExternalServiceArgs } from "./externalService";
+export { ActivationKey } from "./activationKey";
+export type { ActivationKeyArgs } from "./activationKey";
+export { Job } from "./job";
+export type { JobArgs } from "./job";

@@ -1,0 +1,112 @@
+/**
+ * Shared set-up for the end-to-end tests: the real Pulumi CLI (from
+ * `npm run pulumi:ensure`) drives the `declared` program against an emulator on
+ * a port, with a private PULUMI_HOME and file backend per suite.
+ */
+import axios, { AxiosInstance } from "axios";
+import * as path from "node:path";
+import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator";
+import { PulumiWorkspace, RunResult, repoRoot } from "../../scripts/pulumiRunner";
+import { emulatorStackConfig, emulatorToken } from "../../scripts/demo";
+
+export const expectNoChangesExitCode = 7;
+export const declaredProgramDir = path.join(repoRoot, "test", "e2e", "programs", "declared");
+
+export interface DeclaredResource {
+  type: "ApprovalPolicy" | "ExternalService" | "ActivationKey" | "Job" | "ServerPoolRequest";
+  name: string;
+  args: Record<string, unknown>;
+}
+
+export class E2EStack {
+  private constructor(
+    readonly emulator: RunningEmulator,
+    readonly workspace: PulumiWorkspace,
+  ) {}
+
+  static async start(
+    options: {
+      emulator?: EmulatorOptions;
+      programDir?: string;
+      isolate?: boolean;
+      env?: Record<string, string>;
+    } = {},
+  ): Promise<E2EStack> {
+    const emulator = await startEmulator({ port: 0, quiet: true, ...options.emulator });
+    const workspace = new PulumiWorkspace({
+      programDir: options.programDir ?? declaredProgramDir,
+      isolate: options.isolate,
+      env: options.env,
+    });
+    const { config, secrets } = emulatorStackConfig(emulator);
+    await workspace.initStack(config, secrets);
+    return new E2EStack(emulator, workspace);
+  }
+
+  /** Declares exactly these resources for the next run. */
+  async declare(resources: DeclaredResource[]): Promise<void> {
+    await this.workspace.runOk(["config", "set", "e2e:resources", JSON.stringify(resources)]);
+  }
+
+  up(extra: string[] = []): Promise<RunResult> {
+    return this.workspace.runOk(["up", "--yes", "--skip-preview", ...extra]);
+  }
+
+  run(args: string[]): Promise<RunResult> {
+    return this.workspace.run(args);
+  }
+
+  /** Every object the emulator holds, by kind. */
+  async objects(): Promise<Record<string, Record<string, unknown>[]>> {
+    const { data } = await axios.get(`${this.emulator.url}/__emulator/objects`);
+    return data;
+  }
+
+  async objectCount(): Promise<number> {
+    return Object.values(await this.objects()).reduce((n, list) => n + list.length, 0);
+  }
+
+  /** An API client for out-of-band changes, as an operator's own script would make them. */
+  async api(): Promise<AxiosInstance> {
+    const token = await emulatorToken(this.emulator);
+    return axios.create({
+      baseURL: this.emulator.computeOpsEndpoint,
+      headers: { Authorization: `Bearer ${token}` },
+    });
+  }
+
+  /** The stack's resources of one type, from `pulumi stack export`. */
+  async stateResources(
+    type?: string,
+  ): Promise<
+    {
+      type: string;
+      id?: string;
+      outputs: Record<string, unknown>;
+      inputs: Record<string, unknown>;
+    }[]
+  > {
+    const exported = JSON.parse(await this.workspace.exportStack());
+    const resources = (exported.deployment.resources ?? []) as {
+      type: string;
+      id?: string;
+      outputs: Record<string, unknown>;
+      inputs: Record<string, unknown>;
+    }[];
+    return resources.filter(
+      (r) => r.type.startsWith("pulumi-nodejs:dynamic/") && (!type || r.type.endsWith(`:${type}`)),
+    );
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.workspace.run(["destroy", "--yes", "--skip-preview"]);
+    } finally {
+      this.workspace.dispose();
+      await this.emulator.close();
+    }
+  }
+}
+
+/** Merge-patch content type the COM API requires on PATCH (api-facts). */
+export const mergePatch = { headers: { "Content-Type": "application/merge-patch+json" } };
