@@ -6,24 +6,29 @@
  * configuration or secret, and refresh/destroy always run the installed code.
  *
  * Pulumi serializes each method with a wrapper of its own, so every method is a
- * one-line forward to `dispatch` and the names are short on purpose: the text
- * stays under 2 KB per resource.
+ * one-line forward to `d` (dispatch) and the names are short on purpose: the
+ * text stays under 2 KB per resource. Resources that are replaced on every
+ * change have no `update` (the engine never calls it for them).
  * Keep this file free of imports the methods use: anything a method refers to
  * would be serialized with it.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-export function providerShim(resourceType: string): dynamic.ResourceProvider {
+export function providerShim(
+  resourceType: string,
+  options: { updatable: boolean },
+): dynamic.ResourceProvider {
   const t = resourceType;
-  const d = (method: string, a: unknown[]) =>
-    require("pulumi-ops-management/provider").dispatch(t, method, a);
-  return {
+  const d = (m: string, a: unknown[]) =>
+    require("pulumi-ops-management/provider").dispatch(t, m, a);
+  const provider: dynamic.ResourceProvider = {
     configure: (...a) => d("configure", a),
     check: (...a) => d("check", a),
     diff: (...a) => d("diff", a),
     create: (...a) => d("create", a),
     read: (...a) => d("read", a),
-    update: (...a) => d("update", a),
     delete: (...a) => d("delete", a),
   };
+  if (options.updatable) provider.update = (...a) => d("update", a);
+  return provider;
 }

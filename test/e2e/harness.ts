@@ -76,9 +76,7 @@ export class E2EStack {
   }
 
   /** The stack's resources of one type, from `pulumi stack export`. */
-  async stateResources(
-    type?: string,
-  ): Promise<
+  async stateResources(type?: string): Promise<
     {
       type: string;
       id?: string;

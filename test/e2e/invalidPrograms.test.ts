@@ -1,0 +1,89 @@
+import { expect } from "chai";
+import axios from "axios";
+import { DeclaredResource, E2EStack } from "./harness";
+
+/** Programs that must fail at preview, naming the property, before any API call. */
+const invalidPrograms: { title: string; resource: DeclaredResource; property: RegExp }[] = [
+  {
+    title: "a disallowed incident-creation-scope combination",
+    property: /incidentCreationScope/,
+    resource: {
+      type: "ExternalService",
+      name: "snow",
+      args: {
+        name: "ServiceNow",
+        serviceType: "SERVICE_NOW",
+        authentication: { clientId: "c", clientSecret: "s", refreshToken: "r" },
+        serviceData: {
+          oauthUrl: "https://example.service-now.com/oauth_token.do",
+          incidentUrl: "https://example.service-now.com/api/now/import/x",
+          refreshTokenExpiryInDays: 100,
+          incidentCreationScope: {
+            serviceEventIssues: false,
+            criticalEventIssues: false,
+            warningEventIssues: false,
+            utilizationThresholdAlerts: false,
+            powerResetEvent: false,
+            disconnectedEvent: 0,
+          },
+        },
+      },
+    },
+  },
+  {
+    title: "an activation key expiring after more than 168 hours",
+    property: /expirationInHours/,
+    resource: {
+      type: "ActivationKey",
+      name: "key",
+      args: { targetDevice: "ILO", expirationInHours: 500 },
+    },
+  },
+  {
+    title: "a vCenter integration with OAuth authentication",
+    property: /authenticationType/,
+    resource: {
+      type: "ExternalService",
+      name: "vc",
+      args: {
+        name: "vCenter",
+        serviceType: "VMWARE_VCENTER",
+        authenticationType: "OAUTH",
+        authentication: { username: "u", password: "p" },
+        serviceData: {
+          vCenterUrl: "https://vcenter.example.com",
+          associatedGatewayUri: "/compute-ops-mgmt/v1beta1/appliances/x",
+          vCenterCertFingerprint:
+            "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+        },
+      },
+    },
+  },
+];
+
+describe("Invalid programs under the real Pulumi engine", function () {
+  this.timeout(120_000);
+  let stack: E2EStack;
+
+  before(async () => {
+    stack = await E2EStack.start();
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  for (const program of invalidPrograms) {
+    it(`fails preview for ${program.title}, naming the property, and sends no API request`, async () => {
+      await axios.post(`${stack.emulator.url}/__emulator/stats/reset`);
+      const before = (await axios.get(`${stack.emulator.url}/__emulator/requests`))
+        .data as unknown[];
+      await stack.declare([program.resource]);
+      const preview = await stack.run(["preview"]);
+      expect(preview.code).not.to.equal(0);
+      expect(preview.stdout + preview.stderr).to.match(program.property);
+      const after = (await axios.get(`${stack.emulator.url}/__emulator/requests`))
+        .data as unknown[];
+      expect(after.length, "API requests during the failed preview").to.equal(before.length);
+    });
+  }
+});

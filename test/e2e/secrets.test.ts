@@ -1,0 +1,129 @@
+import { expect } from "chai";
+import { E2EStack } from "./harness";
+import { emulatorToken } from "../../scripts/demo";
+
+const snowClientSecret = "plain-snow-client-secret-7f3a";
+const snowRefreshToken = "plain-snow-refresh-token-91c2";
+const vcenterPassword = "plain-vcenter-password-5d8e";
+const dsccClientSecret = "plain-dscc-client-secret-0b4f";
+
+describe("Secrets under the real Pulumi engine", function () {
+  this.timeout(180_000);
+  let stack: E2EStack;
+  const transcript: string[] = [];
+  const secrets: string[] = [snowClientSecret, snowRefreshToken, vcenterPassword, dsccClientSecret];
+
+  before(async () => {
+    stack = await E2EStack.start();
+    // Every credential as a plain string: the API token and Ops Manager key in
+    // plain config, the integrations' secrets as plain program inputs.
+    const token = await emulatorToken(stack.emulator);
+    secrets.push(token, stack.emulator.credentials.opsManagerApiKey);
+    await stack.workspace.runOk(["config", "rm", "compute-ops:clientSecret"]);
+    await stack.workspace.runOk(["config", "rm", "compute-ops:clientId"]);
+    await stack.workspace.runOk(["config", "set", "compute-ops:token", token]);
+    await stack.workspace.runOk([
+      "config",
+      "set",
+      "ops-manager:apiKey",
+      stack.emulator.credentials.opsManagerApiKey,
+    ]);
+    await stack.declare([
+      {
+        type: "ExternalService",
+        name: "snow",
+        args: {
+          name: "ServiceNow",
+          serviceType: "SERVICE_NOW",
+          authentication: {
+            clientId: "snow-client",
+            clientSecret: snowClientSecret,
+            refreshToken: snowRefreshToken,
+          },
+          serviceData: {
+            oauthUrl: "https://example.service-now.com/oauth_token.do",
+            incidentUrl: "https://example.service-now.com/api/now/import/x_hpe_incident",
+            refreshTokenExpiryInDays: 120,
+            incidentCreationScope: { serviceEventIssues: true },
+          },
+        },
+      },
+      {
+        type: "ExternalService",
+        name: "dscc",
+        args: {
+          name: "DSCC",
+          serviceType: "DSCC",
+          authentication: { clientId: "dscc-client", clientSecret: dsccClientSecret },
+          serviceData: { region: "us-west" },
+        },
+      },
+      {
+        type: "ExternalService",
+        name: "vcenter",
+        args: {
+          name: "vCenter",
+          serviceType: "VMWARE_VCENTER",
+          authentication: { username: "administrator@vsphere.local", password: vcenterPassword },
+          serviceData: {
+            vCenterUrl: "https://vcenter.example.com",
+            associatedGatewayUri:
+              "/compute-ops-mgmt/v1beta1/appliances/7a7e0c4b-4bb2-4d4f-8f2c-1ab0b6e1c0a1",
+            vCenterCertFingerprint:
+              "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+          },
+        },
+      },
+      { type: "ActivationKey", name: "ilo", args: { targetDevice: "ILO", expirationInHours: 12 } },
+      {
+        type: "ServerPoolRequest",
+        name: "pool",
+        args: { properties: [{ Datacenter: "nyc", size: "small" }], timeoutMinutes: 2 },
+      },
+    ]);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  async function record(args: string[]): Promise<void> {
+    const result = await stack.workspace.runOk(args);
+    transcript.push(result.stdout, result.stderr);
+  }
+
+  it("creates, previews, refreshes and shows outputs without printing any credential", async () => {
+    await record(["up", "--yes", "--skip-preview"]);
+    await record(["preview", "--refresh", "--diff"]);
+    await record(["refresh", "--yes", "--skip-preview"]);
+    await record(["stack", "output", "--json"]);
+    const keys = (await stack.objects()).activationKeys as { activationKey: string }[];
+    expect(keys).to.have.length(1);
+    secrets.push(keys[0].activationKey);
+    const output = transcript.join("\n");
+    for (const secret of secrets) expect(output).not.to.include(secret);
+  });
+
+  it("keeps every credential and the activation key out of `pulumi stack export` in plaintext", async () => {
+    const exported = await stack.workspace.exportStack();
+    for (const secret of secrets) expect(exported).not.to.include(secret);
+    const resources = await stack.stateResources();
+    const snow = resources.find(
+      (r) => r.type.endsWith(":ExternalService") && r.outputs.name === "ServiceNow",
+    );
+    expect(snow?.outputs.authentication).to.have.property("ciphertext");
+    const key = resources.find((r) => r.type.endsWith(":ActivationKey"));
+    expect(key?.outputs.activationKey).to.have.property("ciphertext");
+  });
+
+  it("stores no secret and no endpoint in any resource's __provider", async () => {
+    const resources = await stack.stateResources();
+    expect(resources).to.have.length(5);
+    for (const resource of resources) {
+      const provider = String(resource.outputs.__provider ?? resource.inputs.__provider);
+      expect(provider).to.include("pulumi-ops-management/provider");
+      expect(provider).not.to.match(/https?:\/\//);
+      expect(provider).not.to.include(stack.emulator.url);
+      for (const secret of secrets) expect(provider).not.to.include(secret);
+    }
+  });
+});
