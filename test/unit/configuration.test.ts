@@ -1,0 +1,159 @@
+import { expect } from "chai";
+import {
+  applyStackConfig,
+  computeOpsSettings,
+  ConfigurationError,
+  configuredSecrets,
+  opsManagerSettings,
+  resetStackConfig,
+} from "../../provider/configuration";
+
+function stackConfig(values: Record<string, string>) {
+  return { get: (key: string) => values[key] };
+}
+
+const envKeys = Object.keys(process.env).filter(
+  (k) => k.startsWith("HPE_COM_") || k.startsWith("OPS_MANAGER_"),
+);
+
+describe("Configuration", () => {
+  let savedEnv: Record<string, string | undefined>;
+
+  beforeEach(() => {
+    savedEnv = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
+    for (const k of envKeys) delete process.env[k];
+    resetStackConfig();
+  });
+  afterEach(() => {
+    for (const k of Object.keys(process.env)) {
+      if (k.startsWith("HPE_COM_") || k.startsWith("OPS_MANAGER_")) delete process.env[k];
+    }
+    Object.assign(process.env, savedEnv);
+    resetStackConfig();
+  });
+
+  describe("computeOpsSettings", () => {
+    it("builds the regional endpoint and the SSO token URL from stack config", () => {
+      applyStackConfig(
+        stackConfig({
+          "compute-ops:region": "eu-central",
+          "compute-ops:clientId": "id",
+          "compute-ops:clientSecret": "secret",
+        }),
+      );
+      const settings = computeOpsSettings({});
+      expect(settings.endpoint).to.equal("https://eu-central.api.greenlake.hpe.com");
+      expect(settings.tokenUrl).to.equal("https://sso.common.cloud.hpe.com/as/token.oauth2");
+    });
+
+    it("uses the workspace-scoped token URL when a workspace id is set", () => {
+      applyStackConfig(
+        stackConfig({
+          "compute-ops:region": "us-west",
+          "compute-ops:clientId": "id",
+          "compute-ops:clientSecret": "secret",
+          "compute-ops:workspaceId": "ws 1",
+        }),
+      );
+      expect(computeOpsSettings({}).tokenUrl).to.equal(
+        "https://global.api.greenlake.hpe.com/authorization/v2/oauth2/ws%201/token",
+      );
+    });
+
+    it("prefers an endpoint override, then lets a resource's region win over both", () => {
+      applyStackConfig(
+        stackConfig({
+          "compute-ops:region": "us-west",
+          "compute-ops:endpoint": "http://127.0.0.1:8080/",
+          "compute-ops:token": "static-token",
+        }),
+      );
+      expect(computeOpsSettings({}).endpoint).to.equal("http://127.0.0.1:8080");
+      expect(computeOpsSettings({ region: "ap-northeast" }).endpoint).to.equal(
+        "https://ap-northeast.api.greenlake.hpe.com",
+      );
+    });
+
+    it("needs no client credentials and no token URL when a static token is set", () => {
+      applyStackConfig(
+        stackConfig({ "compute-ops:region": "us-west", "compute-ops:token": "static-token" }),
+      );
+      const settings = computeOpsSettings({});
+      expect(settings.token).to.equal("static-token");
+      expect(settings.tokenUrl).to.equal(undefined);
+    });
+
+    it("falls back to HPE_COM_* environment variables, stack config winning", () => {
+      process.env.HPE_COM_REGION = "us-west";
+      process.env.HPE_COM_TOKEN = "env-token";
+      process.env.HPE_COM_TENANT_ACID = "env-tenant";
+      expect(computeOpsSettings({}).tenantAcid).to.equal("env-tenant");
+      applyStackConfig(stackConfig({ "compute-ops:tenantAcid": "stack-tenant" }));
+      expect(computeOpsSettings({}).tenantAcid).to.equal("stack-tenant");
+      expect(computeOpsSettings({ tenantAcid: "resource-tenant" }).tenantAcid).to.equal(
+        "resource-tenant",
+      );
+    });
+
+    it("names the key to set when the region is missing", () => {
+      expect(() => computeOpsSettings({}))
+        .to.throw(ConfigurationError)
+        .with.property("message")
+        .that.includes("compute-ops:region");
+    });
+
+    it("names the secret key to set, with --secret, when the client secret is missing", () => {
+      applyStackConfig(
+        stackConfig({ "compute-ops:region": "us-west", "compute-ops:clientId": "id" }),
+      );
+      expect(() => computeOpsSettings({})).to.throw(
+        /pulumi config set compute-ops:clientSecret --secret.*HPE_COM_CLIENT_SECRET/,
+      );
+    });
+
+    it("rejects an unknown region, listing the valid ones", () => {
+      applyStackConfig(stackConfig({ "compute-ops:region": "mars", "compute-ops:token": "t" }));
+      expect(() => computeOpsSettings({})).to.throw(/us-west, eu-central, ap-northeast/);
+    });
+  });
+
+  describe("opsManagerSettings", () => {
+    it("reads ops-manager:* keys, a resource's groupId winning", () => {
+      applyStackConfig(
+        stackConfig({
+          "ops-manager:baseUrl": "https://om.example.com:8080/",
+          "ops-manager:username": "user",
+          "ops-manager:apiKey": "key-value",
+          "ops-manager:groupId": "5e2211c17a3e5a48f5497de3",
+        }),
+      );
+      expect(opsManagerSettings({})).to.deep.equal({
+        baseUrl: "https://om.example.com:8080",
+        username: "user",
+        apiKey: "key-value",
+        groupId: "5e2211c17a3e5a48f5497de3",
+      });
+      expect(opsManagerSettings({ groupId: "aaaaaaaaaaaaaaaaaaaaaaaa" }).groupId).to.equal(
+        "aaaaaaaaaaaaaaaaaaaaaaaa",
+      );
+    });
+
+    it("names ops-manager:apiKey and OPS_MANAGER_API_KEY when the key is missing", () => {
+      process.env.OPS_MANAGER_BASE_URL = "https://om.example.com";
+      process.env.OPS_MANAGER_USERNAME = "user";
+      expect(() => opsManagerSettings({})).to.throw(
+        /ops-manager:apiKey --secret.*OPS_MANAGER_API_KEY/,
+      );
+    });
+  });
+
+  it("lists the configured secrets for redaction", () => {
+    applyStackConfig(
+      stackConfig({
+        "compute-ops:clientSecret": "s3cr3t-value",
+        "ops-manager:apiKey": "api-key-value",
+      }),
+    );
+    expect(configuredSecrets()).to.have.members(["s3cr3t-value", "api-key-value"]);
+  });
+});
