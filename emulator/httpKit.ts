@@ -1,0 +1,109 @@
+/** Small HTTP pieces the emulator's APIs share: parsed requests and replies. */
+import { randomUUID } from "node:crypto";
+
+export interface EmulatorRequest {
+  method: string;
+  path: string;
+  /** The raw query string after `?`, undecoded. */
+  rawQuery: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: string;
+  /** The media type of the body, without parameters, lower case. */
+  contentType: string;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Splits a query string and decodes each value with decodeURIComponent. Not
+ * URLSearchParams: it turns `+` into a space, while the API treats `%2B` as `+`
+ * (api-facts: server ids contain `+`, which clients must send as `%2B`).
+ */
+export function parseQuery(raw: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (raw === "") return query;
+  for (const part of raw.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? "" : part.slice(eq + 1);
+    query[decodeURIComponent(key)] = decodeURIComponent(value);
+  }
+  return query;
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, body, headers };
+}
+
+export interface Issue {
+  subject: string;
+  description: string;
+}
+
+/** The Compute Ops Management error body: `{httpStatusCode, errorCode, message, debugId, errorDetails?}`. */
+export function comError(
+  status: number,
+  errorCode: string,
+  message: string,
+  errorDetails?: unknown[],
+  headers: Record<string, string> = {},
+): Reply {
+  return json(
+    status,
+    {
+      httpStatusCode: status,
+      errorCode,
+      message,
+      debugId: randomUUID(),
+      ...(errorDetails ? { errorDetails } : {}),
+    },
+    headers,
+  );
+}
+
+export function badRequest(issues: Issue[]): Reply {
+  return comError(
+    400,
+    "HPE_GL_ERROR_BAD_REQUEST",
+    `Bad request: ${issues.map((i) => `${i.subject}: ${i.description}`).join("; ")}`,
+    [
+      {
+        type: "hpe.greenlake.bad_request",
+        issues: issues.map((i) => ({ source: "body", ...i })),
+      },
+    ],
+  );
+}
+
+export function notFound(what: string): Reply {
+  return comError(404, "HPE_GL_ERROR_NOT_FOUND", `${what} not found`);
+}
+
+export function parseJsonBody(req: EmulatorRequest): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: req.rawBody === "" ? undefined : JSON.parse(req.rawBody) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** RFC 7396 JSON merge patch: null deletes, objects merge, everything else (arrays too) replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return patch;
+  const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}

@@ -1,0 +1,297 @@
+/**
+ * A local HPE Compute Ops Management and MongoDB Ops Manager API on one port
+ * (DESIGN.md decision 9), for the demo, the tests and users' own offline CI.
+ *
+ *   import { startEmulator } from "pulumi-ops-management/emulator";
+ *   const emulator = await startEmulator({ port: 0 });
+ *
+ * Admin endpoints live under /__emulator/ (no auth, never faulted): objects,
+ * requests, stats, reset, faults, and a few knobs that move state for tests.
+ */
+import * as http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { ComputeOpsApi } from "./computeOps";
+import { FaultInjector, FaultRule, validateRules } from "./faults";
+import { EmulatorRequest, json, parseJsonBody, parseQuery, Reply } from "./httpKit";
+import { OpsManagerApi } from "./opsManager";
+
+export interface EmulatorOptions {
+  /** 0 or undefined: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Added to every API request (not admin endpoints). */
+  latencyMs?: number;
+  /** Time per job state step (default 300 ms). */
+  jobStepMs?: number;
+  /** Server-pool request EXECUTING → COMPLETED/FAILED delay (default 500 ms). */
+  serverPoolDelayMs?: number;
+  /** OAuth token lifetime (default 7200 s, as GreenLake's SSO tokens). */
+  tokenTtlSeconds?: number;
+  /** Faults active from the start. */
+  faults?: FaultRule[];
+  quiet?: boolean;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  /** Value for compute-ops:endpoint. */
+  computeOpsEndpoint: string;
+  /** Value for compute-ops:tokenUrl. */
+  tokenUrl: string;
+  /** Value for ops-manager:baseUrl (clients append /api/public/v1.0). */
+  opsManagerBaseUrl: string;
+  credentials: {
+    clientId: string;
+    clientSecret: string;
+    opsManagerUsername: string;
+    opsManagerApiKey: string;
+    opsManagerGroupId: string;
+  };
+  close(): Promise<void>;
+}
+
+export const emulatorCredentials: RunningEmulator["credentials"] = {
+  clientId: process.env.EMULATOR_CLIENT_ID ?? "emulator-client-id",
+  clientSecret: process.env.EMULATOR_CLIENT_SECRET ?? "emulator-client-secret",
+  opsManagerUsername: process.env.EMULATOR_OPS_MANAGER_USERNAME ?? "emulator-user",
+  opsManagerApiKey: process.env.EMULATOR_OPS_MANAGER_API_KEY ?? "emulator-api-key",
+  opsManagerGroupId: "5e2211c17a3e5a48f5497de3",
+};
+
+interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number | "dropped";
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const credentials = { ...emulatorCredentials };
+  const computeOps = new ComputeOpsApi({
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
+    jobStepMs: options.jobStepMs ?? 300,
+  });
+  const opsManager = new OpsManagerApi({
+    username: credentials.opsManagerUsername,
+    apiKey: credentials.opsManagerApiKey,
+    serverPoolDelayMs: options.serverPoolDelayMs ?? 500,
+  });
+  const faults = new FaultInjector();
+  if (options.faults) faults.set(validateRules(options.faults));
+  const log: LoggedRequest[] = [];
+  const byRoute: Record<string, number> = {};
+  const sockets = new Set<Socket>();
+
+  function admin(req: EmulatorRequest): Reply {
+    const route = req.path.slice("/__emulator".length);
+    if (route === "/objects" && req.method === "GET") {
+      return json(200, { ...computeOps.objects(), serverPoolRequests: opsManager.objects() });
+    }
+    if (route === "/requests" && req.method === "GET") return json(200, log);
+    if (route === "/stats" && req.method === "GET") {
+      return json(200, {
+        tokenRequests: computeOps.tokenRequests,
+        digestChallenges: opsManager.digestChallenges,
+        requests: { total: log.length, byRoute },
+      });
+    }
+    if (route === "/stats/reset" && req.method === "POST") {
+      computeOps.tokenRequests = 0;
+      opsManager.digestChallenges = 0;
+      log.length = 0;
+      for (const k of Object.keys(byRoute)) delete byRoute[k];
+      return { status: 204 };
+    }
+    if (route === "/reset" && req.method === "POST") {
+      computeOps.reset();
+      opsManager.reset();
+      faults.clear();
+      return { status: 204 };
+    }
+    if (route === "/faults") {
+      if (req.method === "GET") return json(200, { rules: faults.list() });
+      if (req.method === "DELETE") {
+        faults.clear();
+        return { status: 204 };
+      }
+      if (req.method === "POST") {
+        const parsed = parseJsonBody(req);
+        try {
+          faults.set(
+            validateRules((parsed.ok ? (parsed.value as { rules?: unknown }) : {})?.rules),
+          );
+          return json(200, { rules: faults.list() });
+        } catch (error) {
+          return json(400, { message: (error as Error).message });
+        }
+      }
+    }
+    let m: RegExpExecArray | null;
+    if ((m = /^\/expire-activation-key\/(.+)$/.exec(route)) && req.method === "POST") {
+      return computeOps.expireActivationKey(decodeURIComponent(m[1]))
+        ? { status: 204 }
+        : json(404, { message: "no such key" });
+    }
+    if ((m = /^\/server-pool\/([0-9a-f]{24})\/status$/.exec(route)) && req.method === "POST") {
+      const parsed = parseJsonBody(req);
+      const statusName = parsed.ok
+        ? (parsed.value as { statusName?: string })?.statusName
+        : undefined;
+      if (typeof statusName !== "string") return json(400, { message: "statusName is required" });
+      return opsManager.forceStatus(m[1], statusName)
+        ? { status: 204 }
+        : json(404, { message: "no such request" });
+    }
+    return json(404, { message: `unknown admin endpoint ${req.method} ${req.path}` });
+  }
+
+  function routeName(method: string, path: string): string {
+    const generic = path
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "{id}")
+      .replace(/\/[0-9a-f]{24}(?=\/|$)/g, "/{id}")
+      .replace(/(activation-keys\/)[^/]+/, "$1{key}");
+    return `${method} ${generic}`;
+  }
+
+  function api(req: EmulatorRequest, fullUri: string): Reply {
+    if (computeOps.handles(req.path)) return computeOps.handle(req);
+    if (opsManager.handles(req.path)) return opsManager.handle(req, fullUri);
+    return json(404, { message: `no API at ${req.path}` });
+  }
+
+  function send(res: http.ServerResponse, reply: Reply): void {
+    const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+    let payload = "";
+    if (reply.body !== undefined) {
+      payload = JSON.stringify(reply.body);
+      headers["Content-Type"] = "application/json";
+    }
+    res.writeHead(reply.status, headers);
+    res.end(payload);
+  }
+
+  async function handle(httpReq: http.IncomingMessage, res: http.ServerResponse, rawBody: string) {
+    const fullUri = httpReq.url ?? "/";
+    const q = fullUri.indexOf("?");
+    const path = q < 0 ? fullUri : fullUri.slice(0, q);
+    const rawQuery = q < 0 ? "" : fullUri.slice(q + 1);
+    let query: Record<string, string>;
+    try {
+      query = parseQuery(rawQuery);
+    } catch {
+      send(res, json(400, { message: "malformed percent-encoding in the query" }));
+      return;
+    }
+    const req: EmulatorRequest = {
+      method: (httpReq.method ?? "GET").toUpperCase(),
+      path,
+      rawQuery,
+      query,
+      headers: httpReq.headers,
+      rawBody,
+      contentType: String(httpReq.headers["content-type"] ?? "")
+        .split(";")[0]
+        .trim()
+        .toLowerCase(),
+    };
+    if (path.startsWith("/__emulator/")) {
+      send(res, admin(req));
+      return;
+    }
+    const route = routeName(req.method, path);
+    byRoute[route] = (byRoute[route] ?? 0) + 1;
+    const entry: LoggedRequest = { method: req.method, path, status: 0 };
+    log.push(entry);
+    if (options.latencyMs) await sleep(options.latencyMs);
+    let commitThenDrop = false;
+    for (const fault of faults.pick(req.method, path)) {
+      if (fault.kind === "latency") await sleep(fault.latencyMs ?? 100);
+      if (fault.kind === "drop") {
+        entry.status = "dropped";
+        httpReq.socket.destroy();
+        return;
+      }
+      if (fault.kind === "429") {
+        const seconds = fault.retryAfterSeconds ?? 1;
+        entry.status = 429;
+        send(res, {
+          status: 429,
+          headers: { "Retry-After": String(seconds) },
+          body: {
+            httpStatusCode: 429,
+            errorCode: "HPE_GL_ERROR_TOO_MANY_REQUESTS",
+            message: "Too many requests",
+            debugId: "emulator-fault",
+            errorDetails: [{ type: "hpe.greenlake.retry_info", retryAfterSeconds: seconds }],
+          },
+        });
+        return;
+      }
+      if (fault.kind === "5xx") {
+        const status = fault.status ?? 503;
+        entry.status = status;
+        send(res, {
+          status,
+          body: {
+            httpStatusCode: status,
+            errorCode: "HPE_GL_ERROR_SERVICE_UNAVAILABLE",
+            message: "Injected server error",
+            debugId: "emulator-fault",
+          },
+        });
+        return;
+      }
+      if (fault.kind === "commit-then-drop") commitThenDrop = true;
+    }
+    const reply = api(req, fullUri);
+    if (commitThenDrop) {
+      entry.status = "dropped";
+      httpReq.socket.destroy();
+      return;
+    }
+    entry.status = reply.status;
+    send(res, reply);
+  }
+
+  const server = http.createServer((httpReq, res) => {
+    const chunks: Buffer[] = [];
+    httpReq.on("data", (c: Buffer) => chunks.push(c));
+    httpReq.on("end", () => {
+      handle(httpReq, res, Buffer.concat(chunks).toString("utf8")).catch((error: unknown) => {
+        if (!options.quiet) console.error("emulator: internal error", error);
+        if (!res.headersSent) send(res, json(500, { message: "emulator internal error" }));
+      });
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  return {
+    url,
+    port: address.port,
+    computeOpsEndpoint: url,
+    tokenUrl: `${url}/as/token.oauth2`,
+    opsManagerBaseUrl: url,
+    credentials,
+    close: () =>
+      new Promise<void>((resolve) => {
+        computeOps.stopTimers();
+        opsManager.stopTimers();
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
