@@ -83,6 +83,15 @@ export class PulumiWorkspace {
     };
   }
 
+  /**
+   * A copy of the environment every command runs with (CLI on PATH, private
+   * PULUMI_HOME, file backend, passphrase), for running scripts that call
+   * `pulumi` themselves, such as the GitOps pipeline, in `projectDir`.
+   */
+  environment(): NodeJS.ProcessEnv {
+    return { ...this.env };
+  }
+
   /** Runs `pulumi <args>` in the project directory. */
   run(args: string[]): Promise<RunResult> {
     const fullArgs = [...args, "--non-interactive"];
@@ -121,7 +130,7 @@ export class PulumiWorkspace {
   async initStack(config: Record<string, string>, secrets: Record<string, string> = {}) {
     await this.runOk(["stack", "init", this.stack]);
     for (const [key, value] of Object.entries(config)) {
-      await this.runOk(["config", "set", "--stack", this.stack, key, value]);
+      await this.runOk(["config", "set", "--stack", this.stack, "--plaintext", key, value]);
     }
     for (const [key, value] of Object.entries(secrets)) {
       await this.runOk(["config", "set", "--stack", this.stack, "--secret", key, value]);

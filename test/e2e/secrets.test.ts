@@ -21,7 +21,7 @@ describe("Secrets under the real Pulumi engine", function () {
     secrets.push(token, stack.emulator.credentials.opsManagerApiKey);
     await stack.workspace.runOk(["config", "rm", "compute-ops:clientSecret"]);
     await stack.workspace.runOk(["config", "rm", "compute-ops:clientId"]);
-    await stack.workspace.runOk(["config", "set", "compute-ops:token", token]);
+    await stack.workspace.runOk(["config", "set", "--plaintext", "compute-ops:token", token]);
     await stack.workspace.runOk([
       "config",
       "set",
