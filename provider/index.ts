@@ -21,10 +21,11 @@ export function configure(config: StackConfig): void {
 }
 
 /**
- * What the serialized shim calls: `configure` with the host's config request, or
+ * What the serialized shim calls (named short: its text counts against the
+ * serialized provider's 2 KB budget): `configure` with the host's config request, or
  * one lifecycle method of one resource type with the host's arguments.
  */
-export async function dispatch(
+export async function run(
   type: ResourceTypeName,
   method: "configure" | keyof ResourceImplementation,
   args: unknown[],

@@ -6,7 +6,7 @@
  * configuration or secret, and refresh/destroy always run the installed code.
  *
  * Pulumi serializes each method with a wrapper of its own, so every method is a
- * one-line forward to `d` (dispatch) and the names are short on purpose: the
+ * one-line forward to `d`, which calls the provider's `run`, and the names are short on purpose: the
  * text stays under 2 KB per resource. Resources that are replaced on every
  * change have no `update` (the engine never calls it for them).
  * Keep this file free of imports the methods use: anything a method refers to
@@ -19,8 +19,7 @@ export function providerShim(
   options: { updatable: boolean },
 ): dynamic.ResourceProvider {
   const t = resourceType;
-  const d = (m: string, a: unknown[]) =>
-    require("pulumi-ops-management/provider").dispatch(t, m, a);
+  const d = (m: string, a: unknown[]) => require("pulumi-ops-management/provider").run(t, m, a);
   const provider: dynamic.ResourceProvider = {
     configure: (...a) => d("configure", a),
     check: (...a) => d("check", a),
