@@ -33,6 +33,7 @@ function dscc(args: Record<string, unknown> = {}): DeclaredResource {
     name: "snow",
     args: {
       name: "Storage console",
+      description: "storage console integration",
       serviceType: "DSCC",
       authentication: { clientId: "dscc-client", clientSecret: "dscc-client-secret-1" },
       serviceData: { region: "us-west" },
@@ -108,7 +109,7 @@ describe("ExternalService under the real Pulumi engine", function () {
     expect(drift.stdout).to.include("edited by hand");
     await stack.up(["--refresh"]);
     const live = await api.get(`${servicesPath}/${serviceId}`);
-    expect(live.data.description ?? "").not.to.equal("edited by hand");
+    expect(live.data.description).to.equal("storage console integration");
     const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
     expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
   });

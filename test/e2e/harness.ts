@@ -45,7 +45,13 @@ export class E2EStack {
 
   /** Declares exactly these resources for the next run. */
   async declare(resources: DeclaredResource[]): Promise<void> {
-    await this.workspace.runOk(["config", "set", "--plaintext", "e2e:resources", JSON.stringify(resources)]);
+    await this.workspace.runOk([
+      "config",
+      "set",
+      "--plaintext",
+      "e2e:resources",
+      JSON.stringify(resources),
+    ]);
   }
 
   up(extra: string[] = []): Promise<RunResult> {

@@ -1,0 +1,147 @@
+/**
+ * The GitOps pipeline script (examples/gitops/pipeline.sh) as CI runs it: the
+ * quickstart program, the real Pulumi CLI, the emulator in place of the APIs.
+ */
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { expect } from "chai";
+import { repoRoot } from "../../scripts/pulumiRunner";
+import { E2EStack, expectNoChangesExitCode, mergePatch } from "./harness";
+
+const pipelineScript = path.join(repoRoot, "examples", "gitops", "pipeline.sh");
+const policiesPath = "/compute-ops-mgmt/v1beta2/approval-policies";
+// The description the quickstart declares for its approval policy.
+const declaredDescription = "Firmware updates on production servers need a second pair of eyes";
+
+interface PipelineResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function runPipeline(
+  mode: string,
+  env: NodeJS.ProcessEnv,
+  extraArgs: string[] = [],
+): Promise<PipelineResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [pipelineScript, mode, ...extraArgs], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function summaryLine(result: PipelineResult): string {
+  const lines = result.stdout.split("\n").filter((line) => line.startsWith("gitops: summary:"));
+  expect(lines, result.stdout + result.stderr).to.have.length(1);
+  return lines[0];
+}
+
+describe("The GitOps pipeline script under the real Pulumi engine", function () {
+  this.timeout(300_000);
+  let stack: E2EStack;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    // The quickstart at the repository root, run from an isolated copy of its
+    // Pulumi.yaml so that stack files stay out of the repository.
+    stack = await E2EStack.start({ programDir: repoRoot, emulator: { serverPoolDelayMs: 200 } });
+    env = {
+      ...stack.workspace.environment(),
+      PROGRAM_DIR: stack.workspace.projectDir,
+      PULUMI_STACK: stack.workspace.stack,
+    };
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  async function approvalPolicyId(): Promise<string> {
+    const objects = await stack.objects();
+    const policies = objects.approvalPolicies as { id: string; name: string }[];
+    const policy = policies.find((p) => p.name === "firmware-approvals");
+    if (!policy) throw new Error(`no firmware-approvals policy in ${JSON.stringify(policies)}`);
+    return policy.id;
+  }
+
+  it("refuses an unknown mode with a usage message and exit code 2", async () => {
+    const result = await runPipeline("deploy-everything", env);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include("usage:");
+  });
+
+  it("up creates the quickstart's objects and prints a one-line summary", async () => {
+    const result = await runPipeline("up", env);
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    expect(summaryLine(result)).to.equal(
+      `gitops: summary: mode=up stack=${stack.workspace.stack} result=succeeded exit=0`,
+    );
+    const objects = await stack.objects();
+    expect(objects.approvalPolicies).to.have.length(1);
+    expect(objects.externalServices).to.have.length(1);
+    expect(objects.activationKeys).to.have.length(1);
+    expect(objects.serverPoolRequests).to.have.length(1);
+  });
+
+  it("drift-check passes with exit code 0 right after up", async () => {
+    const result = await runPipeline("drift-check", env);
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    expect(summaryLine(result)).to.include("result=no drift exit=0");
+    expect(result.stderr).not.to.include("drift detected");
+  });
+
+  it("drift-check exits 7 and says drift detected after a description is changed through the API", async () => {
+    const id = await approvalPolicyId();
+    const api = await stack.api();
+    await api.patch(
+      `${policiesPath}/${id}`,
+      { description: "edited outside the pipeline" },
+      mergePatch,
+    );
+
+    const result = await runPipeline("drift-check", env);
+    expect(result.code, result.stdout + result.stderr).to.equal(expectNoChangesExitCode);
+    expect(result.stderr).to.include("gitops: drift detected");
+    expect(summaryLine(result)).to.equal(
+      `gitops: summary: mode=drift-check stack=${stack.workspace.stack} result=drift detected exit=7`,
+    );
+    // The diff names the field and the value found live.
+    expect(result.stdout).to.include("description");
+    expect(result.stdout).to.include("edited outside the pipeline");
+  });
+
+  it("up puts the declared description back", async () => {
+    const result = await runPipeline("up", env);
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    const id = await approvalPolicyId();
+    const api = await stack.api();
+    const live = await api.get(`${policiesPath}/${id}`);
+    expect(live.data.description).to.equal(declaredDescription);
+  });
+
+  it("drift-check passes again after the repair", async () => {
+    const result = await runPipeline("drift-check", env);
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    expect(summaryLine(result)).to.include("result=no drift exit=0");
+  });
+
+  it("preview takes the program directory as an argument too", async () => {
+    const { PROGRAM_DIR: programDir, ...withoutProgramDir } = env;
+    const result = await runPipeline("preview", withoutProgramDir, [programDir ?? ""]);
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    expect(summaryLine(result)).to.include("mode=preview");
+    expect(summaryLine(result)).to.include("result=succeeded exit=0");
+  });
+
+  it("destroy leaves the emulator with no objects", async () => {
+    await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
+    expect(await stack.objectCount()).to.equal(0);
+  });
+});

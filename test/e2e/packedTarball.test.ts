@@ -1,0 +1,181 @@
+/**
+ * The package as users get it: `npm pack`, then a fresh Pulumi TypeScript program
+ * in a temporary directory outside the repository that installs the tarball from
+ * the npm client, run by the real Pulumi CLI against the emulator.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { expect } from "chai";
+import { repoRoot } from "../../scripts/pulumiRunner";
+import { E2EStack } from "./harness";
+
+const run = promisify(execFile);
+const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
+
+const programSource = `import * as pulumi from "@pulumi/pulumi";
+import { computeOps } from "pulumi-ops-management";
+
+const config = new pulumi.Config("packed");
+
+const policy = new computeOps.ApprovalPolicy("fw", {
+  name: "packed-fw-approvals",
+  description: config.get("description") ?? "declared by a program that installed the tarball",
+  policyData: {
+    approvables: [
+      {
+        approvableName: "Update firmware",
+        approvers: [{ email: "a@example.com" }],
+        minApprovers: 1,
+      },
+    ],
+    resources: [{ resourceId: "${groupId}", resourceType: "compute-ops-mgmt/group" }],
+  },
+});
+
+const key = new computeOps.ActivationKey("ilo", {
+  targetDevice: "ILO",
+  expirationInHours: 24,
+});
+
+export const policyId: pulumi.Output<string> = policy.id;
+export const keyExpiresAt = key.expiresAt;
+`;
+
+describe("The packed npm tarball in a fresh TypeScript program", function () {
+  // npm pack builds the package and npm install may reach the registry.
+  this.timeout(600_000);
+  let tempDir: string;
+  let tarball: string;
+  let programDir: string;
+  let stack: E2EStack | undefined;
+
+  function started(): E2EStack {
+    if (!stack) throw new Error("the stack was not started (see the up test)");
+    return stack;
+  }
+
+  before(async () => {
+    tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-packed-"));
+    const packDir = path.join(tempDir, "pack");
+    fs.mkdirSync(packDir);
+    // `npm pack` runs the package's `prepare` script, which builds dist/.
+    await run("npm", ["pack", "--pack-destination", packDir], {
+      cwd: repoRoot,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const tarballs = fs.readdirSync(packDir).filter((name) => name.endsWith(".tgz"));
+    expect(tarballs).to.have.length(1);
+    tarball = path.join(packDir, tarballs[0]);
+
+    programDir = path.join(tempDir, "program");
+    fs.mkdirSync(programDir);
+    const devDependencies = fs.readFileSync(path.join(repoRoot, "package.json"), "utf8");
+    const pinned = JSON.parse(devDependencies).devDependencies as Record<string, string>;
+    fs.writeFileSync(
+      path.join(programDir, "package.json"),
+      JSON.stringify(
+        {
+          name: "packed-tarball-program",
+          private: true,
+          main: "index.ts",
+          dependencies: {
+            "@pulumi/pulumi": pinned["@pulumi/pulumi"],
+            "pulumi-ops-management": `file:${tarball}`,
+          },
+          devDependencies: {
+            "@types/node": pinned["@types/node"],
+            "ts-node": "^10.9.2",
+            typescript: pinned.typescript,
+          },
+        },
+        null,
+        2,
+      ),
+    );
+    // A TypeScript program: no `typescript: false`, so Pulumi runs index.ts through ts-node.
+    fs.writeFileSync(
+      path.join(programDir, "Pulumi.yaml"),
+      "name: packed-tarball-program\nruntime: nodejs\ndescription: installs pulumi-ops-management from its tarball\n",
+    );
+    fs.writeFileSync(
+      path.join(programDir, "tsconfig.json"),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            strict: true,
+            target: "ES2020",
+            module: "commonjs",
+            moduleResolution: "node",
+            esModuleInterop: true,
+            skipLibCheck: true,
+            types: ["node"],
+          },
+          files: ["index.ts"],
+        },
+        null,
+        2,
+      ),
+    );
+    fs.writeFileSync(path.join(programDir, "index.ts"), programSource);
+    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
+      cwd: programDir,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  });
+  after(async () => {
+    try {
+      await stack?.stop();
+    } finally {
+      if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+    }
+  });
+
+  it("holds the built sdk, provider and emulator and no tests or TypeScript sources", async () => {
+    const { stdout } = await run("tar", ["-tzf", tarball], { maxBuffer: 16 * 1024 * 1024 });
+    const files = stdout
+      .trim()
+      .split("\n")
+      .map((name) => name.replace(/^package\//, ""));
+    expect(files).to.include.members([
+      "package.json",
+      "dist/sdk/index.js",
+      "dist/sdk/index.d.ts",
+      "dist/provider/index.js",
+      "dist/emulator/index.js",
+    ]);
+    expect(
+      files.filter((name) => name.startsWith("test/") || name.includes("/test/")),
+    ).to.deep.equal([]);
+    expect(files.filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts"))).to.deep.equal(
+      [],
+    );
+  });
+
+  it("installs into the program as a real directory, not a link to the repository", () => {
+    const installed = path.join(programDir, "node_modules", "pulumi-ops-management");
+    expect(fs.lstatSync(installed).isSymbolicLink()).to.equal(false);
+    expect(fs.existsSync(path.join(installed, "dist", "provider", "index.js"))).to.equal(true);
+  });
+
+  it("up creates the declared objects in the emulator", async () => {
+    stack = await E2EStack.start({ programDir, isolate: false });
+    const result = await stack.up();
+    expect(result.stdout).to.match(/3 created/);
+    const objects = await stack.objects();
+    expect(objects.approvalPolicies).to.have.length(1);
+    expect(objects.activationKeys).to.have.length(1);
+  });
+
+  it("preview --refresh --expect-no-changes exits 0 right after up", async () => {
+    const preview = await started().run(["preview", "--refresh", "--expect-no-changes"]);
+    expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
+  });
+
+  it("destroy leaves the emulator with no objects", async () => {
+    await started().workspace.runOk(["destroy", "--yes", "--skip-preview"]);
+    expect(await started().objectCount()).to.equal(0);
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * Upgrading the package under a deployed stack (DESIGN.md decision 1): the
+ * serialized provider is a shim that loads the installed implementation by
+ * package name, so a new version changes no state, and refresh/destroy run the
+ * new version's code rather than code frozen in `__provider`.
+ *
+ * The program lives in a temporary directory outside the repository. Its
+ * node_modules holds a copy of this package (package.json, dist/sdk,
+ * dist/provider) and links to every other package of the repository's
+ * node_modules. Version B is the same copy with a higher version number and one
+ * changed implementation detail: its dispatch appends "upgraded-provider <method>"
+ * to the file named by PULUMI_OPS_UPGRADE_MARKER.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import { repoRoot } from "../../scripts/pulumiRunner";
+import { E2EStack } from "./harness";
+
+const packageName = "pulumi-ops-management";
+const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
+
+const programSource = `"use strict";
+const { computeOps } = require("${packageName}");
+
+const policy = new computeOps.ApprovalPolicy("fw", {
+  name: "upgrade-fw-approvals",
+  description: "deployed before the package upgrade",
+  policyData: {
+    approvables: [
+      { approvableName: "Update firmware", approvers: [{ email: "a@example.com" }], minApprovers: 1 },
+    ],
+    resources: [{ resourceId: "${groupId}", resourceType: "compute-ops-mgmt/group" }],
+  },
+});
+const key = new computeOps.ActivationKey("ilo", { targetDevice: "ILO", expirationInHours: 24 });
+
+exports.policyId = policy.id;
+exports.keyExpiresAt = key.expiresAt;
+`;
+
+// The changed implementation detail of version B, appended to its provider entry point.
+const upgradedDispatch = `
+// Version B of the upgrade test: record every dispatch in the marker file.
+{
+  const originalDispatch = exports.dispatch;
+  exports.dispatch = function (type, method, args) {
+    const marker = process.env.PULUMI_OPS_UPGRADE_MARKER;
+    if (marker) require("fs").appendFileSync(marker, "upgraded-provider " + method + "\\n");
+    return originalDispatch(type, method, args);
+  };
+}
+`;
+
+interface StateResource {
+  urn: string;
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** Every `__provider` text in the exported state, by URN and place. */
+function providerTexts(exported: string): Record<string, unknown> {
+  const resources = (JSON.parse(exported).deployment.resources ?? []) as StateResource[];
+  const texts: Record<string, unknown> = {};
+  for (const resource of resources) {
+    if (!resource.type.startsWith("pulumi-nodejs:dynamic/")) continue;
+    texts[`${resource.urn} inputs`] = resource.inputs?.__provider;
+    texts[`${resource.urn} outputs`] = resource.outputs?.__provider;
+  }
+  return texts;
+}
+
+function higherVersion(version: string): string {
+  const [major, minor] = version.split(".").map(Number);
+  return `${major}.${minor + 1}.0`;
+}
+
+describe("Upgrading the package under a deployed stack", function () {
+  this.timeout(300_000);
+  const repoPackage = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+  const versionA: string = repoPackage.version;
+  const versionB = higherVersion(versionA);
+  let tempDir: string;
+  let programDir: string;
+  let marker: string;
+  let stack: E2EStack;
+  let providersBefore: Record<string, unknown>;
+
+  function installedPackageDir(): string {
+    return path.join(programDir, "node_modules", packageName);
+  }
+
+  /** Replaces the program's copy of the package with the given version. */
+  function installPackageCopy(version: string, upgraded: boolean): void {
+    const target = installedPackageDir();
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.mkdirSync(path.join(target, "dist"), { recursive: true });
+    fs.writeFileSync(
+      path.join(target, "package.json"),
+      JSON.stringify({ ...repoPackage, version }, null, 2),
+    );
+    for (const part of ["sdk", "provider"]) {
+      fs.cpSync(path.join(repoRoot, "dist", part), path.join(target, "dist", part), {
+        recursive: true,
+      });
+    }
+    if (upgraded)
+      fs.appendFileSync(path.join(target, "dist", "provider", "index.js"), upgradedDispatch);
+  }
+
+  function markerLines(): string[] {
+    if (!fs.existsSync(marker)) return [];
+    return fs.readFileSync(marker, "utf8").trim().split("\n");
+  }
+
+  before(async () => {
+    tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-upgrade-"));
+    programDir = path.join(tempDir, "program");
+    marker = path.join(tempDir, "upgrade-marker.log");
+    fs.mkdirSync(path.join(programDir, "node_modules"), { recursive: true });
+    fs.writeFileSync(
+      path.join(programDir, "Pulumi.yaml"),
+      "name: ops-management-upgrade\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n",
+    );
+    fs.writeFileSync(
+      path.join(programDir, "package.json"),
+      JSON.stringify({ name: "ops-management-upgrade", private: true, main: "index.js" }, null, 2),
+    );
+    fs.writeFileSync(path.join(programDir, "index.js"), programSource);
+    // Everything but this package resolves to the repository's installed packages.
+    const repoModules = path.join(repoRoot, "node_modules");
+    for (const entry of fs.readdirSync(repoModules)) {
+      if (entry === packageName || entry.startsWith(".")) continue;
+      fs.symlinkSync(path.join(repoModules, entry), path.join(programDir, "node_modules", entry));
+    }
+    installPackageCopy(versionA, false);
+    stack = await E2EStack.start({
+      programDir,
+      isolate: false,
+      env: { PULUMI_OPS_UPGRADE_MARKER: marker },
+    });
+  });
+  after(async () => {
+    try {
+      await stack?.stop();
+    } finally {
+      if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+    }
+  });
+
+  it(`deploys an approval policy and an activation key with version ${versionA}`, async () => {
+    await stack.up();
+    const objects = await stack.objects();
+    expect(objects.approvalPolicies).to.have.length(1);
+    expect(objects.activationKeys).to.have.length(1);
+    providersBefore = providerTexts(await stack.workspace.exportStack());
+    expect(Object.keys(providersBefore)).to.have.length(4);
+    for (const text of Object.values(providersBefore)) {
+      expect(text).to.be.a("string").with.length.greaterThan(0);
+    }
+    // Version A has no marker code.
+    expect(markerLines()).to.deep.equal([]);
+  });
+
+  it(`previews no changes after version ${versionB} is installed`, async () => {
+    installPackageCopy(versionB, true);
+    const installed = JSON.parse(
+      fs.readFileSync(path.join(installedPackageDir(), "package.json"), "utf8"),
+    );
+    expect(installed.version).to.equal(versionB);
+
+    const preview = await stack.run(["preview", "--expect-no-changes", "--diff"]);
+    expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
+    expect(preview.stdout).not.to.match(/to replace|to update|__provider/);
+  });
+
+  it("an up after the upgrade changes nothing and leaves every __provider text identical", async () => {
+    const result = await stack.up();
+    expect(result.stdout).not.to.match(/\d+ (created|updated|replaced|deleted)/);
+    expect(result.stdout).to.match(/3 unchanged/);
+    expect(providerTexts(await stack.workspace.exportStack())).to.deep.equal(providersBefore);
+  });
+
+  it("refresh runs the new version's code", async () => {
+    fs.rmSync(marker, { force: true });
+    await stack.workspace.runOk(["refresh", "--yes", "--skip-preview"]);
+    expect(markerLines()).to.include("upgraded-provider read");
+    expect(providerTexts(await stack.workspace.exportStack())).to.deep.equal(providersBefore);
+  });
+
+  it("destroy runs the new version's code and leaves the emulator with no objects", async () => {
+    fs.rmSync(marker, { force: true });
+    await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
+    expect(markerLines()).to.include("upgraded-provider delete");
+    expect(await stack.objectCount()).to.equal(0);
+  });
+});
