@@ -7,7 +7,7 @@ import axios, { AxiosInstance } from "axios";
 import * as path from "node:path";
 import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator";
 import { PulumiWorkspace, RunResult, repoRoot } from "../../scripts/pulumiRunner";
-import { emulatorStackConfig, emulatorToken } from "../../scripts/demo";
+import { emulatorObjectCounts, emulatorStackConfig, emulatorToken } from "../../scripts/demo";
 
 export const expectNoChangesExitCode = 7;
 export const declaredProgramDir = path.join(repoRoot, "test", "e2e", "programs", "declared");
@@ -72,8 +72,10 @@ export class E2EStack {
     return data;
   }
 
+  /** Objects in use: cancelled server-pool requests are history, not counted. */
   async objectCount(): Promise<number> {
-    return Object.values(await this.objects()).reduce((n, list) => n + list.length, 0);
+    const counts = await emulatorObjectCounts(this.emulator);
+    return Object.values(counts).reduce((n, count) => n + count, 0);
   }
 
   /** An API client for out-of-band changes, as an operator's own script would make them. */
