@@ -8,12 +8,21 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { require: "readonly", process: "readonly", console: "readonly", __dirname: "readonly", module: "writable" },
+      globals: {
+        require: "readonly",
+        process: "readonly",
+        console: "readonly",
+        __dirname: "readonly",
+        module: "writable",
+      },
     },
     rules: {
       // The provider shim and the lazy resource loader require() by design (DESIGN.md decision 1).
       "@typescript-eslint/no-require-imports": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
     },
   },
 );

@@ -1,80 +1,124 @@
 /**
  * ActivationKey: `/compute-ops-mgmt/v1beta1/activation-keys` (seed 002). A key
- * onboards iLOs or a secure gateway. There is no GET by id and no PATCH: a key
- * is read through the list filtered on the key string, deleted by the key
- * string, and every change of input makes a new key.
+ * onboards iLOs (directly or through a secure gateway) or a secure gateway
+ * appliance.
+ *
+ * There is no GET by id and no PATCH: a key is read through the list filtered on
+ * the key string, deleted by the key string, and every change of input makes a
+ * new key. Keys leave the list once expired, so an expired key reads as gone.
  */
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ApiError } from "./apiError";
 import { clientFor, createOnce } from "./computeOpsResource";
 import { computeOpsRegions } from "./configuration";
-import { changedFields, pick } from "./declaredState";
+import { pick } from "./declaredState";
 import { odataString } from "./greenLakeClient";
 import type { ResourceImplementation } from "./index";
-import { checkFailuresFrom, definedOnly, providerKey } from "./pulumiResults";
+import { checkFailuresFrom, definedOnly, jsonEqual, providerKey } from "./pulumiResults";
 import { registerSecret } from "./redaction";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/activation-keys";
+/** DELETE takes the key string in the path; keys may hold `+` or `/`, sent percent-encoded. */
 const keyPath = (key: string) => `${collectionPath}/${encodeURIComponent(key)}`;
 
-/**
- * A tag sent with every create so that, after a POST whose answer was lost, the
- * key it made can be told apart from others: keys have no name to look up by.
- */
-const createTokenTag = "pulumi-create-token";
+const hour = 3600_000;
+
+// ---------------------------------------------------------------------------
+// Input schema
 
 export const activationKeyInputs = z
   .object({
     targetDevice: z.enum(["ILO", "SECURE_GATEWAY"]),
+    // Spec: number, 0.5 to 168, default 72.
     expirationInHours: z
       .number()
       .min(0.5, "must be between 0.5 and 168 hours")
       .max(168, "must be between 0.5 and 168 hours")
       .default(72),
-    subscriptionKey: z.string().min(1).optional(),
-    applianceUri: z.string().min(1).optional(),
-    locationId: z.string().min(1).optional(),
-    serviceDeliveryContact: z.string().min(1).optional(),
-    tags: z.array(z.object({ name: z.string().min(1), value: z.string() }).strict()).optional(),
+    subscriptionKey: z.string().trim().min(1, "must not be empty").optional(),
+    // Spec: "required for onboarding a server for management through a secure gateway";
+    // whether a key is meant for that cannot be told from its inputs, so it stays optional.
+    applianceUri: z.string().trim().min(1, "must not be empty").optional(),
+    // Spec: format uuid, a location of the GreenLake workspace.
+    locationId: z.string().trim().uuid("must be a UUID (a GreenLake location id)").optional(),
+    // Spec (details): "Service delivery contact email address."
+    serviceDeliveryContact: z.string().trim().email("must be an email address").optional(),
+    tags: z
+      .array(z.object({ name: z.string().min(1, "is required"), value: z.string() }).strict())
+      .optional(),
     renewBeforeHours: z.number().positive("must be more than 0").optional(),
     region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: z.string().min(1).optional(),
+    tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
   })
-  .strict()
-  .superRefine((k, ctx) => {
-    if (k.renewBeforeHours !== undefined && k.renewBeforeHours >= k.expirationInHours) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["renewBeforeHours"],
-        message: `must be less than expirationInHours (${k.expirationInHours})`,
-      });
-    }
-    if (k.tags?.some((t) => t.name === createTokenTag)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["tags"],
-        message: `the tag name "${createTokenTag}" is reserved by the provider`,
-      });
-    }
-  });
+  .strict();
 export type ActivationKeyInputs = z.infer<typeof activationKeyInputs>;
 
-interface ActivationKeyResponse {
-  id: string;
-  activationKey: string;
-  expiresAt: string;
-  targetDevice?: string;
-  subscriptionKey?: string;
-  applianceUri?: string;
-  applianceName?: string;
-  tags?: { name: string; value: string }[];
-  generation?: number;
-  createdAt?: string;
-  updatedAt?: string;
-  resourceUri?: string;
+/**
+ * renewBeforeHours must leave the key some time outside its renewal window, or
+ * every preview would replace it. Checked on the raw values, so it is reported
+ * alongside any other failure.
+ */
+function crossFieldIssues(raw: Record<string, unknown>): z.ZodIssue[] {
+  const expiration = raw.expirationInHours ?? 72;
+  const renewBefore = raw.renewBeforeHours;
+  if (typeof expiration !== "number" || typeof renewBefore !== "number") return [];
+  if (renewBefore < expiration) return [];
+  return [
+    {
+      code: z.ZodIssueCode.custom,
+      path: ["renewBeforeHours"],
+      message: `must be less than expirationInHours (${expiration})`,
+    },
+  ];
 }
 
+function validateActivationKey(
+  raw: Record<string, unknown>,
+): { success: true; data: ActivationKeyInputs } | { success: false; error: z.ZodError } {
+  const result = activationKeyInputs.safeParse(raw);
+  const issues = [...(result.success ? [] : result.error.issues), ...crossFieldIssues(raw)];
+  if (!result.success || issues.length > 0)
+    return { success: false, error: new z.ZodError(issues) };
+  return { success: true, data: result.data };
+}
+
+// ---------------------------------------------------------------------------
+// API response schema (activationKeysResponse-v1beta1), lenient on purpose.
+
+const activationKeyResponse = z
+  .object({
+    id: z.string().min(1),
+    activationKey: z.string().min(1),
+    expiresAt: z.string().min(1),
+    targetDevice: z.string().optional(),
+    subscriptionKey: z.string().nullish(),
+    applianceUri: z.string().nullish(),
+    applianceName: z.string().nullish(),
+    generation: z.number().optional(),
+    createdAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+    resourceUri: z.string().optional(),
+  })
+  .passthrough();
+type ActivationKeyResponse = z.infer<typeof activationKeyResponse>;
+
+function parseResponse(body: unknown, what: string): ActivationKeyResponse {
+  const result = activationKeyResponse.safeParse(body);
+  if (!result.success) {
+    throw new Error(
+      `${what} answered with an unexpected activation key: ${result.error.issues
+        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
+        .join("; ")}`,
+    );
+  }
+  registerSecret(result.data.activationKey);
+  return result.data;
+}
+
+// ---------------------------------------------------------------------------
+// Fields
+
+/** What the POST sends. */
 const apiFields = [
   "targetDevice",
   "expirationInHours",
@@ -84,54 +128,131 @@ const apiFields = [
   "serviceDeliveryContact",
   "tags",
 ] as const;
+/** Every input. */
 const inputFields = [...apiFields, "renewBeforeHours", "region", "tenantAcid"] as const;
-/** No PATCH exists: every input is immutable. */
-export const immutableFields = inputFields;
-/** A credential: the SDK lists it in additionalSecretOutputs. */
-export const secretFields = ["activationKey"];
+/**
+ * No PATCH exists (seed 002): every input the key is made from replaces it. Only
+ * renewBeforeHours does not: it is the provider's schedule, not part of the key,
+ * and revoking a key in use because the schedule changed would help nobody.
+ */
+export const immutableFields = [...apiFields, "region", "tenantAcid"] as const;
+/**
+ * Inputs the API fills in when the program leaves them out (a subscription applied
+ * by auto-subscribe, the gateway's URI): left out, they are not compared.
+ */
+const apiFilledFields = ["subscriptionKey", "applianceUri"];
+/** A credential: the SDK lists it in additionalSecretOutputs, errors redact it. */
+export const secretFields = ["activationKey"] as const;
+/** Set by the API only. */
 const readOnlyFields = [
   "activationKey",
   "expiresAt",
-  "applianceName",
   "generation",
   "createdAt",
   "updatedAt",
   "resourceUri",
 ] as const;
 
+// ---------------------------------------------------------------------------
+// Shapes and comparisons
+
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return value === null || value === undefined || value === "" ? undefined : value;
+}
+
+/**
+ * Outputs: the inputs as declared, the key and the API's read-only fields. A
+ * declared subscriptionKey or applianceUri stays as declared even when the API
+ * reports another (auto-subscribe may assign another subscription, seed 002):
+ * otherwise every refresh would replace the key.
+ */
 function outputsFrom(declared: Record<string, unknown>, live: ActivationKeyResponse) {
-  registerSecret(live.activationKey);
-  // Declared inputs stay as declared: an undeclared subscriptionKey filled in by the
-  // API would otherwise look like an input the program dropped, and replace the key.
   return definedOnly({
     ...pick(declared, inputFields),
-    ...pick(live as unknown as Record<string, unknown>, readOnlyFields),
+    subscriptionKey: declared.subscriptionKey ?? nonEmpty(live.subscriptionKey),
+    applianceUri: declared.applianceUri ?? nonEmpty(live.applianceUri),
+    applianceName: nonEmpty(live.applianceName),
+    ...pick(live as Record<string, unknown>, readOnlyFields),
   });
 }
 
-/** True when the key expires within `renewBeforeHours` from now. */
-export function dueForRenewal(
-  props: Record<string, unknown>,
-  renewBeforeHours: unknown,
-  now = Date.now(),
-): boolean {
-  if (typeof renewBeforeHours !== "number" || typeof props.expiresAt !== "string") return false;
-  return now >= Date.parse(props.expiresAt) - renewBeforeHours * 3600_000;
+/**
+ * True when the key is due for renewal: it expires within `renewBeforeHours`
+ * from now, or has expired already (with no window declared).
+ */
+export function dueForRenewal(expiresAt: unknown, renewBeforeHours: unknown, now = Date.now()) {
+  if (typeof expiresAt !== "string") return false;
+  const expires = Date.parse(expiresAt);
+  if (Number.isNaN(expires)) return false;
+  const window = typeof renewBeforeHours === "number" ? renewBeforeHours * hour : 0;
+  return now >= expires - window;
 }
+
+/** How far the API's clock may be from ours when recognising a key made by a lost POST. */
+const clockSkewMs = 10 * 60_000;
+/** How far expiresAt - createdAt may be from expirationInHours for the same key. */
+const expirationToleranceMs = 60_000;
+
+/**
+ * The key a POST whose answer was lost made, if it can be told apart: keys have
+ * no name, so a key counts as ours when it matches the declared inputs, was made
+ * since the POST, and lives exactly expirationInHours. Two such keys are too many
+ * to guess between.
+ */
+async function findKeyMadeBy(
+  inputs: ActivationKeyInputs,
+  postedAt: number,
+): Promise<ActivationKeyResponse | undefined> {
+  const client = clientFor(inputs);
+  const keys = (
+    await client.list<unknown>(collectionPath, {
+      filter: `targetDevice eq ${odataString(inputs.targetDevice)}`,
+    })
+  ).map((item) => parseResponse(item, `GET ${collectionPath}`));
+  const candidates = keys.filter((key) => {
+    if (key.targetDevice !== undefined && key.targetDevice !== inputs.targetDevice) return false;
+    for (const field of apiFilledFields as ("subscriptionKey" | "applianceUri")[]) {
+      if (inputs[field] !== undefined && key[field] !== inputs[field]) return false;
+    }
+    if (key.createdAt === undefined) return false;
+    const created = Date.parse(key.createdAt);
+    const lifetime = Date.parse(key.expiresAt) - created;
+    return (
+      created >= postedAt - clockSkewMs &&
+      created <= Date.now() + clockSkewMs &&
+      Math.abs(lifetime - inputs.expirationInHours * hour) <= expirationToleranceMs
+    );
+  });
+  if (candidates.length > 1) {
+    throw new Error(
+      `POST ${collectionPath} may have made a key, but ${candidates.length} keys made since then match its inputs; none was recorded (unrecorded keys expire on their own)`,
+    );
+  }
+  return candidates[0];
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle
 
 export const activationKey: ResourceImplementation = {
   async check(_olds, news) {
     const { [providerKey]: provider, ...rest } = news;
-    const result = activationKeyInputs.safeParse(rest);
+    const result = validateActivationKey(rest);
     if (!result.success) return { inputs: news, failures: checkFailuresFrom(result.error) };
+    // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
+    // key outside its window shows no change.
     return { inputs: { ...result.data, [providerKey]: provider } };
   },
 
   async diff(_id, olds, news) {
-    const replaces = changedFields(olds, news, inputFields);
-    // A key about to expire is replaced, the new one made before the old is deleted,
-    // so a scheduled pipeline always holds a valid key.
-    if (dueForRenewal(olds, news.renewBeforeHours)) replaces.push("expiresAt");
+    const replaces: string[] = immutableFields.filter((field) => {
+      if (news[field] === undefined && apiFilledFields.includes(field)) return false;
+      return !jsonEqual(olds[field], news[field]);
+    });
+    // A key inside its renewal window (or expired) is replaced, the new key made
+    // before the old one is deleted, so a scheduled pipeline always holds a valid key.
+    if (dueForRenewal(olds.expiresAt, news.renewBeforeHours)) replaces.push("expiresAt");
+    // Never a change without a replace: there is no update for a key.
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
   },
 
@@ -139,47 +260,48 @@ export const activationKey: ResourceImplementation = {
     const { [providerKey]: _provider, ...rest } = news;
     const inputs = activationKeyInputs.parse(rest);
     const client = clientFor(inputs);
-    const createToken = randomUUID();
-    const body = definedOnly({
-      ...pick(inputs as Record<string, unknown>, apiFields),
-      tags: [...(inputs.tags ?? []), { name: createTokenTag, value: createToken }],
-    });
+    const body = definedOnly(pick(inputs as Record<string, unknown>, apiFields));
+    const postedAt = Date.now();
     const created = await createOnce(
-      () => client.post<ActivationKeyResponse>(collectionPath, body),
-      async () =>
-        (
-          await client.list<ActivationKeyResponse>(collectionPath, {
-            filter: `targetDevice eq ${odataString(inputs.targetDevice)}`,
-          })
-        ).find((k) => k.tags?.some((t) => t.name === createTokenTag && t.value === createToken)),
+      async () => parseResponse(await client.post(collectionPath, body), `POST ${collectionPath}`),
+      () => findKeyMadeBy(inputs, postedAt),
     );
     return { id: created.id, outs: outputsFrom(inputs, created) };
   },
 
   async read(id, props) {
-    const declared = (props ?? {}) as Record<string, unknown>;
-    const key = declared.activationKey;
-    if (typeof key !== "string") return { id: "" };
-    // No GET by id (seed 002): the list, filtered on the key. Expired keys leave the list.
-    const [live] = await clientFor(declared).list<ActivationKeyResponse>(collectionPath, {
+    const old = (props ?? {}) as Record<string, unknown>;
+    const key = old.activationKey;
+    if (typeof key !== "string" || key === "") return { id: "" };
+    registerSecret(key);
+    // No GET by id (seed 002): the list, filtered on the key string (the client
+    // percent-encodes the filter, quotes included).
+    const found = await clientFor(old).list<unknown>(collectionPath, {
       filter: `activationKey eq ${odataString(key)}`,
     });
+    const live = found
+      .map((item) => parseResponse(item, `GET ${collectionPath}`))
+      .find((k) => k.activationKey === key);
+    // Expired keys leave the list; one not yet swept is just as unusable.
     if (live === undefined || Date.parse(live.expiresAt) <= Date.now()) return { id: "" };
-    const inputs = definedOnly(pick(declared, inputFields));
-    return { id, props: outputsFrom(inputs, live), inputs };
+    // A key cannot change: its inputs are the ones it was made from.
+    const inputs = definedOnly(pick(old, inputFields));
+    return { id: live.id ?? id, props: outputsFrom(inputs, live), inputs };
   },
 
   async update() {
-    throw new Error("ActivationKey cannot be updated in place: every change makes a new key");
+    throw new Error("an ActivationKey cannot be updated in place: every change makes a new key");
   },
 
   async delete(_id, props) {
-    const key = props.activationKey;
-    if (typeof key !== "string") return;
+    const key = props?.activationKey;
+    // A key whose string was never recorded cannot be addressed; it expires on its own.
+    if (typeof key !== "string" || key === "") return;
+    registerSecret(key);
     try {
       await clientFor(props).delete(keyPath(key));
     } catch (error) {
-      // Deleted or expired already.
+      // Deleted or expired already: deleting succeeds (DESIGN.md decision 5).
       if (!ApiError.isNotFound(error)) throw error;
     }
   },
