@@ -105,6 +105,8 @@ export const jobTemplates: Record<string, { name: string; resourceType: string }
   },
 };
 
+const terminalJobStates = ["COMPLETE", "ERROR"];
+
 interface TenantData {
   approvalPolicies: Map<string, Obj>;
   externalServices: Map<string, Obj>;
@@ -273,24 +275,38 @@ export class ComputeOpsApi {
     return data;
   }
 
-  private list(req: EmulatorRequest, all: Obj[], maxLimit: number): Reply {
+  /**
+   * `{count, offset, total, items}` with the spec's `offset`, `limit` (integer in
+   * 0..maxLimit) and `filter`; anything out of range or unparsable answers 400.
+   */
+  private list(
+    req: EmulatorRequest,
+    all: Obj[],
+    maxLimit: number,
+    defaultLimit = maxLimit,
+    filterView: (o: Obj) => Obj = (o) => o,
+  ): Reply {
+    const source = "query.parameter" as const;
     const offset = req.query.offset === undefined ? 0 : Number(req.query.offset);
-    const limit =
-      req.query.limit === undefined ? Math.min(maxLimit, 1000) : Number(req.query.limit);
-    if (!Number.isInteger(offset) || offset < 0) {
-      return badRequest([{ subject: "offset", description: "must be a non-negative integer" }]);
+    const limit = req.query.limit === undefined ? defaultLimit : Number(req.query.limit);
+    if (req.query.offset === "" || !Number.isInteger(offset) || offset < 0) {
+      return badRequest([
+        { source, subject: "offset", description: "must be a non-negative integer" },
+      ]);
     }
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
-      return badRequest([{ subject: "limit", description: `must be between 1 and ${maxLimit}` }]);
+    if (req.query.limit === "" || !Number.isInteger(limit) || limit < 0 || limit > maxLimit) {
+      return badRequest([
+        { source, subject: "limit", description: `must be an integer from 0 to ${maxLimit}` },
+      ]);
     }
     let items = all;
     if (req.query.filter !== undefined) {
       try {
         const expr = parseFilter(req.query.filter);
-        items = all.filter((o) => matchesFilter(expr, o));
+        items = all.filter((o) => matchesFilter(expr, filterView(o)));
       } catch (error) {
         if (error instanceof FilterSyntaxError) {
-          return badRequest([{ subject: "filter", description: error.message }]);
+          return badRequest([{ source, subject: "filter", description: error.message }]);
         }
         throw error;
       }
@@ -312,12 +328,13 @@ export class ComputeOpsApi {
     };
   }
 
-  private body(req: EmulatorRequest): Obj | Reply {
+  /** The JSON object in the body, or the 400 to answer when there is none. */
+  private body(req: EmulatorRequest): { value: Obj } | { reply: Reply } {
     const parsed = parseJsonBody(req);
     if (!parsed.ok || !isObject(parsed.value)) {
-      return badRequest([{ subject: "body", description: "must be a JSON object" }]);
+      return { reply: badRequest([{ subject: "body", description: "must be a JSON object" }]) };
     }
-    return parsed.value;
+    return { value: parsed.value };
   }
 
   // --- approval policies (seed 001) ---------------------------------------
@@ -325,11 +342,15 @@ export class ComputeOpsApi {
   private approvalPolicies(req: EmulatorRequest, data: TenantData, id?: string): Reply {
     const store = data.approvalPolicies;
     if (id === undefined) {
-      if (req.method === "GET") return this.list(req, [...store.values()], 10000);
+      // The spec allows limit up to 10000 here, defaulting to 50.
+      if (req.method === "GET") {
+        return this.list(req, [...store.values()], 10000, 50, policyFilterView);
+      }
       if (req.method !== "POST")
         return comError(405, "HPE_GL_ERROR_METHOD_NOT_ALLOWED", "Method not allowed");
-      const body = this.body(req);
-      if (!isObject(body) || "status" in body) return body as Reply;
+      const bodyParsed = this.body(req);
+      if ("reply" in bodyParsed) return bodyParsed.reply;
+      const body = bodyParsed.value;
       const policy = normalisePolicy(body);
       const issues = policyIssues(policy);
       if (issues.length > 0) return badRequest(issues);
@@ -362,8 +383,9 @@ export class ComputeOpsApi {
       return { status: 204 };
     }
     if (req.method === "PATCH") {
-      const patch = this.body(req);
-      if (!isObject(patch) || "status" in patch) return patch as Reply;
+      const patchParsed = this.body(req);
+      if ("reply" in patchParsed) return patchParsed.reply;
+      const patch = patchParsed.value;
       const merged = normalisePolicy(mergePatch(existing, patch) as Obj);
       const issues = policyIssues(merged);
       if (issues.length > 0) return badRequest(issues);
@@ -408,8 +430,9 @@ export class ComputeOpsApi {
       }
       if (req.method !== "POST")
         return comError(405, "HPE_GL_ERROR_METHOD_NOT_ALLOWED", "Method not allowed");
-      const body = this.body(req);
-      if (!isObject(body) || "status" in body) return body as Reply;
+      const bodyParsed = this.body(req);
+      if ("reply" in bodyParsed) return bodyParsed.reply;
+      const body = bodyParsed.value;
       const service = withServiceDefaults(body);
       const issues = serviceIssues(service);
       if (issues.length > 0) return badRequest(issues);
@@ -444,13 +467,14 @@ export class ComputeOpsApi {
       return { status: 204 };
     }
     if (req.method === "PATCH") {
-      const patch = this.body(req);
-      if (!isObject(patch) || "status" in patch) return patch as Reply;
+      const patchParsed = this.body(req);
+      if ("reply" in patchParsed) return patchParsed.reply;
+      const patch = patchParsed.value;
+      // externalServicesUpdateRequest-v1beta1 has no serviceType or authenticationType
+      // (api-facts: neither can be changed by PATCH); status is read-only.
       const issues: Issue[] = [];
       for (const field of ["serviceType", "authenticationType", "status"]) {
-        if (field in patch && patch[field] !== existing[field]) {
-          issues.push({ subject: field, description: "cannot be changed" });
-        }
+        if (field in patch) issues.push({ subject: field, description: "cannot be changed" });
       }
       if (issues.length > 0) return badRequest(issues);
       const merged = withServiceDefaults(mergePatch(existing, patch) as Obj);
@@ -481,8 +505,9 @@ export class ComputeOpsApi {
       if (req.method === "GET") return this.list(req, [...store.values()], 1000);
       if (req.method !== "POST")
         return comError(405, "HPE_GL_ERROR_METHOD_NOT_ALLOWED", "Method not allowed");
-      const body = this.body(req);
-      if (!isObject(body) || "status" in body) return body as Reply;
+      const bodyParsed = this.body(req);
+      if ("reply" in bodyParsed) return bodyParsed.reply;
+      const body = bodyParsed.value;
       const issues = activationKeyIssues(body);
       if (issues.length > 0) return badRequest(issues);
       const hours = (body.expirationInHours as number | undefined) ?? 72;
@@ -527,8 +552,9 @@ export class ComputeOpsApi {
       if (req.method === "GET") return this.list(req, [...store.values()], 1000);
       if (req.method !== "POST")
         return comError(405, "HPE_GL_ERROR_METHOD_NOT_ALLOWED", "Method not allowed");
-      const body = this.body(req);
-      if (!isObject(body) || "status" in body) return body as Reply;
+      const bodyParsed = this.body(req);
+      if ("reply" in bodyParsed) return bodyParsed.reply;
+      const body = bodyParsed.value;
       const issues: Issue[] = [];
       const template =
         typeof body.jobTemplate === "string" ? jobTemplates[body.jobTemplate] : undefined;
@@ -558,7 +584,8 @@ export class ComputeOpsApi {
         resourceType: body.resourceType,
         resource: { id: body.resourceId, type: body.resourceType },
         jobParams: params,
-        deleteOnComplete: params.deleteOnComplete === true,
+        // The spec has deleteOnComplete on the job; the brief lets jobParams carry it too.
+        deleteOnComplete: body.deleteOnComplete === true || params.deleteOnComplete === true,
         state: "PENDING",
         resultCode: null,
         status: "Job is pending",
@@ -573,9 +600,39 @@ export class ComputeOpsApi {
     if (!job) return notFound(`Job ${id}`);
     if (req.method === "GET") return json(200, job);
     if (req.method === "PATCH") {
-      const patch = this.body(req);
-      if (!isObject(patch) || "status" in patch) return patch as Reply;
-      const updated = bump(mergePatch(job, patch) as Obj, job);
+      const patchParsed = this.body(req);
+      if ("reply" in patchParsed) return patchParsed.reply;
+      const patch = patchParsed.value;
+      // jobUpdate-v1: only `state` (COMPLETE or ERROR) and `input` may be sent.
+      const issues: Issue[] = [];
+      for (const key of Object.keys(patch)) {
+        if (key !== "state" && key !== "input") {
+          issues.push({ subject: key, description: "cannot be changed" });
+        }
+      }
+      if (patch.state !== undefined && !["COMPLETE", "ERROR"].includes(patch.state as string)) {
+        issues.push({ subject: "state", description: "must be COMPLETE or ERROR" });
+      }
+      if (patch.input !== undefined && !isObject(patch.input)) {
+        issues.push({ subject: "input", description: "must be an object" });
+      }
+      if (issues.length > 0) return badRequest(issues);
+      if (terminalJobStates.includes(job.state as string) && patch.state !== undefined) {
+        return comError(412, "HPE_GL_ERROR_PRECONDITION_FAILED", `Job ${id} has already ended`);
+      }
+      const fields: Obj = {};
+      if (patch.input !== undefined) fields.input = patch.input;
+      if (patch.state === "COMPLETE") {
+        Object.assign(fields, { state: "COMPLETE", resultCode: "SUCCESS", status: "Completed" });
+      } else if (patch.state === "ERROR") {
+        Object.assign(fields, {
+          state: "ERROR",
+          resultCode: "FAILURE",
+          status: "Ended by request",
+          statusDetails: { message: "The job was set to ERROR through PATCH" },
+        });
+      }
+      const updated = bump({ ...job, ...fields }, job);
       store.set(id, updated);
       return json(200, updated);
     }
@@ -591,7 +648,8 @@ export class ComputeOpsApi {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         const current = store.get(id);
-        if (!current) return;
+        // Gone, or ended early through PATCH: the run stops here.
+        if (!current || terminalJobStates.includes(current.state as string)) return;
         store.set(id, bump({ ...current, ...fields }, current));
         then?.();
       }, step);
@@ -616,7 +674,8 @@ export class ComputeOpsApi {
               results: { message: "done" },
             },
         () => {
-          if (job.deleteOnComplete) store.delete(id);
+          // "Automatically delete the job after it reaches the COMPLETE state" (spec).
+          if (job.deleteOnComplete && !fails) store.delete(id);
         },
       ),
     );
@@ -638,6 +697,18 @@ function maskSecrets(service: Obj): Obj {
     if (field in auth) auth[field] = mask;
   }
   return { ...service, authentication: auth };
+}
+
+/**
+ * The spec's filter grammar names `policyData/resources/id` and `.../type` while
+ * bodies carry `resourceId`/`resourceType` (api-facts): filters see both spellings.
+ */
+function policyFilterView(policy: Obj): Obj {
+  const data = policy.policyData as { resources?: unknown[] } | undefined;
+  const resources = (data?.resources ?? []).map((r) =>
+    isObject(r) ? { ...r, id: r.resourceId, type: r.resourceType } : r,
+  );
+  return { ...policy, policyData: { ...data, resources } };
 }
 
 function normalisePolicy(body: Obj): Obj {
@@ -722,6 +793,8 @@ function withServiceDefaults(body: Obj): Obj {
   if (out.authenticationType === undefined) {
     out.authenticationType = out.serviceType === "VMWARE_VCENTER" ? "BASIC" : "OAUTH";
   }
+  // Seed 003: "All values are initially false except serviceEventIssues"; the spec
+  // gives disconnectedEvent 3 and powerResetEvent false as defaults.
   if (out.serviceType === "SERVICE_NOW" && isObject(out.serviceData)) {
     const scope = isObject(out.serviceData.incidentCreationScope)
       ? out.serviceData.incidentCreationScope
@@ -729,12 +802,29 @@ function withServiceDefaults(body: Obj): Obj {
     out.serviceData = { ...out.serviceData, incidentCreationScope: { ...defaultScope, ...scope } };
   }
   if (out.serviceType === "VMWARE_VCENTER" && isObject(out.serviceData)) {
+    // The spec's associatedGatewayId is the UUID in ".../appliances/gateway+<uuid>".
     const gateway = String(out.serviceData.associatedGatewayUri ?? "")
       .split("/")
-      .pop();
+      .pop()
+      ?.replace(/^.*\+/, "");
     out.serviceData = { ...out.serviceData, associatedGatewayId: gateway };
   }
   return out;
+}
+
+/**
+ * The rule a combination outside seed 003's table breaks. The three rules below
+ * reproduce the table exactly: each selection builds on the previous one, and
+ * "either one of the above or below option must be selected".
+ */
+function incidentScopeRuleBroken(scope: Obj): string {
+  if (scope.criticalEventIssues === true && scope.serviceEventIssues !== true) {
+    return "criticalEventIssues requires serviceEventIssues";
+  }
+  if (scope.warningEventIssues === true && scope.criticalEventIssues !== true) {
+    return "warningEventIssues requires criticalEventIssues";
+  }
+  return "at least one of serviceEventIssues or utilizationThresholdAlerts must be true";
 }
 
 function isHttpsUrl(v: unknown): boolean {
@@ -792,7 +882,7 @@ function serviceIssues(s: Obj): Issue[] {
         description: "must be an integer from 100 to 365",
       });
     }
-    const scope = data.incidentCreationScope as Obj;
+    const scope = isObject(data.incidentCreationScope) ? data.incidentCreationScope : {};
     const flags = [
       "serviceEventIssues",
       "criticalEventIssues",
@@ -818,8 +908,7 @@ function serviceIssues(s: Obj): Issue[] {
     if (!validIncidentScopeRows.includes(row)) {
       issues.push({
         subject: "serviceData.incidentCreationScope",
-        description:
-          "this combination breaks the selection hierarchy: critical needs service events, warning needs critical, and at least service events or utilization alerts must be on",
+        description: `not a valid combination (seed 003's table): ${incidentScopeRuleBroken(scope)}`,
       });
     }
   } else if (s.serviceType === "DSCC") {

@@ -2,58 +2,117 @@
  * Fault injection (DESIGN.md decision 9): 429 with Retry-After, 5xx bursts,
  * dropped connections, latency, and "commit then drop the response", which does
  * the work and then closes the socket unanswered, as a proxy timing out would.
+ * Faults apply to API paths only (tokens, Compute Ops Management, Ops Manager),
+ * never to /__emulator/.
  */
 export type FaultKind = "429" | "5xx" | "drop" | "commit-then-drop" | "latency";
 
 export interface FaultRule {
   kind: FaultKind;
+  /** Only requests with this method (any case). */
   method?: string;
+  /** Only requests whose path starts with this. */
   pathPrefix?: string;
-  /** Fire for the next N matching requests. */
+  /** Fire for the next N matching requests (with probability: at most N times). */
   count?: number;
   /** Fire at random with this probability (0..1). */
   probability?: number;
+  /** For 429: the Retry-After header and retry_info detail (default 1). */
   retryAfterSeconds?: number;
+  /** For 5xx: the status to answer (500..599, default 503). */
   status?: number;
+  /** For latency: the delay (default 100 ms). */
   latencyMs?: number;
 }
 
-const kinds: FaultKind[] = ["429", "5xx", "drop", "commit-then-drop", "latency"];
+export const faultKinds: FaultKind[] = ["429", "5xx", "drop", "commit-then-drop", "latency"];
 
+function checkNumber(
+  rule: Record<string, unknown>,
+  field: string,
+  at: string,
+  min: number,
+  max: number,
+): void {
+  const v = rule[field];
+  if (v === undefined) return;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
+    throw new Error(`${at}.${field} must be a number from ${min} to ${max}`);
+  }
+}
+
+/** Checks rules from the admin endpoint or the CLI; throws with the offending field. */
 export function validateRules(value: unknown): FaultRule[] {
   if (!Array.isArray(value)) throw new Error("rules must be an array");
-  return value.map((rule, i) => {
-    const r = rule as FaultRule;
-    if (!kinds.includes(r.kind))
-      throw new Error(`rules[${i}].kind must be one of ${kinds.join(", ")}`);
-    if (r.probability !== undefined && !(r.probability >= 0 && r.probability <= 1)) {
-      throw new Error(`rules[${i}].probability must be between 0 and 1`);
+  return value.map((rule: unknown, i) => {
+    const at = `rules[${i}]`;
+    if (rule === null || typeof rule !== "object" || Array.isArray(rule)) {
+      throw new Error(`${at} must be an object`);
     }
-    return { ...r };
+    const r = rule as Record<string, unknown>;
+    if (!faultKinds.includes(r.kind as FaultKind)) {
+      throw new Error(`${at}.kind must be one of ${faultKinds.join(", ")}`);
+    }
+    checkNumber(r, "count", at, 0, Number.MAX_SAFE_INTEGER);
+    checkNumber(r, "probability", at, 0, 1);
+    checkNumber(r, "retryAfterSeconds", at, 0, 3600);
+    checkNumber(r, "status", at, 500, 599);
+    checkNumber(r, "latencyMs", at, 0, 600_000);
+    for (const field of ["method", "pathPrefix"]) {
+      if (r[field] !== undefined && typeof r[field] !== "string") {
+        throw new Error(`${at}.${field} must be a string`);
+      }
+    }
+    return { ...(r as unknown as FaultRule) };
   });
 }
 
+export const faultSpecHelp = `KIND:N[@PATH_PREFIX] with KIND one of
+                    ${faultKinds.join(", ")}.
+                    N below 1 is a probability per request (429:0.1), N of 1 or more a
+                    count of next matching requests (5xx:3); for latency, N is ms added
+                    to every matching request (latency:200). @PATH_PREFIX limits the
+                    fault to paths starting with it (drop:2@/compute-ops-mgmt/v1/jobs)`;
+
 /**
- * `--fault` syntax: KIND:N where N < 1 is a probability and N >= 1 a count,
- * e.g. `429:0.1`, `5xx:3`, `drop:2`, `commit-then-drop:1`, `latency:200` (ms, every request).
+ * Parses a `--fault` value: `KIND:N[@PATH_PREFIX]`, e.g. `429:0.1`, `5xx:3`,
+ * `drop:2`, `commit-then-drop:1`, `latency:200`, `5xx:2@/api/public/v1.0`.
  */
 export function parseFaultSpec(spec: string): FaultRule {
-  const [kind, amount] = spec.split(":");
-  const n = Number(amount);
-  if (!kinds.includes(kind as FaultKind) || !Number.isFinite(n)) {
-    throw new Error(`bad --fault "${spec}": use KIND:N with KIND one of ${kinds.join(", ")}`);
+  const at = spec.indexOf("@");
+  const head = at < 0 ? spec : spec.slice(0, at);
+  const pathPrefix = at < 0 ? undefined : spec.slice(at + 1);
+  const colon = head.lastIndexOf(":");
+  const kind = (colon < 0 ? head : head.slice(0, colon)) as FaultKind;
+  const n = colon < 0 ? NaN : Number(head.slice(colon + 1));
+  if (!faultKinds.includes(kind) || !Number.isFinite(n) || n < 0) {
+    throw new Error(`bad --fault "${spec}": use ${faultSpecHelp}`);
   }
-  if (kind === "latency") return { kind, latencyMs: n };
-  return n < 1
-    ? { kind: kind as FaultKind, probability: n }
-    : { kind: kind as FaultKind, count: n };
+  const where = pathPrefix ? { pathPrefix } : {};
+  if (kind === "latency") return { kind, latencyMs: n, ...where };
+  return n < 1 ? { kind, probability: n, ...where } : { kind, count: Math.floor(n), ...where };
+}
+
+/** mulberry32: a small seeded generator, so a probability fault can replay exactly. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
+  private random: () => number = Math.random;
 
-  set(rules: FaultRule[]): void {
+  /** Replaces the rules; a seed makes probability faults deterministic. */
+  set(rules: FaultRule[], seed?: number): void {
     this.rules = rules;
+    this.random = seed === undefined ? Math.random : seededRandom(seed);
   }
 
   clear(): void {
@@ -70,15 +129,10 @@ export class FaultInjector {
     for (const rule of this.rules) {
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       if (rule.pathPrefix && !path.startsWith(rule.pathPrefix)) continue;
-      if (rule.count !== undefined) {
-        if (rule.count <= 0) continue;
-        rule.count--;
-        fired.push(rule);
-      } else if (rule.probability !== undefined) {
-        if (Math.random() < rule.probability) fired.push(rule);
-      } else {
-        fired.push(rule);
-      }
+      if (rule.count !== undefined && rule.count <= 0) continue;
+      if (rule.probability !== undefined && !(this.random() < rule.probability)) continue;
+      if (rule.count !== undefined) rule.count--;
+      fired.push(rule);
     }
     return fired;
   }

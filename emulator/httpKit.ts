@@ -44,6 +44,11 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export interface Issue {
   subject: string;
   description: string;
+  /**
+   * Where the problem is. The spec's errorDetailBadRequest enumerates
+   * `field | header | query.parameter`; body fields are "field" (the default).
+   */
+  source?: "field" | "header" | "query.parameter";
 }
 
 /** The Compute Ops Management error body: `{httpStatusCode, errorCode, message, debugId, errorDetails?}`. */
@@ -75,7 +80,11 @@ export function badRequest(issues: Issue[]): Reply {
     [
       {
         type: "hpe.greenlake.bad_request",
-        issues: issues.map((i) => ({ source: "body", ...i })),
+        issues: issues.map((i) => ({
+          source: i.source ?? "field",
+          subject: i.subject,
+          description: i.description,
+        })),
       },
     ],
   );

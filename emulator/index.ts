@@ -5,14 +5,21 @@
  *   import { startEmulator } from "pulumi-ops-management/emulator";
  *   const emulator = await startEmulator({ port: 0 });
  *
- * Admin endpoints live under /__emulator/ (no auth, never faulted): objects,
- * requests, stats, reset, faults, and a few knobs that move state for tests.
+ * Admin endpoints live under /__emulator/ (no auth, never faulted, no latency):
+ *   GET  objects                        every object of every tenant/group, secrets masked
+ *   GET  requests                       the API request log [{method, path, status}]
+ *   GET  stats, POST stats/reset        token requests, Digest challenges, requests by route
+ *   POST reset                          empty all state (and clear faults)
+ *   GET|POST|DELETE faults              {rules:[...], seed?} replaces the rules; DELETE clears
+ *   POST expire-activation-key/{key}    the key expires now (and leaves the list)
+ *   POST server-pool/{requestId}/status {statusName} forces a server-pool request's state
+ *   POST expire-nonces                  every Digest nonce turns stale
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ComputeOpsApi } from "./computeOps";
 import { FaultInjector, FaultRule, validateRules } from "./faults";
-import { EmulatorRequest, json, parseJsonBody, parseQuery, Reply } from "./httpKit";
+import { comError, EmulatorRequest, json, parseJsonBody, parseQuery, Reply } from "./httpKit";
 import { OpsManagerApi } from "./opsManager";
 
 export interface EmulatorOptions {
@@ -57,13 +64,46 @@ export const emulatorCredentials: RunningEmulator["credentials"] = {
   clientSecret: process.env.EMULATOR_CLIENT_SECRET ?? "emulator-client-secret",
   opsManagerUsername: process.env.EMULATOR_OPS_MANAGER_USERNAME ?? "emulator-user",
   opsManagerApiKey: process.env.EMULATOR_OPS_MANAGER_API_KEY ?? "emulator-api-key",
-  opsManagerGroupId: "5e2211c17a3e5a48f5497de3",
+  // Any 24-hex group id works (state is kept per group); this one is the default.
+  opsManagerGroupId: process.env.EMULATOR_OPS_MANAGER_GROUP_ID ?? "5e2211c17a3e5a48f5497de3",
 };
 
 interface LoggedRequest {
   method: string;
   path: string;
   status: number | "dropped";
+}
+
+/**
+ * The answer to a 429 or 5xx fault, in the error shape of the API it stands in
+ * for: Compute Ops Management's (with Retry-After and a retry_info detail on 429,
+ * as api-facts describe) or Ops Manager's `{detail, error, errorCode, reason}`.
+ */
+function faultReply(fault: FaultRule, opsManagerPath: boolean): Reply {
+  const tooMany = fault.kind === "429";
+  const status = tooMany ? 429 : (fault.status ?? 503);
+  const seconds = fault.retryAfterSeconds ?? 1;
+  const headers: Record<string, string> = tooMany ? { "Retry-After": String(seconds) } : {};
+  if (opsManagerPath) {
+    return json(
+      status,
+      {
+        detail: tooMany ? "Too many requests." : "Injected server error.",
+        error: status,
+        errorCode: tooMany ? "RATE_LIMITED" : "UNEXPECTED_ERROR",
+        reason: tooMany ? "Too Many Requests" : "Service Unavailable",
+      },
+      headers,
+    );
+  }
+  const reply = comError(
+    status,
+    tooMany ? "HPE_GL_ERROR_TOO_MANY_REQUESTS" : "HPE_GL_ERROR_SERVICE_UNAVAILABLE",
+    tooMany ? "Too many requests" : "Injected server error",
+    tooMany ? [{ type: "hpe.greenlake.retry_info", retryAfterSeconds: seconds }] : undefined,
+    headers,
+  );
+  return reply;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -121,15 +161,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       if (req.method === "POST") {
         const parsed = parseJsonBody(req);
+        const body = (parsed.ok && parsed.value) || {};
+        const { rules, seed } = body as { rules?: unknown; seed?: unknown };
         try {
-          faults.set(
-            validateRules((parsed.ok ? (parsed.value as { rules?: unknown }) : {})?.rules),
-          );
+          if (seed !== undefined && !Number.isInteger(seed))
+            throw new Error("seed must be an integer");
+          faults.set(validateRules(rules), seed as number | undefined);
           return json(200, { rules: faults.list() });
         } catch (error) {
           return json(400, { message: (error as Error).message });
         }
       }
+    }
+    if (route === "/expire-nonces" && req.method === "POST") {
+      return json(200, { expired: opsManager.expireNonces() });
     }
     let m: RegExpExecArray | null;
     if ((m = /^\/expire-activation-key\/(.+)$/.exec(route)) && req.method === "POST") {
@@ -142,7 +187,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const statusName = parsed.ok
         ? (parsed.value as { statusName?: string })?.statusName
         : undefined;
-      if (typeof statusName !== "string") return json(400, { message: "statusName is required" });
+      // Seed 004's statusName values.
+      const statuses = ["EXECUTING", "CANCELLING", "CANCELLED", "FAILED", "COMPLETED"];
+      if (typeof statusName !== "string" || !statuses.includes(statusName)) {
+        return json(400, { message: `statusName must be one of ${statuses.join(", ")}` });
+      }
       return opsManager.forceStatus(m[1], statusName)
         ? { status: 204 }
         : json(404, { message: "no such request" });
@@ -216,34 +265,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         httpReq.socket.destroy();
         return;
       }
-      if (fault.kind === "429") {
-        const seconds = fault.retryAfterSeconds ?? 1;
-        entry.status = 429;
-        send(res, {
-          status: 429,
-          headers: { "Retry-After": String(seconds) },
-          body: {
-            httpStatusCode: 429,
-            errorCode: "HPE_GL_ERROR_TOO_MANY_REQUESTS",
-            message: "Too many requests",
-            debugId: "emulator-fault",
-            errorDetails: [{ type: "hpe.greenlake.retry_info", retryAfterSeconds: seconds }],
-          },
-        });
-        return;
-      }
-      if (fault.kind === "5xx") {
-        const status = fault.status ?? 503;
-        entry.status = status;
-        send(res, {
-          status,
-          body: {
-            httpStatusCode: status,
-            errorCode: "HPE_GL_ERROR_SERVICE_UNAVAILABLE",
-            message: "Injected server error",
-            debugId: "emulator-fault",
-          },
-        });
+      if (fault.kind === "429" || fault.kind === "5xx") {
+        const reply = faultReply(fault, opsManager.handles(path));
+        entry.status = reply.status;
+        send(res, reply);
         return;
       }
       if (fault.kind === "commit-then-drop") commitThenDrop = true;

@@ -70,6 +70,9 @@ export function parseFilter(text: string): Expr {
     if (t === "true") return true;
     if (t === "false") return false;
     if (t === "null") return null;
+    // The spec's examples write timestamps bare: `createdAt le 2025-03-01T17:44:30Z`.
+    // They compare as strings, which orders ISO-8601 UTC times correctly.
+    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(t)) return t;
     const n = Number(t);
     if (t !== "" && Number.isFinite(n)) return n;
     throw new FilterSyntaxError(`'${t}' is not a literal`);

@@ -80,11 +80,21 @@ export class OpsManagerApi {
     return [...this.groups.values()].flatMap((g) => [...g.values()]);
   }
 
+  /** Ages every nonce past its lifetime, so the next use answers 401 with stale=true. */
+  expireNonces(): number {
+    for (const nonce of this.nonces.values()) nonce.issued = 0;
+    return this.nonces.size;
+  }
+
   forceStatus(id: string, statusName: string): boolean {
     for (const group of this.groups.values()) {
       const request = group.get(id);
       if (request) {
         request.statusName = statusName;
+        const now = new Date().toISOString();
+        if (statusName === "COMPLETED") request.completeDate = now;
+        if (statusName === "CANCELLED") request.cancelDate = now;
+        if (statusName === "FAILED") request.expires = now;
         return true;
       }
     }
@@ -166,7 +176,8 @@ export class OpsManagerApi {
         reason: "Unauthorized",
       },
       headers: {
-        "WWW-Authenticate": `Digest realm="${realm}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth"${stale ? ", stale=true" : ""}`,
+        // As seed 004's sample challenge, with the qop parameter spelled as RFC 7616 has it.
+        "WWW-Authenticate": `Digest realm="${realm}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${stale}`,
       },
     };
   }
@@ -227,6 +238,21 @@ export class OpsManagerApi {
           "Bad Request",
         );
       }
+      // "You can specify multiple values for a property if the property's multiSelect
+      // option is enabled" (seed 004).
+      for (const p of properties as Obj[]) {
+        for (const [key, value] of Object.entries(p)) {
+          const property = inventory.find((i) => i.id === key);
+          if (Array.isArray(value) && property && !property.multiSelect) {
+            return omError(
+              400,
+              "INVALID_ATTRIBUTE",
+              `Property ${key} is not multiSelect: give one value.`,
+              "Bad Request",
+            );
+          }
+        }
+      }
       const rid = randomBytes(12).toString("hex");
       const now = Date.now();
       const request: Obj = {
@@ -234,7 +260,8 @@ export class OpsManagerApi {
         groupId,
         numServers: properties.length,
         created: new Date(now).toISOString(),
-        expires: new Date(now + 24 * 3600_000).toISOString(),
+        // Seed 004's samples expire two hours after creation.
+        expires: new Date(now + 2 * 3600_000).toISOString(),
         properties,
         statusName: "EXECUTING",
         links: [{ href: self(rid), rel: "self" }],
