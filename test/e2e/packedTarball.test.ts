@@ -167,6 +167,8 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
     const objects = await stack.objects();
     expect(objects.approvalPolicies).to.have.length(1);
     expect(objects.activationKeys).to.have.length(1);
+    // Pulumi ran index.ts itself (ts-node); nothing was compiled to JavaScript beforehand.
+    expect(fs.existsSync(path.join(programDir, "index.js"))).to.equal(false);
   });
 
   it("preview --refresh --expect-no-changes exits 0 right after up", async () => {

@@ -40,15 +40,18 @@ exports.policyId = policy.id;
 exports.keyExpiresAt = key.expiresAt;
 `;
 
-// The changed implementation detail of version B, appended to its provider entry point.
-const upgradedDispatch = `
-// Version B of the upgrade test: record every dispatch in the marker file.
-{
-  const originalDispatch = exports.dispatch;
-  exports.dispatch = function (type, method, args) {
+// The changed implementation detail of version B, appended to its provider entry
+// point: the function the serialized shim calls (\`run\`, formerly \`dispatch\`, with
+// arguments (type, method, args)) records each call in the marker file.
+const upgradedEntryPoint = `
+// Version B of the upgrade test: record every call from the shim in the marker file.
+for (const name of ["run", "dispatch"]) {
+  const original = exports[name];
+  if (typeof original !== "function") continue;
+  exports[name] = function (type, method, args) {
     const marker = process.env.PULUMI_OPS_UPGRADE_MARKER;
     if (marker) require("fs").appendFileSync(marker, "upgraded-provider " + method + "\\n");
-    return originalDispatch(type, method, args);
+    return original(type, method, args);
   };
 }
 `;
@@ -107,7 +110,7 @@ describe("Upgrading the package under a deployed stack", function () {
       });
     }
     if (upgraded)
-      fs.appendFileSync(path.join(target, "dist", "provider", "index.js"), upgradedDispatch);
+      fs.appendFileSync(path.join(target, "dist", "provider", "index.js"), upgradedEntryPoint);
   }
 
   function markerLines(): string[] {
@@ -174,6 +177,8 @@ describe("Upgrading the package under a deployed stack", function () {
     const preview = await stack.run(["preview", "--expect-no-changes", "--diff"]);
     expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
     expect(preview.stdout).not.to.match(/to replace|to update|__provider/);
+    // The preview already ran version B's provider (check and diff).
+    expect(markerLines()).to.include("upgraded-provider diff");
   });
 
   it("an up after the upgrade changes nothing and leaves every __provider text identical", async () => {
