@@ -14,7 +14,8 @@ import { computeOpsRegions } from "./configuration";
 import { pick } from "./declaredState";
 import { odataString } from "./greenLakeClient";
 import type { ResourceImplementation } from "./index";
-import { checkFailuresFrom, definedOnly, jsonEqual, providerKey } from "./pulumiResults";
+import { inputFailuresFrom } from "./inputFailures";
+import { definedOnly, jsonEqual, providerKey } from "./pulumiResults";
 import { registerSecret } from "./redaction";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/activation-keys";
@@ -238,7 +239,7 @@ export const activationKey: ResourceImplementation = {
   async check(_olds, news) {
     const { [providerKey]: provider, ...rest } = news;
     const result = validateActivationKey(rest);
-    if (!result.success) return { inputs: news, failures: checkFailuresFrom(result.error) };
+    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
     // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
     // key outside its window shows no change.
     return { inputs: { ...result.data, [providerKey]: provider } };
@@ -297,7 +298,9 @@ export const activationKey: ResourceImplementation = {
     const key = props?.activationKey;
     // A key whose string was never recorded cannot be addressed; it expires on its own.
     if (typeof key !== "string" || key === "") return;
+    // The key travels in the path, encoded: errors must not show it in either form.
     registerSecret(key);
+    registerSecret(encodeURIComponent(key));
     try {
       await clientFor(props).delete(keyPath(key));
     } catch (error) {

@@ -2,20 +2,25 @@
  * ApprovalPolicy: `/compute-ops-mgmt/v1beta2/approval-policies` (seed 001).
  * Operations named in a policy need the approval of its approvers before they
  * run on the policy's server groups.
+ *
+ * POST creates, GET/PATCH/DELETE `/approval-policies/{id}` read, change (a JSON
+ * merge patch) and delete (204). A policy that already exists can be adopted
+ * (`adoptId`, DESIGN.md decision 7).
  */
 import { z } from "zod";
 import { ApiError } from "./apiError";
 import { clientFor, createOnce } from "./computeOpsResource";
 import { computeOpsRegions } from "./configuration";
-import { changedFields, pick, projectOnto } from "./declaredState";
+import { pick } from "./declaredState";
 import { odataString } from "./greenLakeClient";
 import type { ResourceImplementation } from "./index";
-import { checkFailuresFrom, definedOnly, PartialCreateError, providerKey } from "./pulumiResults";
+import { inputFailuresFrom } from "./inputFailures";
+import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
 
 const collectionPath = "/compute-ops-mgmt/v1beta2/approval-policies";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
 
-// The approvableName table of the API description (case-sensitive).
+/** The "Approvable Name" column of the API description (case-sensitive). */
 export const approvableNames = [
   "Update firmware",
   "Apply internal storage configuration",
@@ -29,85 +34,188 @@ export const approvableNames = [
   "Apply server settings (BIOS and iLO)",
 ] as const;
 
-const approvable = z
+/** "Currently policy can be configured only for the group resource type." (spec, resources-v1beta2) */
+export const groupResourceType = "compute-ops-mgmt/group";
+
+// ---------------------------------------------------------------------------
+// Input schema
+
+const approverInput = z
+  .object({
+    // Email addresses are compared ignoring case: an address the API lower-cases
+    // on the way back is the same approver, not drift.
+    email: z.string().trim().toLowerCase().email("must be an email address"),
+  })
+  .strict();
+
+const approvableInput = z
   .object({
     approvableName: z.enum(approvableNames, {
       errorMap: () => ({ message: `must be one of: ${approvableNames.join(", ")}` }),
     }),
-    approvers: z
-      .array(z.object({ email: z.string().email("must be an email address") }).strict())
-      .min(1, "needs at least one approver"),
-    minApprovers: z.number().int().min(1).default(1),
+    approvers: z.array(approverInput).min(1, "needs at least one approver"),
+    // Spec: minimum 1, default 1.
+    minApprovers: z.number().int("must be a whole number").min(1).default(1),
   })
   .strict()
-  .superRefine((a, ctx) => {
-    if (a.minApprovers > a.approvers.length) {
+  .superRefine((approvable, ctx) => {
+    // No approvers at all is reported once, on approvers.
+    const count = approvable.approvers.length;
+    if (count > 0 && approvable.minApprovers > count) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["minApprovers"],
-        message: `must be between 1 and the number of approvers (${a.approvers.length})`,
+        message: `must be between 1 and the number of approvers (${count})`,
       });
     }
+    const seen = new Set<string>();
+    approvable.approvers.forEach((approver, i) => {
+      if (seen.has(approver.email)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["approvers", i, "email"],
+          message: `${approver.email} is listed twice`,
+        });
+      }
+      seen.add(approver.email);
+    });
+  });
+
+const policyResourceInput = z
+  .object({
+    // Spec: format uuid. UUIDs are compared ignoring case, like the API does.
+    resourceId: z.string().trim().toLowerCase().uuid("must be a UUID (a server group id)"),
+    resourceType: z
+      .literal(groupResourceType, {
+        errorMap: () => ({ message: `only "${groupResourceType}" is supported` }),
+      })
+      .default(groupResourceType),
+  })
+  .strict();
+
+const policyDataInput = z
+  .object({
+    approvables: z.array(approvableInput).default([]),
+    resources: z.array(policyResourceInput).default([]),
+  })
+  .strict()
+  .superRefine((policyData, ctx) => {
+    // One entry per operation and per group: a second entry would say the same thing twice
+    // (or two different things), so it is refused here rather than left to the API.
+    const names = new Set<string>();
+    policyData.approvables.forEach((a, i) => {
+      if (names.has(a.approvableName)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["approvables", i, "approvableName"],
+          message: `"${a.approvableName}" is listed twice`,
+        });
+      }
+      names.add(a.approvableName);
+    });
+    const ids = new Set<string>();
+    policyData.resources.forEach((r, i) => {
+      if (ids.has(r.resourceId)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["resources", i, "resourceId"],
+          message: `${r.resourceId} is listed twice`,
+        });
+      }
+      ids.add(r.resourceId);
+    });
   });
 
 export const approvalPolicyInputs = z
   .object({
     name: z.string().trim().min(1, "is required"),
     description: z.string().optional(),
+    policyData: policyDataInput,
+    region: z.enum(computeOpsRegions).optional(),
+    tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
+    adoptId: z.string().trim().min(1, "must not be empty").optional(),
+  })
+  .strict();
+export type ApprovalPolicyInputs = z.infer<typeof approvalPolicyInputs>;
+type PolicyData = ApprovalPolicyInputs["policyData"];
+
+// ---------------------------------------------------------------------------
+// API response schema (approvalPolicyResponse-v1beta2). Lenient on purpose: it
+// names what the provider reads and lets everything else through.
+
+const approvalPolicyResponse = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    description: z.string().nullish(),
+    state: z.string().optional(),
+    remarks: z.string().nullish(),
+    generation: z.number().optional(),
+    createdAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+    resourceUri: z.string().optional(),
     policyData: z
       .object({
-        approvables: z.array(approvable).default([]),
+        approvables: z
+          .array(
+            z
+              .object({
+                approvableName: z.string(),
+                approvers: z.array(z.object({ email: z.string() }).passthrough()).default([]),
+                minApprovers: z.number().nullish(),
+              })
+              .passthrough(),
+          )
+          .nullish(),
+        // api-facts: the filter grammar names policyData/resources/id and .../type, and a
+        // public tool reads id/type back, so the live API may use either spelling.
         resources: z
           .array(
             z
               .object({
-                resourceId: z.string().uuid("must be a UUID (a server group id)"),
-                // "Currently policy can be configured only for the group resource type."
-                resourceType: z
-                  .literal("compute-ops-mgmt/group", {
-                    errorMap: () => ({ message: 'only "compute-ops-mgmt/group" is supported' }),
-                  })
-                  .default("compute-ops-mgmt/group"),
+                resourceId: z.string().optional(),
+                resourceType: z.string().optional(),
+                id: z.string().optional(),
+                type: z.string().optional(),
               })
-              .strict(),
+              .passthrough(),
           )
-          .default([]),
+          .nullish(),
       })
-      .strict(),
-    region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: z.string().min(1).optional(),
-    adoptId: z.string().min(1).optional(),
+      .passthrough()
+      .nullish(),
   })
-  .strict();
-export type ApprovalPolicyInputs = z.infer<typeof approvalPolicyInputs>;
+  .passthrough();
+type ApprovalPolicyResponse = z.infer<typeof approvalPolicyResponse>;
 
-/** The API's policy; resources may come back as `resourceId/resourceType` or `id/type` (api-facts). */
-interface ApprovalPolicyResponse {
-  id: string;
-  name: string;
-  description?: string;
-  state?: string;
-  remarks?: string;
-  generation?: number;
-  createdAt?: string;
-  updatedAt?: string;
-  resourceUri?: string;
-  policyData?: {
-    approvables?: {
-      approvableName: string;
-      approvers: { email: string }[];
-      minApprovers?: number;
-    }[];
-    resources?: { resourceId?: string; resourceType?: string; id?: string; type?: string }[];
-  };
+function parseResponse(body: unknown, what: string): ApprovalPolicyResponse {
+  const result = approvalPolicyResponse.safeParse(body);
+  if (!result.success) {
+    throw new Error(
+      `${what} answered with an unexpected approval policy: ${result.error.issues
+        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
+        .join("; ")}`,
+    );
+  }
+  return result.data;
 }
+
+// ---------------------------------------------------------------------------
+// Fields
 
 /** Fields the API holds that the program declares. */
 const apiFields = ["name", "description", "policyData"] as const;
-/** Every input, including those that pick where the policy lives. */
+/** Every input. */
 const inputFields = [...apiFields, "region", "tenantAcid", "adoptId"] as const;
-/** A different region or tenant is a different object space; another adoptId another object. */
-export const immutableFields = ["region", "tenantAcid", "adoptId"] as const;
+/**
+ * A different region or tenant is a different object space: the policy cannot
+ * move, so a change makes a new one. `adoptId` is handled in diff: naming another
+ * policy replaces, dropping it once adopted changes nothing.
+ */
+export const immutableFields = ["region", "tenantAcid"] as const;
+/** Approval policies hold no credential. */
+export const secretFields: readonly string[] = [];
+/** Set by the API only. */
 const readOnlyFields = [
   "state",
   "remarks",
@@ -117,70 +225,173 @@ const readOnlyFields = [
   "resourceUri",
 ] as const;
 
+// ---------------------------------------------------------------------------
+// Shapes and comparisons
+
+/** The live policy's data in input shape, with the API's defaults and spellings resolved. */
+function livePolicyData(live: ApprovalPolicyResponse): PolicyData {
+  return {
+    approvables: (live.policyData?.approvables ?? []).map((a) => ({
+      approvableName: a.approvableName as PolicyData["approvables"][number]["approvableName"],
+      approvers: a.approvers.map((p) => ({ email: p.email.trim().toLowerCase() })),
+      minApprovers: a.minApprovers ?? 1,
+    })),
+    resources: (live.policyData?.resources ?? []).map((r) => ({
+      resourceId: (r.resourceId ?? r.id ?? "").toLowerCase(),
+      // Only groups exist; an answer that leaves the type out means a group.
+      resourceType: (r.resourceType ?? r.type ?? groupResourceType) as typeof groupResourceType,
+    })),
+  };
+}
+
+/**
+ * The policy data with every list sorted: approvers, approvables and groups are
+ * sets, so the order the API answers in is not drift.
+ */
+function canonicalPolicyData(value: unknown): unknown {
+  const data = (value ?? {}) as Partial<PolicyData>;
+  const byKey =
+    <T>(key: (t: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
+  return {
+    approvables: [...(data.approvables ?? [])]
+      .map((a) => ({
+        ...a,
+        minApprovers: a.minApprovers ?? 1,
+        approvers: [...(a.approvers ?? [])].sort(byKey((p) => p.email)),
+      }))
+      .sort(byKey((a) => a.approvableName)),
+    resources: [...(data.resources ?? [])]
+      .map((r) => ({ ...r, resourceType: r.resourceType ?? groupResourceType }))
+      .sort(byKey((r) => r.resourceId)),
+  };
+}
+
+function samePolicyData(a: unknown, b: unknown): boolean {
+  return jsonEqual(canonicalPolicyData(a), canonicalPolicyData(b));
+}
+
+/**
+ * The API fields whose declared value differs from `current`. A description the
+ * program stopped declaring is a change too (it is cleared); name and policyData
+ * are always declared.
+ */
+function changedApiFields(
+  current: Record<string, unknown>,
+  declared: Record<string, unknown>,
+): (typeof apiFields)[number][] {
+  return apiFields.filter((field) => {
+    if (field === "policyData") return !samePolicyData(declared.policyData, current.policyData);
+    if (declared[field] === undefined) return current[field] !== undefined;
+    return !jsonEqual(declared[field], current[field]);
+  });
+}
+
+/**
+ * The merge patch (RFC 7396) that brings `current` to `declared`: the changed
+ * top-level fields only, the whole `policyData` when any part of it changed
+ * (a merge patch replaces arrays, api-facts), and null for a description no
+ * longer declared. Undefined when nothing changed.
+ */
+function mergePatchFor(
+  current: Record<string, unknown>,
+  declared: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const changed = changedApiFields(current, declared);
+  if (changed.length === 0) return undefined;
+  return Object.fromEntries(changed.map((field) => [field, declared[field] ?? null]));
+}
+
+/** Outputs: the inputs as declared, and the API's read-only fields. */
+function outputsFrom(declared: Record<string, unknown>, live: ApprovalPolicyResponse) {
+  return definedOnly({
+    ...pick(declared, inputFields),
+    ...pick(live as Record<string, unknown>, readOnlyFields),
+  });
+}
+
+/** The body of a POST: what the program declares of the API's fields. */
+function createBody(inputs: ApprovalPolicyInputs): Record<string, unknown> {
+  return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
+}
+
 function parseInputs(news: Record<string, unknown>): ApprovalPolicyInputs {
   const { [providerKey]: _provider, ...rest } = news;
   return approvalPolicyInputs.parse(rest);
 }
 
-/** The live policy in input shape. */
-function liveInputs(live: ApprovalPolicyResponse): Record<string, unknown> {
-  return {
-    name: live.name,
-    description: live.description,
-    policyData: {
-      approvables: (live.policyData?.approvables ?? []).map((a) => ({
-        approvableName: a.approvableName,
-        approvers: a.approvers.map((p) => ({ email: p.email })),
-        minApprovers: a.minApprovers ?? 1,
-      })),
-      resources: (live.policyData?.resources ?? []).map((r) => ({
-        resourceId: r.resourceId ?? r.id,
-        resourceType: r.resourceType ?? r.type,
-      })),
-    },
-  };
-}
+/** How far back a found policy's createdAt may be to count as made by our own POST. */
+const createdClockSkewMs = 10 * 60_000;
 
-/** Outputs: the declared inputs as declared, and the API's read-only fields. */
-function outputsFrom(declared: Record<string, unknown>, live: ApprovalPolicyResponse) {
-  return definedOnly({
-    ...pick(declared, inputFields),
-    ...pick(live as unknown as Record<string, unknown>, readOnlyFields),
-  });
-}
-
-function apiBody(inputs: ApprovalPolicyInputs) {
-  return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
-}
+// ---------------------------------------------------------------------------
+// Lifecycle
 
 export const approvalPolicy: ResourceImplementation = {
   async check(_olds, news) {
     const { [providerKey]: provider, ...rest } = news;
     const result = approvalPolicyInputs.safeParse(rest);
-    if (!result.success) return { inputs: news, failures: checkFailuresFrom(result.error) };
+    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
     return { inputs: { ...result.data, [providerKey]: provider } };
   },
 
-  async diff(_id, olds, news) {
-    const changes = changedFields(olds, news, inputFields);
-    const replaces = changes.filter((f) => (immutableFields as readonly string[]).includes(f));
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+  async diff(id, olds, news) {
+    const changes: string[] = changedApiFields(olds, news);
+    const replaces: string[] = [];
+    for (const field of immutableFields) {
+      if (!jsonEqual(olds[field], news[field])) replaces.push(field);
+    }
+    // Naming another policy to adopt means managing another object. Dropping adoptId,
+    // or naming the policy already managed, leaves the policy as it is.
+    if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
+      replaces.push("adoptId");
+    }
+    return {
+      changes: changes.length > 0 || replaces.length > 0,
+      replaces,
+      deleteBeforeReplace: false,
+    };
   },
 
   async create(news) {
     const inputs = parseInputs(news);
     const client = clientFor(inputs);
+
     if (inputs.adoptId !== undefined) {
-      // Adoption: take the existing policy and bring it to the declared state.
-      const existing = await client.get<ApprovalPolicyResponse>(itemPath(inputs.adoptId));
-      // Only what the program declares is brought over; the rest stays as it is.
-      const body = apiBody(inputs);
-      const patch = mergePatchFor(pick(liveInputs(existing), Object.keys(body)), body);
+      // Adoption: read the existing policy instead of creating one, and bring what
+      // the program declares to the declared state; the rest stays as it is.
+      let existing: ApprovalPolicyResponse;
+      try {
+        existing = parseResponse(
+          await client.get(itemPath(inputs.adoptId)),
+          `GET ${itemPath(inputs.adoptId)}`,
+        );
+      } catch (error) {
+        if (ApiError.isNotFound(error)) {
+          throw new Error(
+            `adoptId ${inputs.adoptId}: no approval policy with this id exists to adopt`,
+          );
+        }
+        throw error;
+      }
+      const current = {
+        name: existing.name,
+        description: existing.description ?? undefined,
+        policyData: livePolicyData(existing),
+      };
+      const patch = mergePatchFor(
+        inputs.description === undefined ? { ...current, description: undefined } : current,
+        createBody(inputs),
+      );
       if (patch === undefined) return { id: existing.id, outs: outputsFrom(inputs, existing) };
       try {
-        const updated = await client.patch<ApprovalPolicyResponse>(itemPath(existing.id), patch);
+        const updated = parseResponse(
+          await client.patch(itemPath(existing.id), patch),
+          `PATCH ${itemPath(existing.id)}`,
+        );
         return { id: updated.id, outs: outputsFrom(inputs, updated) };
       } catch (error) {
+        // The policy is ours now: record it, so a later up retries and destroy deletes it.
         throw new PartialCreateError(
           `adopted approval policy ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
           existing.id,
@@ -188,43 +399,65 @@ export const approvalPolicy: ResourceImplementation = {
         );
       }
     }
+
+    const postedAt = Date.now();
     const created = await createOnce(
-      () => client.post<ApprovalPolicyResponse>(collectionPath, apiBody(inputs)),
       async () =>
-        (
-          await client.list<ApprovalPolicyResponse>(collectionPath, {
-            filter: `name eq ${odataString(inputs.name)}`,
-          })
-        )[0],
+        parseResponse(
+          await client.post(collectionPath, createBody(inputs)),
+          `POST ${collectionPath}`,
+        ),
+      // The POST's answer was lost: names are unique (the API answers 409 to a second
+      // one), so a policy of this name made since the POST is the one it created.
+      async () => {
+        const found = await client.list<unknown>(collectionPath, {
+          filter: `name eq ${odataString(inputs.name)}`,
+        });
+        return found
+          .map((item) => parseResponse(item, `GET ${collectionPath}`))
+          .find(
+            (p) =>
+              p.name === inputs.name &&
+              (p.createdAt === undefined ||
+                Date.parse(p.createdAt) >= postedAt - createdClockSkewMs),
+          );
+      },
     );
     return { id: created.id, outs: outputsFrom(inputs, created) };
   },
 
   async read(id, props) {
-    const declared = (props ?? {}) as Record<string, unknown>;
+    const old = (props ?? {}) as Record<string, unknown>;
     let live: ApprovalPolicyResponse;
     try {
-      live = await clientFor(declared).get<ApprovalPolicyResponse>(itemPath(id));
+      live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
     } catch (error) {
+      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
       if (ApiError.isNotFound(error)) return { id: "" };
       throw error;
     }
-    const current = projectOnto(pick(declared, apiFields), liveInputs(live)) as Record<
-      string,
-      unknown
-    >;
-    const inputs = definedOnly({ ...pick(declared, immutableFields), ...current });
-    return { id: live.id, props: outputsFrom(inputs, live), inputs };
+    // Live values in input shape, for the fields the program declared: a description
+    // the program never set is the server's business, not drift.
+    const inputs: Record<string, unknown> = pick(old, [...immutableFields, "adoptId"]);
+    inputs.name = live.name;
+    if (old.description !== undefined) inputs.description = live.description ?? undefined;
+    const policyData = livePolicyData(live);
+    // The same sets in another order keep the declared order, so state does not churn.
+    inputs.policyData = samePolicyData(old.policyData, policyData) ? old.policyData : policyData;
+    const liveInputs = definedOnly(inputs);
+    return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
   },
 
   async update(id, olds, news) {
     const inputs = parseInputs(news);
-    const patch = mergePatchFor(pick(olds, apiFields), apiBody(inputs));
     const client = clientFor(inputs);
-    const updated =
+    const patch = mergePatchFor(olds, createBody(inputs));
+    const updated = parseResponse(
       patch === undefined
-        ? await client.get<ApprovalPolicyResponse>(itemPath(id))
-        : await client.patch<ApprovalPolicyResponse>(itemPath(id), patch);
+        ? await client.get(itemPath(id))
+        : await client.patch(itemPath(id), patch),
+      `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
+    );
     return { outs: outputsFrom(inputs, updated) };
   },
 
@@ -237,17 +470,3 @@ export const approvalPolicy: ResourceImplementation = {
     }
   },
 };
-
-/**
- * The merge patch from `current` to `declared`: changed top-level fields, the
- * whole `policyData` when any part of it changed (a merge patch replaces arrays,
- * RFC 7396), and null for a description no longer declared.
- */
-function mergePatchFor(
-  current: Record<string, unknown>,
-  declared: Record<string, unknown>,
-): Record<string, unknown> | undefined {
-  const changed = changedFields(current, declared, apiFields);
-  if (changed.length === 0) return undefined;
-  return Object.fromEntries(changed.map((f) => [f, declared[f] ?? null]));
-}

@@ -1,22 +1,37 @@
 /**
  * ExternalService: `/compute-ops-mgmt/v1beta1/external-services` (seed 003).
  * ServiceNow (incidents), DSCC (storage) and VMware vCenter integrations, each
- * with its own authentication and serviceData shapes.
+ * with its own `authentication` and `serviceData` shapes.
+ *
+ * POST creates, GET/PATCH/DELETE `/external-services/{id}` read, change (a JSON
+ * merge patch) and delete; POST `/external-services/{id}/test` runs a test (202).
+ * The API masks secrets on read (`"**********"`): the provider keeps the declared
+ * values and never reports the mask as drift (DESIGN.md decision 3).
  */
 import { z } from "zod";
 import { ApiError } from "./apiError";
 import { clientFor, createOnce } from "./computeOpsResource";
 import { computeOpsRegions } from "./configuration";
-import { changedFields, pick, projectOnto } from "./declaredState";
+import { pick, projectOnto } from "./declaredState";
 import { odataString } from "./greenLakeClient";
 import type { ResourceImplementation } from "./index";
-import { checkFailuresFrom, definedOnly, PartialCreateError, providerKey } from "./pulumiResults";
+import { inputFailuresFrom } from "./inputFailures";
+import {
+  definedOnly,
+  jsonEqual,
+  maskedSecret,
+  PartialCreateError,
+  providerKey,
+} from "./pulumiResults";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/external-services";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
 
 export const serviceTypes = ["SERVICE_NOW", "DSCC", "VMWARE_VCENTER"] as const;
-/** Seed 003: OAUTH for ServiceNow and DSCC, BASIC for vCenter. */
+export type ServiceType = (typeof serviceTypes)[number];
+export const authenticationTypes = ["OAUTH", "BASIC"] as const;
+
+/** Seed 003 and the spec's authenticationType table: OAUTH for ServiceNow and DSCC, BASIC for vCenter. */
 export const authenticationTypeFor = {
   SERVICE_NOW: "OAUTH",
   DSCC: "OAUTH",
@@ -24,49 +39,86 @@ export const authenticationTypeFor = {
 } as const;
 
 /**
- * Seed 003's table of valid incident-creation scopes, as (serviceEventIssues,
- * criticalEventIssues, warningEventIssues, utilizationThresholdAlerts); any
- * powerResetEvent and disconnectedEvent go with each row. All else answers 400.
+ * Seed 003's table of valid incident-creation scopes, one row per combination of
+ * (serviceEventIssues, criticalEventIssues, warningEventIssues,
+ * utilizationThresholdAlerts); any powerResetEvent and disconnectedEvent go with
+ * each row. "All other combinations will result in an HTTP 400 error."
  */
 export const validIncidentScopeRows = ["FFFT", "TFFT", "TFFF", "TTFT", "TTFF", "TTTT", "TTTF"];
 
-const httpsUrl = z
-  .string()
-  .url("must be a URL")
-  .refine((u) => u.startsWith("https://"), "must be an https URL");
+/** The incident-scope flags that make up a row of seed 003's table, in its column order. */
+export const incidentScopeRowFlags = [
+  "serviceEventIssues",
+  "criticalEventIssues",
+  "warningEventIssues",
+  "utilizationThresholdAlerts",
+] as const;
 
-const incidentCreationScope = z
+// ---------------------------------------------------------------------------
+// Input schema
+
+/** The spec's maxLength for names, descriptions, credentials and most URLs. */
+const maxLength = 256;
+const text = (what = "is required") =>
+  z.string().min(1, what).max(maxLength, `must be at most ${maxLength} characters`);
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+const httpsUrl = text().refine(isHttpsUrl, "must be an https URL");
+
+/**
+ * Why a row is not in seed 003's table, as the rules the table encodes: each
+ * selection widens the previous one (critical needs service events, warning needs
+ * critical), and service events or utilization alerts must be on.
+ */
+export function incidentScopeRuleBroken(
+  scope: Record<(typeof incidentScopeRowFlags)[number], boolean>,
+): string | undefined {
+  const row = incidentScopeRowFlags.map((f) => (scope[f] ? "T" : "F")).join("");
+  if (validIncidentScopeRows.includes(row)) return undefined;
+  const rules: string[] = [];
+  if (scope.criticalEventIssues && !scope.serviceEventIssues) {
+    rules.push("criticalEventIssues needs serviceEventIssues");
+  }
+  if (scope.warningEventIssues && !scope.criticalEventIssues) {
+    rules.push("warningEventIssues needs criticalEventIssues");
+  }
+  if (!scope.serviceEventIssues && !scope.utilizationThresholdAlerts) {
+    rules.push("serviceEventIssues or utilizationThresholdAlerts must be on");
+  }
+  return (
+    `this combination breaks the incident-scope hierarchy of seed 003 (${rules.join("; ")}); ` +
+    "valid rows (service, critical, warning, utilization): " +
+    validIncidentScopeRows.join(", ")
+  );
+}
+
+const incidentCreationScopeInput = z
   .object({
-    // "All values are initially false except serviceEventIssues" (seed 003).
+    // Spec defaults: "All values are initially false except serviceEventIssues" (seed 003).
     serviceEventIssues: z.boolean().default(true),
     criticalEventIssues: z.boolean().default(false),
     warningEventIssues: z.boolean().default(false),
     utilizationThresholdAlerts: z.boolean().default(false),
     powerResetEvent: z.boolean().default(false),
+    // "Threshold values can be 0, 1, 2, or 3 hours"; left to the API's default (3) when not declared.
     disconnectedEvent: z
       .number()
-      .int()
-      .min(0, "must be 0 to 3 (hours)")
-      .max(3, "must be 0 to 3 (hours)")
+      .int("must be 0, 1, 2 or 3 (hours)")
+      .min(0, "must be 0, 1, 2 or 3 (hours)")
+      .max(3, "must be 0, 1, 2 or 3 (hours)")
       .optional(),
   })
   .strict()
   .superRefine((scope, ctx) => {
-    const row = [
-      scope.serviceEventIssues,
-      scope.criticalEventIssues,
-      scope.warningEventIssues,
-      scope.utilizationThresholdAlerts,
-    ]
-      .map((b) => (b ? "T" : "F"))
-      .join("");
-    if (!validIncidentScopeRows.includes(row)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message:
-          "this combination breaks the incident-scope hierarchy of the API (seed 003): criticalEventIssues needs serviceEventIssues, warningEventIssues needs criticalEventIssues, and serviceEventIssues or utilizationThresholdAlerts must be on",
-      });
-    }
+    const broken = incidentScopeRuleBroken(scope);
+    if (broken !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: broken });
   });
 
 const serviceNowData = z
@@ -74,116 +126,229 @@ const serviceNowData = z
     oauthUrl: httpsUrl,
     incidentUrl: httpsUrl,
     refreshTokenExpiryInDays: z
-      .number()
-      .int()
-      .min(100, "must be 100 to 365")
-      .max(365, "must be 100 to 365"),
-    incidentCreationScope: incidentCreationScope.default({}),
+      .number({ required_error: "is required" })
+      .int("must be a whole number of days")
+      .min(100, "must be 100 to 365 (days)")
+      .max(365, "must be 100 to 365 (days)"),
+    incidentCreationScope: incidentCreationScopeInput.default({}),
   })
   .strict();
-const dsccData = z.object({ region: z.string().min(1, "is required") }).strict();
-const vcenterData = z
+
+const dsccData = z.object({ region: text() }).strict();
+
+/** Spec: "The URL or IP address of the vCenter server" (example 192.0.2.50). */
+function isVCenterAddress(value: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return isHttpsUrl(value);
+  // A host name or IPv4 address, with an optional port; or a bracketed IPv6 address.
+  return /^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:\d{1,5})?$/i.test(
+    value,
+  );
+}
+
+const vCenterData = z
   .object({
-    vCenterUrl: z.string().min(1, "is required"),
-    associatedGatewayUri: z.string().min(1, "is required"),
-    vCenterCertFingerprint: z
+    vCenterUrl: text().refine(
+      isVCenterAddress,
+      "must be a host name, an IP address or an https URL",
+    ),
+    associatedGatewayUri: z
       .string()
-      .refine(
-        (f) => /^[0-9a-fA-F]{64}$/.test(f.replace(/:/g, "")),
-        "must be a SHA-256 fingerprint (64 hex digits, colons allowed)",
-      ),
+      .min(1, "is required")
+      .max(512, "must be at most 512 characters"),
+    // The SHA-256 fingerprint of the vCenter certificate. vCenter shows it as colon-separated
+    // upper-case pairs; the spec's example is 64 lower-case hex digits, the form sent.
+    vCenterCertFingerprint: z
+      .string({ required_error: "is required" })
+      .trim()
+      .regex(
+        /^([0-9a-f]{64}|([0-9a-f]{2}:){31}[0-9a-f]{2})$/i,
+        "must be a SHA-256 fingerprint: 64 hex digits, optionally in colon-separated pairs",
+      )
+      .transform((fingerprint) => fingerprint.replace(/:/g, "").toLowerCase()),
   })
   .strict();
 
-const oauth = z
-  .object({
-    clientId: z.string().min(1, "is required"),
-    clientSecret: z.string().min(1, "is required"),
-    refreshToken: z.string().min(1).optional(),
-  })
-  .strict();
-const basic = z
-  .object({
-    username: z.string().min(1, "is required"),
-    password: z.string().min(1, "is required"),
-  })
-  .strict();
+/** The serviceData schema of each service type. */
+const serviceDataFor = {
+  SERVICE_NOW: serviceNowData,
+  DSCC: dsccData,
+  VMWARE_VCENTER: vCenterData,
+} as const;
 
-export const externalServiceInputs = z
+const oauthAuthentication = z
   .object({
-    name: z.string().trim().min(1, "is required"),
-    description: z.string().optional(),
+    clientId: text(),
+    clientSecret: text(),
+    // Spec: optional when the serviceType is DSCC (required for ServiceNow, see below).
+    refreshToken: text().optional(),
+  })
+  .strict();
+const basicAuthentication = z.object({ username: text(), password: text() }).strict();
+
+/** Everything but the per-type shapes, which depend on serviceType. */
+const externalServiceFields = z
+  .object({
+    name: z.string().trim().pipe(text()),
+    description: z.string().max(maxLength, `must be at most ${maxLength} characters`).optional(),
     serviceType: z.enum(serviceTypes),
-    authenticationType: z.enum(["OAUTH", "BASIC"]).optional(),
-    authentication: z.record(z.unknown()),
-    serviceData: z.record(z.unknown()),
+    authenticationType: z.enum(authenticationTypes).optional(),
+    authentication: z.record(z.unknown(), {
+      required_error: "is required",
+      invalid_type_error: "must be an object",
+    }),
+    serviceData: z.record(z.unknown(), {
+      required_error: "is required",
+      invalid_type_error: "must be an object",
+    }),
     state: z.enum(["ENABLED", "DISABLED"]).optional(),
     testOnCreate: z.boolean().optional(),
     region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: z.string().min(1).optional(),
-    adoptId: z.string().min(1).optional(),
+    tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
+    adoptId: z.string().trim().min(1, "must not be empty").optional(),
   })
-  .strict()
-  .transform((s, ctx) => {
-    const expected = authenticationTypeFor[s.serviceType];
-    const authenticationType = s.authenticationType ?? expected;
-    if (authenticationType !== expected) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["authenticationType"],
-        message: `must be ${expected} for ${s.serviceType} (seed 003)`,
-      });
-    }
-    const auth = (expected === "OAUTH" ? oauth : basic).safeParse(s.authentication);
-    if (!auth.success) {
-      for (const issue of auth.error.issues)
-        ctx.addIssue({ ...issue, path: ["authentication", ...issue.path] });
-    } else if (
-      s.serviceType === "SERVICE_NOW" &&
-      !("refreshToken" in auth.data && auth.data.refreshToken)
-    ) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["authentication", "refreshToken"],
-        message: "is required for SERVICE_NOW",
-      });
-    }
-    const dataSchema =
-      s.serviceType === "SERVICE_NOW"
-        ? serviceNowData
-        : s.serviceType === "DSCC"
-          ? dsccData
-          : vcenterData;
-    const data = dataSchema.safeParse(s.serviceData);
-    if (!data.success) {
-      for (const issue of data.error.issues)
-        ctx.addIssue({ ...issue, path: ["serviceData", ...issue.path] });
-    }
-    return {
-      ...s,
-      authenticationType,
-      authentication: auth.success ? auth.data : s.authentication,
-      serviceData: data.success ? data.data : s.serviceData,
-    };
-  });
-export type ExternalServiceInputs = z.infer<typeof externalServiceInputs>;
+  .strict();
 
-interface ExternalServiceResponse {
-  id: string;
-  name: string;
-  description?: string;
-  serviceType: string;
-  authenticationType: string;
-  authentication: Record<string, unknown>;
-  serviceData: Record<string, unknown>;
-  state?: string;
-  status?: string;
-  generation?: number;
-  createdAt?: string;
-  updatedAt?: string;
-  resourceUri?: string;
+type ServiceNowData = z.infer<typeof serviceNowData>;
+type DsccData = z.infer<typeof dsccData>;
+type VCenterData = z.infer<typeof vCenterData>;
+export type ExternalServiceInputs = Omit<
+  z.infer<typeof externalServiceFields>,
+  "authenticationType" | "authentication" | "serviceData"
+> & {
+  authenticationType: (typeof authenticationTypes)[number];
+  authentication: Record<string, string>;
+  serviceData: ServiceNowData | DsccData | VCenterData;
+};
+
+function prefixed(issues: z.ZodIssue[], prefix: string): z.ZodIssue[] {
+  return issues.map((issue) => ({ ...issue, path: [prefix, ...issue.path] }));
 }
 
+/**
+ * Validates the inputs. Each part is checked on its own, so one run reports every
+ * failure: a missing name does not hide a bad incident scope, and the per-type
+ * shapes are checked whenever serviceType is valid.
+ */
+export function validateExternalService(
+  raw: Record<string, unknown>,
+): { success: true; data: ExternalServiceInputs } | { success: false; error: z.ZodError } {
+  const issues: z.ZodIssue[] = [];
+  const fields = externalServiceFields.safeParse(raw);
+  if (!fields.success) issues.push(...fields.error.issues);
+
+  const serviceType = serviceTypes.find((t) => t === raw.serviceType);
+  let authentication: Record<string, string> | undefined;
+  let serviceData: ExternalServiceInputs["serviceData"] | undefined;
+  if (serviceType !== undefined) {
+    const expected = authenticationTypeFor[serviceType];
+    if (
+      (authenticationTypes as readonly unknown[]).includes(raw.authenticationType) &&
+      raw.authenticationType !== expected
+    ) {
+      issues.push({
+        code: z.ZodIssueCode.custom,
+        path: ["authenticationType"],
+        message: `must be ${expected} for ${serviceType} (seed 003); it is derived from serviceType when left out`,
+      });
+    }
+    if (raw.authentication !== null && typeof raw.authentication === "object") {
+      const auth = (expected === "OAUTH" ? oauthAuthentication : basicAuthentication).safeParse(
+        raw.authentication,
+      );
+      if (!auth.success) issues.push(...prefixed(auth.error.issues, "authentication"));
+      else authentication = auth.data as Record<string, string>;
+      const refreshToken = (raw.authentication as Record<string, unknown>).refreshToken;
+      // Spec: refreshToken "is optional when the serviceType is DSCC", so ServiceNow needs it.
+      if (serviceType === "SERVICE_NOW" && (refreshToken === undefined || refreshToken === "")) {
+        issues.push({
+          code: z.ZodIssueCode.custom,
+          path: ["authentication", "refreshToken"],
+          message: "is required for SERVICE_NOW",
+        });
+      }
+    }
+    if (raw.serviceData !== null && typeof raw.serviceData === "object") {
+      const rawScope = (raw.serviceData as Record<string, unknown>).incidentCreationScope;
+      if (
+        serviceType === "SERVICE_NOW" &&
+        rawScope !== null &&
+        typeof rawScope === "object" &&
+        "utilizationAlerts" in rawScope
+      ) {
+        // Seed 003's prose says utilizationAlerts; the API field is utilizationThresholdAlerts.
+        issues.push({
+          code: z.ZodIssueCode.custom,
+          path: ["serviceData", "incidentCreationScope", "utilizationAlerts"],
+          message: "is called utilizationThresholdAlerts in the API",
+        });
+      }
+      const data = serviceDataFor[serviceType].safeParse(raw.serviceData);
+      if (!data.success) {
+        // The misnamed flag is reported once, above, with its right name.
+        const dataIssues = data.error.issues.flatMap((i): z.ZodIssue[] => {
+          if (i.code !== "unrecognized_keys" || !i.keys.includes("utilizationAlerts")) return [i];
+          const keys = i.keys.filter((k) => k !== "utilizationAlerts");
+          return keys.length === 0
+            ? []
+            : [{ ...i, keys, message: `Unrecognized key(s) in object: ${keys.join(", ")}` }];
+        });
+        issues.push(...prefixed(dataIssues, "serviceData"));
+      } else serviceData = data.data;
+    }
+  }
+
+  if (issues.length > 0 || !fields.success || !authentication || !serviceData || !serviceType) {
+    return { success: false, error: new z.ZodError(issues) };
+  }
+  return {
+    success: true,
+    data: {
+      ...fields.data,
+      authenticationType: authenticationTypeFor[serviceType],
+      authentication,
+      serviceData,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// API response schema (externalServicesResponse-v1beta1), lenient on purpose.
+
+const externalServiceResponse = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    description: z.string().nullish(),
+    serviceType: z.string().optional(),
+    authenticationType: z.string().optional(),
+    authentication: z.record(z.unknown()).nullish(),
+    serviceData: z.record(z.unknown()).nullish(),
+    state: z.string().optional(),
+    status: z.string().optional(),
+    generation: z.number().optional(),
+    createdAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+    resourceUri: z.string().optional(),
+  })
+  .passthrough();
+type ExternalServiceResponse = z.infer<typeof externalServiceResponse>;
+
+function parseResponse(body: unknown, what: string): ExternalServiceResponse {
+  const result = externalServiceResponse.safeParse(body);
+  if (!result.success) {
+    throw new Error(
+      `${what} answered with an unexpected external service: ${result.error.issues
+        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
+        .join("; ")}`,
+    );
+  }
+  return result.data;
+}
+
+// ---------------------------------------------------------------------------
+// Fields
+
+/** Fields the API holds that the program declares. */
 const apiFields = [
   "name",
   "description",
@@ -193,103 +358,239 @@ const apiFields = [
   "serviceData",
   "state",
 ] as const;
+/** The API fields a PATCH may change (seed 003: serviceType and authenticationType cannot be). */
+const updatableFields = ["name", "description", "authentication", "serviceData", "state"] as const;
+/** Every input. */
 const inputFields = [...apiFields, "testOnCreate", "region", "tenantAcid", "adoptId"] as const;
-/** Seed 003: serviceType and authenticationType cannot be changed by PATCH. */
+/**
+ * Seed 003: serviceType and authenticationType cannot be changed by PATCH; a
+ * different region or tenant is a different object space. `adoptId` is handled in
+ * diff: naming another integration replaces, dropping it once adopted changes nothing.
+ */
 export const immutableFields = [
   "serviceType",
   "authenticationType",
   "region",
   "tenantAcid",
-  "adoptId",
 ] as const;
-/** Fields the API returns as "**********"; the SDK keeps `authentication` secret. */
+/**
+ * Credentials inside `authentication`, which the API answers masked. The SDK keeps
+ * the whole `authentication` secret in state; clientId and username are not secret.
+ */
 export const secretFields = [
   "authentication.clientSecret",
   "authentication.refreshToken",
   "authentication.password",
-];
+] as const;
+const secretAuthenticationKeys = ["clientSecret", "refreshToken", "password"];
+/** Set by the API only. */
 const readOnlyFields = ["status", "generation", "createdAt", "updatedAt", "resourceUri"] as const;
-/** Only declared fields matter, so testOnCreate is not a change that needs a call. */
-const localOnlyFields = ["testOnCreate"];
+/** The serviceData keys a program declares, per type; others (associatedGatewayId) are the API's. */
+const serviceDataInputKeys: Record<ServiceType, readonly string[]> = {
+  SERVICE_NOW: Object.keys(serviceNowData.shape),
+  DSCC: Object.keys(dsccData.shape),
+  VMWARE_VCENTER: Object.keys(vCenterData.shape),
+};
+/** Seed 003: a vCenter PATCH provides name, the three serviceData fields and authentication. */
+const vCenterPatchFields = ["name", "serviceData", "authentication"] as const;
 
-function parseInputs(news: Record<string, unknown>): ExternalServiceInputs {
-  const { [providerKey]: _provider, ...rest } = news;
-  return externalServiceInputs.parse(rest);
-}
+// ---------------------------------------------------------------------------
+// Shapes and comparisons
 
-function liveInputs(live: ExternalServiceResponse): Record<string, unknown> {
-  return pick(live as unknown as Record<string, unknown>, apiFields);
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**
- * Outputs: the declared inputs as declared (secrets as declared, never the mask),
- * the read-only fields, and serviceData fields only the API sets (associatedGatewayId).
+ * The live credentials in the declared shape. A secret the API answers masked,
+ * empty or not at all (DSCC's refreshToken "is not applicable") keeps the declared
+ * value: the API never shows it, so it cannot be drift.
  */
-function outputsFrom(declared: Record<string, unknown>, live: ExternalServiceResponse) {
-  const serviceData = declared.serviceData as Record<string, unknown> | undefined;
-  const liveData = live.serviceData ?? {};
-  const extraData = Object.fromEntries(
-    Object.entries(liveData).filter(([k]) => serviceData !== undefined && !(k in serviceData)),
-  );
-  return definedOnly({
-    ...pick(declared, inputFields),
-    ...(serviceData !== undefined ? { serviceData: { ...extraData, ...serviceData } } : {}),
-    ...pick(live as unknown as Record<string, unknown>, readOnlyFields),
+function liveAuthentication(declared: unknown, live: unknown): Record<string, unknown> {
+  const declaredAuth = isObject(declared) ? declared : {};
+  const liveAuth = isObject(live) ? live : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, declaredValue] of Object.entries(declaredAuth)) {
+    const liveValue = liveAuth[key];
+    if (secretAuthenticationKeys.includes(key)) {
+      out[key] =
+        typeof liveValue === "string" && liveValue !== "" && liveValue !== maskedSecret
+          ? liveValue
+          : declaredValue;
+    } else if (liveValue !== undefined && liveValue !== null) {
+      out[key] = liveValue;
+    }
+  }
+  return out;
+}
+
+/** Only the serviceData keys a program can declare for the type. */
+function declarableServiceData(serviceType: unknown, data: unknown): Record<string, unknown> {
+  if (!isObject(data)) return {};
+  const keys = serviceDataInputKeys[serviceType as ServiceType];
+  return keys === undefined ? { ...data } : pick(data, keys);
+}
+
+/**
+ * True when the declared value of an API field differs from `current` (old
+ * outputs, or the live object in input shape). Only declared keys are compared, at
+ * every depth: API defaults (disconnectedEvent) and API-only keys
+ * (associatedGatewayId) are not drift, and a masked secret counts as the declared one.
+ */
+function differs(field: string, declared: unknown, current: unknown): boolean {
+  if (field === "authentication") {
+    return !jsonEqual(declared, liveAuthentication(declared, current));
+  }
+  return !jsonEqual(declared, projectOnto(declared, current));
+}
+
+/**
+ * The updatable fields whose declared value differs from `current`. A description
+ * the program stopped declaring is cleared; leaving `state` out leaves it as it is
+ * (ENABLED or DISABLED by hand is then the operator's business).
+ */
+function changedUpdatableFields(
+  current: Record<string, unknown>,
+  declared: Record<string, unknown>,
+): (typeof updatableFields)[number][] {
+  return updatableFields.filter((field) => {
+    if (declared[field] === undefined) {
+      return field === "description" && current[field] !== undefined && current[field] !== null;
+    }
+    return differs(field, declared[field], current[field]);
   });
 }
 
-function apiBody(inputs: ExternalServiceInputs): Record<string, unknown> {
-  return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
+/**
+ * The merge patch that brings `current` to `declared`: changed fields only, the
+ * whole `authentication` when any credential changed (a partial object could not
+ * be checked against masked values), and, for vCenter, the fields seed 003 says an
+ * update provides. Undefined when nothing changed.
+ */
+function mergePatchFor(
+  current: Record<string, unknown>,
+  declared: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const changed: string[] = changedUpdatableFields(current, declared);
+  if (changed.length === 0) return undefined;
+  if (declared.serviceType === "VMWARE_VCENTER") {
+    for (const field of vCenterPatchFields) if (!changed.includes(field)) changed.push(field);
+  }
+  return Object.fromEntries(changed.map((field) => [field, declared[field] ?? null]));
 }
 
 /**
- * The merge patch from `current` to `declared`. `authentication` goes whole when
- * anything in it changed, since the API masks what it holds and a partial object
- * could not be checked against it.
+ * Outputs: the inputs as declared (secrets as declared, never the mask), the
+ * read-only fields, and the serviceData keys only the API sets (associatedGatewayId).
  */
-function mergePatchFor(current: Record<string, unknown>, declared: Record<string, unknown>) {
-  const changed = changedFields(current, declared, apiFields).filter(
-    (f) => !(immutableFields as readonly string[]).includes(f),
+function outputsFrom(declared: Record<string, unknown>, live: ExternalServiceResponse) {
+  const declaredData = isObject(declared.serviceData) ? declared.serviceData : undefined;
+  const apiOnlyData = Object.fromEntries(
+    Object.entries(live.serviceData ?? {}).filter(
+      ([key, value]) =>
+        value !== null &&
+        !(serviceDataInputKeys[declared.serviceType as ServiceType] ?? []).includes(key),
+    ),
   );
-  if (changed.length === 0) return undefined;
-  return Object.fromEntries(changed.map((f) => [f, declared[f] ?? null]));
+  return definedOnly({
+    ...pick(declared, inputFields),
+    ...(declaredData !== undefined ? { serviceData: { ...apiOnlyData, ...declaredData } } : {}),
+    ...pick(live as Record<string, unknown>, readOnlyFields),
+  });
 }
+
+/** The body of a POST. The spec lists description as required and nullable. */
+function createBody(inputs: ExternalServiceInputs): Record<string, unknown> {
+  return definedOnly({
+    ...pick(inputs as Record<string, unknown>, apiFields),
+    description: inputs.description ?? null,
+  });
+}
+
+function parseInputs(news: Record<string, unknown>): ExternalServiceInputs {
+  const { [providerKey]: _provider, ...rest } = news;
+  const result = validateExternalService(rest);
+  if (!result.success) throw result.error;
+  return result.data;
+}
+
+/** How far back a found integration's createdAt may be to count as made by our own POST. */
+const createdClockSkewMs = 10 * 60_000;
+
+// ---------------------------------------------------------------------------
+// Lifecycle
 
 export const externalService: ResourceImplementation = {
   async check(_olds, news) {
     const { [providerKey]: provider, ...rest } = news;
-    const result = externalServiceInputs.safeParse(rest);
-    if (!result.success) return { inputs: news, failures: checkFailuresFrom(result.error) };
+    const result = validateExternalService(rest);
+    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
     return { inputs: { ...result.data, [providerKey]: provider } };
   },
 
-  async diff(_id, olds, news) {
-    const changes = changedFields(olds, news, inputFields).filter(
-      (f) => !localOnlyFields.includes(f),
-    );
-    const replaces = changes.filter((f) => (immutableFields as readonly string[]).includes(f));
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+  async diff(id, olds, news) {
+    const changes: string[] = changedUpdatableFields(olds, news);
+    const replaces: string[] = [];
+    for (const field of immutableFields) {
+      if (!jsonEqual(olds[field], news[field])) replaces.push(field);
+    }
+    // Naming another integration to adopt means managing another object. Dropping
+    // adoptId, or naming the integration already managed, leaves it as it is.
+    if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
+      replaces.push("adoptId");
+    }
+    // testOnCreate only matters when the integration is created: no call, no change.
+    return {
+      changes: changes.length > 0 || replaces.length > 0,
+      replaces,
+      deleteBeforeReplace: false,
+    };
   },
 
   async create(news) {
     const inputs = parseInputs(news);
     const client = clientFor(inputs);
     let service: ExternalServiceResponse;
+
     if (inputs.adoptId !== undefined) {
-      const existing = await client.get<ExternalServiceResponse>(itemPath(inputs.adoptId));
-      const body = apiBody(inputs);
-      // Secrets cannot be compared with the masked values: send what is declared.
-      const patch =
-        mergePatchFor(
-          pick(
-            liveInputs(existing),
-            Object.keys(body).filter((k) => k !== "authentication"),
-          ),
-          body,
-        ) ?? {};
+      // Adoption: read the existing integration instead of creating one.
+      let existing: ExternalServiceResponse;
+      try {
+        existing = parseResponse(
+          await client.get(itemPath(inputs.adoptId)),
+          `GET ${itemPath(inputs.adoptId)}`,
+        );
+      } catch (error) {
+        if (ApiError.isNotFound(error)) {
+          throw new Error(
+            `adoptId ${inputs.adoptId}: no external service with this id exists to adopt`,
+          );
+        }
+        throw error;
+      }
+      // Nothing is changed yet: a type that PATCH cannot change is refused outright.
+      for (const field of ["serviceType", "authenticationType"] as const) {
+        if (existing[field] !== undefined && existing[field] !== inputs[field]) {
+          throw new Error(
+            `adoptId ${inputs.adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed (seed 003)`,
+          );
+        }
+      }
+      // The credentials in effect cannot be read back (they are masked), so the declared
+      // ones are always sent; the rest only where it differs.
+      const current = {
+        ...pick(existing as Record<string, unknown>, updatableFields),
+        serviceData: existing.serviceData ?? undefined,
+        description: inputs.description === undefined ? undefined : existing.description,
+        authentication: undefined,
+      };
+      const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
       patch.authentication = inputs.authentication;
       try {
-        service = await client.patch<ExternalServiceResponse>(itemPath(existing.id), patch);
+        service = parseResponse(
+          await client.patch(itemPath(existing.id), patch),
+          `PATCH ${itemPath(existing.id)}`,
+        );
       } catch (error) {
         throw new PartialCreateError(
           `adopted external service ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
@@ -298,18 +599,34 @@ export const externalService: ResourceImplementation = {
         );
       }
     } else {
+      const postedAt = Date.now();
       service = await createOnce(
-        () => client.post<ExternalServiceResponse>(collectionPath, apiBody(inputs)),
         async () =>
-          (
-            await client.list<ExternalServiceResponse>(collectionPath, {
-              filter: `name eq ${odataString(inputs.name)}`,
-            })
-          )[0],
+          parseResponse(
+            await client.post(collectionPath, createBody(inputs)),
+            `POST ${collectionPath}`,
+          ),
+        // The POST's answer was lost: names are unique (a second one answers 409, errorCode
+        // 1700004), so an integration of this name made since the POST is ours.
+        async () => {
+          const found = await client.list<unknown>(collectionPath, {
+            filter: `name eq ${odataString(inputs.name)}`,
+          });
+          return found
+            .map((item) => parseResponse(item, `GET ${collectionPath}`))
+            .find(
+              (s) =>
+                s.name === inputs.name &&
+                (s.createdAt === undefined ||
+                  Date.parse(s.createdAt) >= postedAt - createdClockSkewMs),
+            );
+        },
       );
     }
+
     if (inputs.testOnCreate) {
       try {
+        // A repeated test only records one more activity, so it may be retried.
         await client.post(`${itemPath(service.id)}/test`, {}, { idempotent: true });
       } catch (error) {
         throw new PartialCreateError(
@@ -323,34 +640,56 @@ export const externalService: ResourceImplementation = {
   },
 
   async read(id, props) {
-    const declared = (props ?? {}) as Record<string, unknown>;
+    const old = (props ?? {}) as Record<string, unknown>;
     let live: ExternalServiceResponse;
     try {
-      live = await clientFor(declared).get<ExternalServiceResponse>(itemPath(id));
+      live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
     } catch (error) {
+      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
       if (ApiError.isNotFound(error)) return { id: "" };
       throw error;
     }
-    // The API masks secrets: projecting keeps the declared ones where it answered "**********".
-    const current = projectOnto(pick(declared, apiFields), liveInputs(live)) as Record<
-      string,
-      unknown
-    >;
-    const inputs = definedOnly({
-      ...pick(declared, [...immutableFields, "testOnCreate"]),
-      ...current,
-    });
-    return { id: live.id, props: outputsFrom(inputs, live), inputs };
+    // Live values in input shape, restricted to what the program declared (its keys in
+    // the old outputs): secrets carried over where masked, API-only keys left out.
+    const inputs: Record<string, unknown> = pick(old, [
+      "testOnCreate",
+      "region",
+      "tenantAcid",
+      "adoptId",
+    ]);
+    for (const field of apiFields) {
+      if (old[field] === undefined) continue;
+      const liveValue = (live as Record<string, unknown>)[field];
+      if (field === "authentication") {
+        inputs.authentication = liveAuthentication(old.authentication, liveValue);
+      } else if (field === "serviceData") {
+        const declaredData = declarableServiceData(old.serviceType, old.serviceData);
+        const liveData = isObject(liveValue) ? { ...liveValue } : {};
+        // Compared in the form check() sends: 64 lower-case hex digits.
+        if (typeof liveData.vCenterCertFingerprint === "string") {
+          liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
+            .replace(/:/g, "")
+            .toLowerCase();
+        }
+        inputs.serviceData = projectOnto(declaredData, liveData);
+      } else if (liveValue !== undefined && liveValue !== null) {
+        inputs[field] = liveValue;
+      }
+    }
+    const liveInputs = definedOnly(inputs);
+    return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
   },
 
   async update(id, olds, news) {
     const inputs = parseInputs(news);
-    const patch = mergePatchFor(pick(olds, apiFields), apiBody(inputs));
     const client = clientFor(inputs);
-    const updated =
+    const patch = mergePatchFor(olds, inputs as Record<string, unknown>);
+    const updated = parseResponse(
       patch === undefined
-        ? await client.get<ExternalServiceResponse>(itemPath(id))
-        : await client.patch<ExternalServiceResponse>(itemPath(id), patch);
+        ? await client.get(itemPath(id))
+        : await client.patch(itemPath(id), patch),
+      `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
+    );
     return { outs: outputsFrom(inputs, updated) };
   },
 
@@ -358,6 +697,7 @@ export const externalService: ResourceImplementation = {
     try {
       await clientFor(props).delete(itemPath(id));
     } catch (error) {
+      // Already gone: deleting succeeds (DESIGN.md decision 5).
       if (!ApiError.isNotFound(error)) throw error;
     }
   },

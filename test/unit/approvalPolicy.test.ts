@@ -6,6 +6,9 @@ import { endpoint, provider, useTestApis } from "./resourceTestSetup";
 
 const path = "/compute-ops-mgmt/v1beta2/approval-policies";
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
+const otherGroupId = "5b1c0e2f-0a4e-4f55-9a52-3f0c3c1b2a10";
+const policyId = "4c102e14-87cd-4c00-8f5a-73073f85c9a1";
+
 const declared = {
   name: "fw",
   description: "firmware",
@@ -13,47 +16,92 @@ const declared = {
     approvables: [
       {
         approvableName: "Update firmware",
-        approvers: [{ email: "a@example.com" }],
+        approvers: [{ email: "a@example.com" }, { email: "b@example.com" }],
         minApprovers: 1,
       },
     ],
     resources: [{ resourceId: groupId, resourceType: "compute-ops-mgmt/group" }],
   },
 };
-const live = {
-  id: "p1",
-  ...declared,
+const readOnly = {
   state: "ACTIVE",
   remarks: "",
   generation: 1,
-  createdAt: "2026-01-01T00:00:00Z",
-  updatedAt: "2026-01-01T00:00:00Z",
-  resourceUri: `${path}/p1`,
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+  resourceUri: `${path}/${policyId}`,
 };
+const live = { id: policyId, type: "compute-ops-mgmt/approval-policy", ...declared, ...readOnly };
+/** What create returns as outputs for `declared`. */
+const outputs = { ...declared, ...readOnly };
+
+async function checked(inputs: Record<string, unknown>) {
+  const result = await approvalPolicy.check({}, { ...inputs, __provider: provider });
+  expect(result.failures, JSON.stringify(result.failures)).to.equal(undefined);
+  return result.inputs;
+}
+
+async function failedProperties(inputs: Record<string, unknown>) {
+  const result = await approvalPolicy.check({}, inputs);
+  return (result.failures ?? []).map((f) => f.property);
+}
 
 describe("ApprovalPolicy", () => {
   useTestApis();
 
   describe("check", () => {
-    it("accepts a valid policy and fills in defaults", async () => {
-      const result = await approvalPolicy.check(
-        {},
-        {
-          name: "fw",
-          policyData: {
-            approvables: [{ approvableName: "Power on", approvers: [{ email: "a@example.com" }] }],
-            resources: [{ resourceId: groupId }],
-          },
-          __provider: provider,
+    it("accepts a valid policy and fills in the API's defaults", async () => {
+      const inputs = await checked({
+        name: "fw",
+        policyData: {
+          approvables: [{ approvableName: "Power on", approvers: [{ email: "a@example.com" }] }],
+          resources: [{ resourceId: groupId }],
         },
-      );
-      expect(result.failures).to.equal(undefined);
-      expect(result.inputs.policyData.approvables[0].minApprovers).to.equal(1);
-      expect(result.inputs.policyData.resources[0].resourceType).to.equal("compute-ops-mgmt/group");
-      expect(result.inputs.__provider).to.equal(provider);
+      });
+      expect(inputs.policyData.approvables[0].minApprovers).to.equal(1);
+      expect(inputs.policyData.resources[0].resourceType).to.equal("compute-ops-mgmt/group");
+      expect(inputs.__provider).to.equal(provider);
     });
 
-    it("names each bad property: approvable name, email, minApprovers, resource id", async () => {
+    it("accepts every approvable name of the API's table", async () => {
+      const names = [
+        "Update firmware",
+        "Apply internal storage configuration",
+        "Install operating system image",
+        "Apply external storage configuration",
+        "Power on",
+        "Power off",
+        "Reset",
+        "Cold boot",
+        "Update iLO firmware",
+        "Apply server settings (BIOS and iLO)",
+      ];
+      const inputs = await checked({
+        name: "all",
+        policyData: {
+          approvables: names.map((approvableName) => ({
+            approvableName,
+            approvers: [{ email: "a@example.com" }],
+          })),
+        },
+      });
+      expect(inputs.policyData.approvables).to.have.length(10);
+      expect(inputs.policyData.resources).to.deep.equal([]);
+    });
+
+    it("lower-cases approver emails, so an address the API lower-cases is not drift", async () => {
+      const inputs = await checked({
+        name: "fw",
+        policyData: {
+          approvables: [{ approvableName: "Reset", approvers: [{ email: " Ops@Example.COM " }] }],
+        },
+      });
+      expect(inputs.policyData.approvables[0].approvers).to.deep.equal([
+        { email: "ops@example.com" },
+      ]);
+    });
+
+    it("names each bad property: approvable name, email, minApprovers, resource id and type", async () => {
       const result = await approvalPolicy.check(
         {},
         {
@@ -62,8 +110,16 @@ describe("ApprovalPolicy", () => {
             approvables: [
               { approvableName: "Reboot everything", approvers: [{ email: "a@example.com" }] },
               { approvableName: "Reset", approvers: [{ email: "not-an-email" }], minApprovers: 2 },
+              {
+                approvableName: "Cold boot",
+                approvers: [{ email: "a@example.com" }],
+                minApprovers: 0,
+              },
             ],
-            resources: [{ resourceId: "group-1" }],
+            resources: [
+              { resourceId: "group-1" },
+              { resourceId: otherGroupId, resourceType: "compute-ops-mgmt/server" },
+            ],
           },
         },
       );
@@ -72,43 +128,181 @@ describe("ApprovalPolicy", () => {
         "policyData.approvables.0.approvableName",
         "policyData.approvables.1.approvers.0.email",
         "policyData.approvables.1.minApprovers",
+        "policyData.approvables.2.minApprovers",
         "policyData.resources.0.resourceId",
+        "policyData.resources.1.resourceType",
       ]);
-      const reason = result.failures?.find((f) => f.property.endsWith("minApprovers"))?.reason;
-      expect(reason).to.include("number of approvers");
+      const reason = result.failures?.find(
+        (f) => f.property === "policyData.approvables.1.minApprovers",
+      )?.reason;
+      expect(reason).to.include("number of approvers (1)");
     });
 
-    it("requires a name", async () => {
-      const result = await approvalPolicy.check({}, { policyData: {} });
-      expect(result.failures?.map((f) => f.property)).to.include("name");
+    it("refuses an approvable, an approver or a group listed twice", async () => {
+      expect(
+        await failedProperties({
+          name: "fw",
+          policyData: {
+            approvables: [
+              {
+                approvableName: "Reset",
+                approvers: [{ email: "a@example.com" }, { email: "A@example.com" }],
+              },
+              { approvableName: "Reset", approvers: [{ email: "b@example.com" }] },
+            ],
+            resources: [{ resourceId: groupId }, { resourceId: groupId.toUpperCase() }],
+          },
+        }),
+      ).to.include.members([
+        "policyData.approvables.0.approvers.1.email",
+        "policyData.approvables.1.approvableName",
+        "policyData.resources.1.resourceId",
+      ]);
+    });
+
+    it("needs at least one approver per approvable", async () => {
+      expect(
+        await failedProperties({
+          name: "fw",
+          policyData: { approvables: [{ approvableName: "Reset", approvers: [] }] },
+        }),
+      ).to.deep.equal(["policyData.approvables.0.approvers"]);
+    });
+
+    it("requires a name and policyData, and refuses unknown fields and regions", async () => {
+      expect(
+        await failedProperties({ description: "x", region: "mars", colour: "blue" }),
+      ).to.include.members(["name", "policyData", "region", "colour"]);
+    });
+
+    it("reports every failure at once, without calling the API", async () => {
+      // nock.disableNetConnect() would make any call fail.
+      expect(
+        await failedProperties({
+          name: "",
+          policyData: {
+            approvables: [{ approvableName: "Reset", approvers: [{ email: "nope" }] }],
+            resources: [{ resourceId: "nope" }],
+          },
+        }),
+      ).to.include.members([
+        "name",
+        "policyData.approvables.0.approvers.0.email",
+        "policyData.resources.0.resourceId",
+      ]);
     });
   });
 
   describe("diff", () => {
     it("sees no change when the declared values match", async () => {
-      const result = await approvalPolicy.diff("p1", live, declared);
-      expect(result.changes).to.equal(false);
+      const result = await approvalPolicy.diff(policyId, outputs, await checked(declared));
+      expect(result).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
     });
 
-    it("ignores server fields the program does not declare", async () => {
+    it("ignores server fields and a description the program does not declare", async () => {
+      const { description: _d, ...undescribed } = declared;
       const result = await approvalPolicy.diff(
-        "p1",
-        { ...live, remarks: "set by server" },
-        declared,
+        policyId,
+        { ...undescribed, ...readOnly, remarks: "set by the server", state: "INACTIVE" },
+        await checked(undescribed),
       );
       expect(result.changes).to.equal(false);
     });
 
-    it("updates in place for a new description and replaces for a new tenant", async () => {
+    it("sees the same approvers, approvables and groups in another order as no change", async () => {
+      const reordered = {
+        ...outputs,
+        policyData: {
+          approvables: [
+            {
+              approvableName: "Update firmware",
+              approvers: [{ email: "b@example.com" }, { email: "a@example.com" }],
+              minApprovers: 1,
+            },
+          ],
+          resources: declared.policyData.resources,
+        },
+      };
       expect(
-        await approvalPolicy.diff("p1", live, { ...declared, description: "x" }),
-      ).to.deep.include({
-        changes: true,
-        replaces: [],
-      });
+        (await approvalPolicy.diff(policyId, reordered, await checked(declared))).changes,
+      ).to.equal(false);
+    });
+
+    it("updates in place for a new description, approver or minApprovers", async () => {
+      for (const news of [
+        { ...declared, description: "new" },
+        {
+          ...declared,
+          policyData: {
+            ...declared.policyData,
+            approvables: [{ ...declared.policyData.approvables[0], minApprovers: 2 }],
+          },
+        },
+        {
+          ...declared,
+          policyData: {
+            ...declared.policyData,
+            resources: [...declared.policyData.resources, { resourceId: otherGroupId }],
+          },
+        },
+      ]) {
+        expect(await approvalPolicy.diff(policyId, outputs, await checked(news))).to.deep.equal({
+          changes: true,
+          replaces: [],
+          deleteBeforeReplace: false,
+        });
+      }
+    });
+
+    it("treats a description no longer declared as a change (it is cleared)", async () => {
+      const { description: _d, ...undescribed } = declared;
       expect(
-        (await approvalPolicy.diff("p1", live, { ...declared, tenantAcid: "t1" })).replaces,
+        (await approvalPolicy.diff(policyId, outputs, await checked(undescribed))).changes,
+      ).to.equal(true);
+    });
+
+    it("replaces the policy for another region or tenant", async () => {
+      const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
+      expect(
+        (await approvalPolicy.diff(policyId, outputs, await checked({ ...declared, tenantAcid })))
+          .replaces,
       ).to.deep.equal(["tenantAcid"]);
+      expect(
+        (
+          await approvalPolicy.diff(
+            policyId,
+            { ...outputs, region: "us-west" },
+            await checked({ ...declared, region: "eu-central" }),
+          )
+        ).replaces,
+      ).to.deep.equal(["region"]);
+    });
+
+    it("replaces when adoptId names another policy, and changes nothing when it is dropped", async () => {
+      const adopted = { ...outputs, adoptId: policyId };
+      const other = "9a0e4a57-7c55-4a4e-8a43-0d3c1fb1a6b2";
+      expect(
+        (
+          await approvalPolicy.diff(
+            policyId,
+            adopted,
+            await checked({ ...declared, adoptId: other }),
+          )
+        ).replaces,
+      ).to.deep.equal(["adoptId"]);
+      expect(
+        (await approvalPolicy.diff(policyId, adopted, await checked(declared))).changes,
+      ).to.equal(false);
+      // Adopting the very policy already managed is no change either.
+      expect(
+        (
+          await approvalPolicy.diff(
+            policyId,
+            outputs,
+            await checked({ ...declared, adoptId: policyId }),
+          )
+        ).changes,
+      ).to.equal(false);
     });
   });
 
@@ -117,11 +311,23 @@ describe("ApprovalPolicy", () => {
       const scope = nock(endpoint)
         .post(path, declared)
         .matchHeader("content-type", "application/json")
+        .matchHeader("authorization", "Bearer unit-test-token")
         .reply(201, live);
-      const result = await approvalPolicy.create({ ...declared, __provider: provider });
-      expect(result.id).to.equal("p1");
-      expect(result.outs).to.deep.include({ state: "ACTIVE", generation: 1, name: "fw" });
+      const result = await approvalPolicy.create(await checked(declared));
+      expect(result.id).to.equal(policyId);
+      expect(result.outs).to.deep.equal(outputs);
       expect(result.outs).not.to.have.property("__provider");
+      scope.done();
+    });
+
+    it("sends Tenant-Acid and keeps region and tenantAcid in the outputs", async () => {
+      const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
+      const scope = nock(endpoint)
+        .post(path, declared)
+        .matchHeader("tenant-acid", tenantAcid)
+        .reply(201, live);
+      const result = await approvalPolicy.create(await checked({ ...declared, tenantAcid }));
+      expect(result.outs.tenantAcid).to.equal(tenantAcid);
       scope.done();
     });
 
@@ -133,71 +339,168 @@ describe("ApprovalPolicy", () => {
         .get(path)
         .query({ filter: "name eq 'fw'", offset: "0", limit: "100" })
         .reply(200, { items: [live], count: 1, offset: 0, total: 1 });
-      const result = await approvalPolicy.create({ ...declared, __provider: provider });
-      expect(result.id).to.equal("p1");
+      const result = await approvalPolicy.create(await checked(declared));
+      expect(result.id).to.equal(policyId);
       scope.done();
     });
 
-    it("adopts an existing policy: reads it and patches what differs, without a POST", async () => {
+    it("does not take an older policy of the same name for the one it posted", async () => {
       const scope = nock(endpoint)
-        .get(`${path}/p9`)
-        .reply(200, { ...live, id: "p9", description: "old" })
-        .patch(`${path}/p9`, { description: "firmware" })
+        .post(path)
+        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
+        .get(path)
+        .query(true)
+        .reply(200, {
+          items: [{ ...live, createdAt: "2020-01-01T00:00:00Z" }],
+          count: 1,
+          offset: 0,
+          total: 1,
+        });
+      const error = await approvalPolicy.create(await checked(declared)).catch((e: unknown) => e);
+      expect(String(error)).to.include("may have been applied");
+      scope.done();
+    });
+
+    it("adopts an existing policy: reads it and patches only what differs, without a POST", async () => {
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .reply(200, { ...live, description: "old", remarks: "made by hand" })
+        .patch(`${path}/${policyId}`, { description: "firmware" })
         .matchHeader("content-type", "application/merge-patch+json")
-        .reply(200, { ...live, id: "p9" });
-      const result = await approvalPolicy.create({
-        ...declared,
-        adoptId: "p9",
-        __provider: provider,
-      });
-      expect(result.id).to.equal("p9");
-      expect(result.outs.adoptId).to.equal("p9");
+        .reply(200, live);
+      const result = await approvalPolicy.create(await checked({ ...declared, adoptId: policyId }));
+      expect(result.id).to.equal(policyId);
+      expect(result.outs).to.deep.include({ adoptId: policyId, description: "firmware" });
+      scope.done();
+    });
+
+    it("adopts a policy already in the declared state with a GET alone", async () => {
+      const { description: _d, ...undescribed } = declared;
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .reply(200, { ...live, description: "kept: not declared" });
+      const result = await approvalPolicy.create(
+        await checked({ ...undescribed, adoptId: policyId }),
+      );
+      expect(result.outs).not.to.have.property("description");
       scope.done();
     });
 
     it("records the adopted id when bringing it to the declared state fails", async () => {
-      nock(endpoint)
-        .get(`${path}/p9`)
-        .reply(200, { ...live, id: "p9", description: "old" })
-        .patch(`${path}/p9`)
-        .reply(400, { message: "no" });
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .reply(200, { ...live, description: "old" })
+        .patch(`${path}/${policyId}`)
+        .reply(400, { httpStatusCode: 400, errorCode: "HPE_GL_ERROR_BAD_REQUEST", message: "no" });
       const error = await approvalPolicy
-        .create({ ...declared, adoptId: "p9", __provider: provider })
+        .create(await checked({ ...declared, adoptId: policyId }))
         .catch((e: unknown) => e);
       expect(error).to.be.instanceOf(PartialCreateError);
-      expect((error as PartialCreateError).id).to.equal("p9");
+      expect((error as PartialCreateError).id).to.equal(policyId);
       expect((error as PartialCreateError).properties.__provider).to.equal(provider);
+      scope.done();
+    });
+
+    it("says so when the policy to adopt does not exist", async () => {
+      const scope = nock(endpoint).get(`${path}/${policyId}`).reply(404, { message: "not found" });
+      const error = await approvalPolicy
+        .create(await checked({ ...declared, adoptId: policyId }))
+        .catch((e: unknown) => e);
+      expect(String(error)).to.include(`adoptId ${policyId}: no approval policy`);
+      scope.done();
     });
   });
 
   describe("read", () => {
     it("returns live values as props and as inputs, so a change by hand is drift", async () => {
-      nock(endpoint)
-        .get(`${path}/p1`)
-        .reply(200, { ...live, description: "edited by hand", remarks: "r" });
-      const result = await approvalPolicy.read("p1", { ...live });
-      expect(result.id).to.equal("p1");
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .reply(200, { ...live, description: "edited by hand", remarks: "r", generation: 2 });
+      const result = await approvalPolicy.read(policyId, outputs);
+      expect(result.id).to.equal(policyId);
       expect(result.inputs).to.deep.equal({ ...declared, description: "edited by hand" });
-      expect(result.props).to.deep.include({ description: "edited by hand", remarks: "r" });
+      expect(result.props).to.deep.include({
+        description: "edited by hand",
+        remarks: "r",
+        generation: 2,
+      });
+      expect(
+        (await approvalPolicy.diff(policyId, result.props, await checked(declared))).changes,
+      ).to.equal(true);
+      scope.done();
     });
 
-    it("reads resources spelled id/type as resourceId/resourceType", async () => {
-      nock(endpoint)
-        .get(`${path}/p1`)
+    it("leaves out a description the program never declared", async () => {
+      const { description: _d, ...undescribed } = outputs;
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .reply(200, { ...live, description: "server's own" });
+      const result = await approvalPolicy.read(policyId, undescribed);
+      expect(result.inputs).not.to.have.property("description");
+      expect(result.props).not.to.have.property("description");
+      scope.done();
+    });
+
+    it("reads resources spelled id/type as resourceId/resourceType, and a missing minApprovers as 1", async () => {
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
         .reply(200, {
           ...live,
           policyData: {
-            ...live.policyData,
+            approvables: [
+              {
+                approvableName: "Update firmware",
+                approvers: [{ email: "a@example.com" }, { email: "b@example.com" }],
+              },
+            ],
             resources: [{ id: groupId, type: "compute-ops-mgmt/group" }],
           },
         });
-      const result = await approvalPolicy.read("p1", { ...live });
+      const result = await approvalPolicy.read(policyId, outputs);
       expect(result.inputs).to.deep.equal(declared);
+      scope.done();
     });
 
-    it("reads a deleted policy as gone", async () => {
-      nock(endpoint).get(`${path}/p1`).reply(404, { message: "not found" });
-      expect((await approvalPolicy.read("p1", { ...live })).id).to.equal("");
+    it("keeps the declared order when the API answers the same sets in another order", async () => {
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .reply(200, {
+          ...live,
+          policyData: {
+            approvables: [
+              {
+                approvableName: "Update firmware",
+                approvers: [{ email: "B@example.com" }, { email: "a@example.com" }],
+                minApprovers: 1,
+              },
+            ],
+            resources: [{ resourceId: groupId }],
+          },
+        });
+      const result = await approvalPolicy.read(policyId, outputs);
+      expect(result.props?.policyData).to.deep.equal(declared.policyData);
+      scope.done();
+    });
+
+    it("keeps region, tenantAcid and adoptId, and reads in the declared tenant", async () => {
+      const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .matchHeader("tenant-acid", tenantAcid)
+        .reply(200, live);
+      const result = await approvalPolicy.read(policyId, {
+        ...outputs,
+        tenantAcid,
+        adoptId: policyId,
+      });
+      expect(result.inputs).to.deep.include({ tenantAcid, adoptId: policyId });
+      scope.done();
+    });
+
+    it("reads a policy deleted by hand as gone", async () => {
+      const scope = nock(endpoint).get(`${path}/${policyId}`).reply(404, { message: "not found" });
+      expect(await approvalPolicy.read(policyId, outputs)).to.deep.equal({ id: "" });
+      scope.done();
     });
   });
 
@@ -206,28 +509,69 @@ describe("ApprovalPolicy", () => {
       const newData = {
         ...declared.policyData,
         approvables: [
-          { ...declared.policyData.approvables[0], approvers: [{ email: "b@example.com" }] },
+          {
+            ...declared.policyData.approvables[0],
+            approvers: [{ email: "a@example.com" }, { email: "c@example.com" }],
+          },
         ],
       };
       const scope = nock(endpoint)
-        .patch(`${path}/p1`, { policyData: newData })
+        .patch(`${path}/${policyId}`, { policyData: newData })
         .matchHeader("content-type", "application/merge-patch+json")
         .reply(200, { ...live, policyData: newData, generation: 2 });
-      const result = await approvalPolicy.update("p1", live, { ...declared, policyData: newData });
+      const result = await approvalPolicy.update(
+        policyId,
+        outputs,
+        await checked({ ...declared, policyData: newData }),
+      );
       expect(result.outs?.generation).to.equal(2);
+      expect(result.outs?.policyData).to.deep.equal(newData);
+      scope.done();
+    });
+
+    it("sends a new name and description without policyData", async () => {
+      const scope = nock(endpoint)
+        .patch(`${path}/${policyId}`, { name: "fw2", description: "new" })
+        .matchHeader("content-type", "application/merge-patch+json")
+        .reply(200, { ...live, name: "fw2", description: "new" });
+      await approvalPolicy.update(
+        policyId,
+        outputs,
+        await checked({ ...declared, name: "fw2", description: "new" }),
+      );
+      scope.done();
+    });
+
+    it("clears a description no longer declared with null", async () => {
+      const { description: _d, ...undescribed } = declared;
+      const scope = nock(endpoint)
+        .patch(`${path}/${policyId}`, { description: null })
+        .reply(200, { ...live, description: "" });
+      const result = await approvalPolicy.update(policyId, outputs, await checked(undescribed));
+      expect(result.outs).not.to.have.property("description");
       scope.done();
     });
   });
 
   describe("delete", () => {
-    it("deletes the policy, and a policy already gone is deleted too", async () => {
+    it("deletes the policy (204)", async () => {
+      const scope = nock(endpoint).delete(`${path}/${policyId}`).reply(204);
+      await approvalPolicy.delete(policyId, outputs);
+      scope.done();
+    });
+
+    it("succeeds when the policy is already gone (404)", async () => {
+      const scope = nock(endpoint).delete(`${path}/${policyId}`).reply(404, {});
+      await approvalPolicy.delete(policyId, outputs);
+      scope.done();
+    });
+
+    it("fails on other errors", async () => {
       const scope = nock(endpoint)
-        .delete(`${path}/p1`)
-        .reply(204)
-        .delete(`${path}/p2`)
-        .reply(404, {});
-      await approvalPolicy.delete("p1", live);
-      await approvalPolicy.delete("p2", live);
+        .delete(`${path}/${policyId}`)
+        .reply(403, { message: "forbidden" });
+      const error = await approvalPolicy.delete(policyId, outputs).catch((e: unknown) => e);
+      expect(String(error)).to.include("403");
       scope.done();
     });
   });

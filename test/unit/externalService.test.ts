@@ -1,12 +1,19 @@
 import { expect } from "chai";
 import nock from "nock";
-import { externalService, validIncidentScopeRows } from "../../provider/externalService";
+import {
+  externalService,
+  incidentScopeRowFlags,
+  validIncidentScopeRows,
+} from "../../provider/externalService";
+import { PartialCreateError } from "../../provider/pulumiResults";
 import { endpoint, provider, useTestApis } from "./resourceTestSetup";
 
 const path = "/compute-ops-mgmt/v1beta1/external-services";
 const mask = "**********";
+const serviceId = "b870f080-6448-48c5-b23a-d04f2d489174";
+const fingerprint = "a1b2c3d4e5f6789012345678abcdef0123456789abcdef0123456789abcdef01";
 
-function serviceNow(scope: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+function serviceNow(scope?: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return {
     name: "snow",
     serviceType: "SERVICE_NOW",
@@ -14,21 +21,86 @@ function serviceNow(scope: Record<string, unknown> = {}, extra: Record<string, u
     serviceData: {
       oauthUrl: "https://x.service-now.com/oauth_token.do",
       incidentUrl: "https://x.service-now.com/api/now/import/x",
-      refreshTokenExpiryInDays: 100,
-      incidentCreationScope: scope,
+      refreshTokenExpiryInDays: 150,
+      ...(scope !== undefined ? { incidentCreationScope: scope } : {}),
     },
     ...extra,
   };
 }
 
-const flags = [
-  "serviceEventIssues",
-  "criticalEventIssues",
-  "warningEventIssues",
-  "utilizationThresholdAlerts",
-];
+function dscc(extra: Record<string, unknown> = {}) {
+  return {
+    name: "dscc",
+    serviceType: "DSCC",
+    authentication: { clientId: "c", clientSecret: "secret-1" },
+    serviceData: { region: "us-west" },
+    ...extra,
+  };
+}
+
+function vCenter(extra: Record<string, unknown> = {}) {
+  return {
+    name: "vc",
+    serviceType: "VMWARE_VCENTER",
+    authentication: { username: "administrator@vsphere.local", password: "pw-1" },
+    serviceData: {
+      vCenterUrl: "192.0.2.50",
+      associatedGatewayUri:
+        "/compute-ops-mgmt/v1beta1/appliances/gateway+480c64da-12b8-4e90-84a7-8725a9b21fb7",
+      vCenterCertFingerprint: fingerprint,
+    },
+    ...extra,
+  };
+}
+
 function scopeFor(row: string) {
-  return Object.fromEntries(flags.map((f, i) => [f, row[i] === "T"]));
+  return Object.fromEntries(incidentScopeRowFlags.map((f, i) => [f, row[i] === "T"]));
+}
+
+async function checked(inputs: Record<string, unknown>) {
+  const result = await externalService.check({}, { ...inputs, __provider: provider });
+  expect(result.failures, JSON.stringify(result.failures)).to.equal(undefined);
+  return result.inputs;
+}
+
+async function failures(inputs: Record<string, unknown>) {
+  return (await externalService.check({}, inputs)).failures ?? [];
+}
+
+async function failedProperties(inputs: Record<string, unknown>) {
+  return (await failures(inputs)).map((f) => f.property);
+}
+
+/** What the API answers for a service: its fields, secrets masked, read-only fields added. */
+function liveFor(inputs: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const {
+    __provider: _p,
+    testOnCreate: _t,
+    adoptId: _a,
+    region: _r,
+    tenantAcid: _ta,
+    ...fields
+  } = inputs;
+  const authentication = Object.fromEntries(
+    Object.entries(fields.authentication as Record<string, string>).map(([k, v]) => [
+      k,
+      ["clientSecret", "refreshToken", "password"].includes(k) ? mask : v,
+    ]),
+  );
+  return {
+    id: serviceId,
+    type: "compute-ops-mgmt/external-service",
+    description: null,
+    state: "ENABLED",
+    ...fields,
+    authentication,
+    status: "ENABLED",
+    generation: 1,
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+    resourceUri: `${path}/${serviceId}`,
+    ...extra,
+  };
 }
 
 describe("ExternalService", () => {
@@ -36,9 +108,10 @@ describe("ExternalService", () => {
 
   describe("check", () => {
     it("accepts every valid row of seed 003's incident-scope table, with any power and disconnect setting", async () => {
+      expect(validIncidentScopeRows).to.have.length(7);
       for (const row of validIncidentScopeRows) {
         for (const powerResetEvent of [true, false]) {
-          for (const disconnectedEvent of [0, 3]) {
+          for (const disconnectedEvent of [0, 1, 2, 3]) {
             const result = await externalService.check(
               {},
               serviceNow({ ...scopeFor(row), powerResetEvent, disconnectedEvent }),
@@ -51,174 +124,543 @@ describe("ExternalService", () => {
       }
     });
 
-    it("rejects every other combination, naming the rule", async () => {
+    it("rejects every other combination, naming the rule it breaks", async () => {
       const all = Array.from({ length: 16 }, (_, n) =>
-        flags.map((_f, i) => ((n >> (3 - i)) & 1 ? "T" : "F")).join(""),
+        incidentScopeRowFlags.map((_f, i) => ((n >> (3 - i)) & 1 ? "T" : "F")).join(""),
       );
       const invalid = all.filter((row) => !validIncidentScopeRows.includes(row));
       expect(invalid).to.have.length(9);
       for (const row of invalid) {
-        const result = await externalService.check({}, serviceNow(scopeFor(row)));
-        const failure = result.failures?.find(
-          (f) => f.property === "serviceData.incidentCreationScope",
-        );
-        expect(failure?.reason, row).to.include("hierarchy");
+        for (const powerResetEvent of [true, false]) {
+          const found = await failures(serviceNow({ ...scopeFor(row), powerResetEvent }));
+          expect(
+            found.map((f) => f.property),
+            row,
+          ).to.deep.equal(["serviceData.incidentCreationScope"]);
+          expect(found[0].reason, row).to.include("hierarchy");
+        }
       }
+      const reasonFor = async (row: string) =>
+        (await failures(serviceNow(scopeFor(row))))[0].reason;
+      expect(await reasonFor("FTFT")).to.include("criticalEventIssues needs serviceEventIssues");
+      expect(await reasonFor("TFTF")).to.include("warningEventIssues needs criticalEventIssues");
+      expect(await reasonFor("FFFF")).to.include(
+        "serviceEventIssues or utilizationThresholdAlerts must be on",
+      );
     });
 
-    it("checks disconnectedEvent 0..3 and refreshTokenExpiryInDays 100..365", async () => {
-      const result = await externalService.check(
-        {},
+    it("fills in the API's scope defaults: service events only, no power events", async () => {
+      const inputs = await checked(serviceNow());
+      expect(inputs.serviceData.incidentCreationScope).to.deep.equal({
+        serviceEventIssues: true,
+        criticalEventIssues: false,
+        warningEventIssues: false,
+        utilizationThresholdAlerts: false,
+        powerResetEvent: false,
+      });
+      const partial = await checked(serviceNow({ criticalEventIssues: true }));
+      expect(partial.serviceData.incidentCreationScope).to.deep.include({
+        serviceEventIssues: true,
+        criticalEventIssues: true,
+      });
+    });
+
+    it("points utilizationAlerts (the seed's prose name) to utilizationThresholdAlerts", async () => {
+      const found = await failures(serviceNow({ utilizationAlerts: true }));
+      expect(found).to.deep.equal([
         {
-          ...serviceNow({ disconnectedEvent: 4 }),
-          serviceData: {
-            ...serviceNow().serviceData,
-            refreshTokenExpiryInDays: 99,
-            incidentCreationScope: { disconnectedEvent: 4 },
-          },
+          property: "serviceData.incidentCreationScope.utilizationAlerts",
+          reason: "is called utilizationThresholdAlerts in the API",
         },
-      );
-      const properties = result.failures?.map((f) => f.property);
-      expect(properties).to.include.members([
-        "serviceData.incidentCreationScope.disconnectedEvent",
-        "serviceData.refreshTokenExpiryInDays",
       ]);
     });
 
-    it("defaults authenticationType from serviceType and rejects a wrong pairing", async () => {
-      const ok = await externalService.check(
-        {},
-        {
-          name: "d",
-          serviceType: "DSCC",
-          authentication: { clientId: "c", clientSecret: "s" },
-          serviceData: { region: "us-west" },
-          __provider: provider,
-        },
-      );
-      expect(ok.inputs.authenticationType).to.equal("OAUTH");
-      const bad = await externalService.check(
-        {},
-        {
-          name: "v",
-          serviceType: "VMWARE_VCENTER",
-          authenticationType: "OAUTH",
-          authentication: { username: "u", password: "p" },
+    it("checks disconnectedEvent 0..3 and refreshTokenExpiryInDays 100..365", async () => {
+      for (const [disconnectedEvent, days] of [
+        [4, 99],
+        [-1, 366],
+        [1.5, 150.5],
+      ]) {
+        const properties = await failedProperties({
+          ...serviceNow(),
           serviceData: {
-            vCenterUrl: "https://vc",
-            associatedGatewayUri: "/g",
-            vCenterCertFingerprint: "ab".repeat(32),
+            ...serviceNow().serviceData,
+            refreshTokenExpiryInDays: days,
+            incidentCreationScope: { disconnectedEvent },
           },
-        },
-      );
-      expect(bad.failures?.map((f) => f.property)).to.include("authenticationType");
+        });
+        expect(properties, `${disconnectedEvent} ${days}`).to.have.members([
+          "serviceData.incidentCreationScope.disconnectedEvent",
+          "serviceData.refreshTokenExpiryInDays",
+        ]);
+      }
+      for (const days of [100, 365]) {
+        await checked({
+          ...serviceNow(),
+          serviceData: { ...serviceNow().serviceData, refreshTokenExpiryInDays: days },
+        });
+      }
     });
 
-    it("requires vCenter's fields, a SHA-256 fingerprint and a password", async () => {
-      const result = await externalService.check(
-        {},
-        {
-          name: "v",
-          serviceType: "VMWARE_VCENTER",
-          authentication: { username: "u" },
-          serviceData: { vCenterCertFingerprint: "abc" },
-        },
-      );
-      expect(result.failures?.map((f) => f.property)).to.include.members([
+    it("needs https URLs for ServiceNow's OAuth and incident endpoints", async () => {
+      expect(
+        await failedProperties({
+          ...serviceNow(),
+          serviceData: {
+            ...serviceNow().serviceData,
+            oauthUrl: "http://x.service-now.com/oauth_token.do",
+            incidentUrl: "not a url",
+          },
+        }),
+      ).to.have.members(["serviceData.oauthUrl", "serviceData.incidentUrl"]);
+    });
+
+    it("defaults authenticationType from serviceType and rejects a wrong pairing", async () => {
+      expect((await checked(serviceNow())).authenticationType).to.equal("OAUTH");
+      expect((await checked(dscc())).authenticationType).to.equal("OAUTH");
+      expect((await checked(vCenter())).authenticationType).to.equal("BASIC");
+      const wrong = await failures(vCenter({ authenticationType: "OAUTH" }));
+      expect(wrong.map((f) => f.property)).to.deep.equal(["authenticationType"]);
+      expect(wrong[0].reason).to.include("must be BASIC for VMWARE_VCENTER");
+      expect(await failedProperties(dscc({ authenticationType: "BASIC" }))).to.deep.equal([
+        "authenticationType",
+      ]);
+    });
+
+    it("requires a refresh token for ServiceNow but not for DSCC", async () => {
+      expect(
+        await failedProperties({
+          ...serviceNow(),
+          authentication: { clientId: "c", clientSecret: "s" },
+        }),
+      ).to.deep.equal(["authentication.refreshToken"]);
+      await checked(dscc());
+    });
+
+    it("requires each type's own credentials and refuses the other type's", async () => {
+      expect(
+        await failedProperties(dscc({ authentication: { clientId: "c", password: "p" } })),
+      ).to.have.members(["authentication.clientSecret", "authentication.password"]);
+      expect(await failedProperties(vCenter({ authentication: { username: "u" } }))).to.deep.equal([
         "authentication.password",
+      ]);
+    });
+
+    it("requires vCenter's fields and a SHA-256 fingerprint", async () => {
+      expect(
+        await failedProperties(
+          vCenter({ serviceData: { vCenterCertFingerprint: "abc", vCenterUrl: "http://vc" } }),
+        ),
+      ).to.have.members([
         "serviceData.vCenterUrl",
         "serviceData.associatedGatewayUri",
         "serviceData.vCenterCertFingerprint",
       ]);
     });
 
-    it("requires a refresh token for ServiceNow", async () => {
-      const result = await externalService.check(
-        {},
-        { ...serviceNow(), authentication: { clientId: "c", clientSecret: "s" } },
-      );
-      expect(result.failures?.map((f) => f.property)).to.include("authentication.refreshToken");
+    it("accepts vCenter by host name, IP or https URL, and a fingerprint in colon-separated pairs", async () => {
+      const colons = fingerprint.toUpperCase().match(/../g)!.join(":");
+      for (const vCenterUrl of ["192.0.2.50", "vc.example.com", "https://vc.example.com/sdk"]) {
+        const inputs = await checked(
+          vCenter({
+            serviceData: { ...vCenter().serviceData, vCenterUrl, vCenterCertFingerprint: colons },
+          }),
+        );
+        // Sent in the spec's form: 64 lower-case hex digits.
+        expect(inputs.serviceData.vCenterCertFingerprint).to.equal(fingerprint);
+      }
+    });
+
+    it("requires DSCC's region, and refuses keys of another type's serviceData", async () => {
+      expect(
+        await failedProperties(dscc({ serviceData: { oauthUrl: "https://x.example.com" } })),
+      ).to.have.members(["serviceData.region", "serviceData.oauthUrl"]);
+    });
+
+    it("reports every failure at once: name, state, credentials and scope", async () => {
+      expect(
+        await failedProperties({
+          ...serviceNow({ warningEventIssues: true }),
+          name: "",
+          state: "PAUSED",
+          authentication: { clientId: "c" },
+        }),
+      ).to.have.members([
+        "name",
+        "state",
+        "authentication.clientSecret",
+        "authentication.refreshToken",
+        "serviceData.incidentCreationScope",
+      ]);
+    });
+
+    it("requires serviceType, authentication and serviceData", async () => {
+      expect(await failedProperties({ name: "x" })).to.have.members([
+        "serviceType",
+        "authentication",
+        "serviceData",
+      ]);
     });
   });
 
-  describe("diff and read with masked secrets", () => {
-    const declared = { ...serviceNow({ serviceEventIssues: true }), authenticationType: "OAUTH" };
-    const live = {
-      id: "s1",
-      ...declared,
-      authentication: { clientId: "c", clientSecret: mask, refreshToken: mask },
-      serviceData: {
-        ...declared.serviceData,
-        incidentCreationScope: {
-          serviceEventIssues: true,
-          criticalEventIssues: false,
-          warningEventIssues: false,
-          utilizationThresholdAlerts: false,
-          powerResetEvent: false,
-          disconnectedEvent: 3,
-        },
-      },
-      state: "ENABLED",
-      status: "ENABLED",
-      generation: 1,
-    };
-
-    it("keeps the declared secrets where the API answers with the mask, so refresh shows no drift", async () => {
-      nock(endpoint).get(`${path}/s1`).reply(200, live);
-      const result = await externalService.read("s1", { ...declared, status: "ENABLED" });
-      expect(result.inputs.authentication).to.deep.equal(declared.authentication);
-      expect(JSON.stringify(result)).not.to.include(mask);
-      expect((await externalService.diff("s1", result.props, declared)).changes).to.equal(false);
+  describe("diff", () => {
+    it("sees no change when the declared values match, whatever the API added", async () => {
+      const news = await checked(vCenter());
+      const { __provider: _p, ...olds } = news;
+      const outputs = {
+        ...olds,
+        serviceData: { ...olds.serviceData, associatedGatewayId: "480c64da" },
+        status: "ENABLED",
+        generation: 3,
+      };
+      expect(await externalService.diff(serviceId, outputs, news)).to.deep.equal({
+        changes: false,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
     });
 
-    it("treats a changed declared secret as an in-place change and sends the whole authentication", async () => {
-      const olds = (await externalService.check({}, declared)).inputs;
+    it("does not count a server default the program leaves out (disconnectedEvent, state)", async () => {
+      const news = await checked(serviceNow());
+      const olds = {
+        ...news,
+        state: "DISABLED",
+        serviceData: {
+          ...news.serviceData,
+          incidentCreationScope: {
+            ...news.serviceData.incidentCreationScope,
+            disconnectedEvent: 3,
+          },
+        },
+      };
+      expect((await externalService.diff(serviceId, olds, news)).changes).to.equal(false);
+    });
+
+    it("does not count a masked secret as drift", async () => {
+      const news = await checked(serviceNow());
+      const olds = {
+        ...news,
+        authentication: { clientId: "c", clientSecret: mask, refreshToken: mask },
+      };
+      expect((await externalService.diff(serviceId, olds, news)).changes).to.equal(false);
+    });
+
+    it("treats a changed declared secret as an in-place change", async () => {
+      const olds = await checked(serviceNow());
       const news = {
         ...olds,
         authentication: { ...olds.authentication, clientSecret: "secret-2" },
       };
-      expect(await externalService.diff("s1", olds, news)).to.deep.include({
+      expect(await externalService.diff(serviceId, olds, news)).to.deep.include({
         changes: true,
         replaces: [],
       });
-      const scope = nock(endpoint)
-        .patch(`${path}/s1`, { authentication: news.authentication })
-        .matchHeader("content-type", "application/merge-patch+json")
-        .reply(200, live);
-      await externalService.update("s1", olds, news);
-      scope.done();
     });
 
-    it("replaces on a new serviceType and updates state in place", async () => {
+    it("updates state, name, description and serviceData in place", async () => {
+      const olds = await checked(serviceNow());
+      for (const news of [
+        { ...olds, state: "DISABLED" },
+        { ...olds, name: "renamed" },
+        { ...olds, description: "described" },
+        { ...olds, serviceData: { ...olds.serviceData, refreshTokenExpiryInDays: 200 } },
+      ]) {
+        expect(await externalService.diff(serviceId, olds, news)).to.deep.equal({
+          changes: true,
+          replaces: [],
+          deleteBeforeReplace: false,
+        });
+      }
+    });
+
+    it("replaces on a new serviceType, authenticationType, region or tenant", async () => {
+      const olds = await checked(serviceNow());
       expect(
-        (await externalService.diff("s1", declared, { ...declared, serviceType: "DSCC" })).replaces,
-      ).to.include("serviceType");
+        (await externalService.diff(serviceId, olds, await checked(dscc({ name: "snow" }))))
+          .replaces,
+      ).to.deep.equal(["serviceType"]);
       expect(
-        await externalService.diff("s1", declared, { ...declared, state: "DISABLED" }),
-      ).to.deep.include({ changes: true, replaces: [] });
+        (await externalService.diff(serviceId, { ...olds, authenticationType: "BASIC" }, olds))
+          .replaces,
+      ).to.deep.equal(["authenticationType"]);
+      expect(
+        (
+          await externalService.diff(serviceId, olds, {
+            ...olds,
+            region: "eu-central",
+            tenantAcid: "t",
+          })
+        ).replaces,
+      ).to.deep.equal(["region", "tenantAcid"]);
+    });
+
+    it("ignores testOnCreate, which only matters at create", async () => {
+      const olds = await checked(dscc());
+      expect(
+        (await externalService.diff(serviceId, olds, { ...olds, testOnCreate: true })).changes,
+      ).to.equal(false);
+    });
+
+    it("replaces when adoptId names another integration, not when it is dropped", async () => {
+      const olds = { ...(await checked(dscc())), adoptId: serviceId };
+      expect(
+        (await externalService.diff(serviceId, olds, { ...olds, adoptId: "another" })).replaces,
+      ).to.deep.equal(["adoptId"]);
+      const { adoptId: _a, ...dropped } = olds;
+      expect((await externalService.diff(serviceId, olds, dropped)).changes).to.equal(false);
     });
   });
 
-  describe("create and delete", () => {
-    it("posts the service and keeps the declared secrets in outputs, not the mask", async () => {
-      const checked = (await externalService.check({}, { ...serviceNow(), __provider: provider }))
-        .inputs;
-      nock(endpoint)
-        .post(path)
-        .reply(201, {
-          id: "s1",
-          ...checked,
-          authentication: { clientId: "c", clientSecret: mask, refreshToken: mask },
-          status: "ENABLED",
-        });
-      const result = await externalService.create(checked);
-      expect(result.outs.authentication.clientSecret).to.equal("secret-1");
-      expect(result.outs.status).to.equal("ENABLED");
+  describe("create", () => {
+    it("posts the service as JSON with defaults applied, and keeps the declared secrets in outputs", async () => {
+      const inputs = await checked(serviceNow());
+      const { __provider: _p, ...body } = inputs;
+      const scope = nock(endpoint)
+        .post(path, { ...body, description: null })
+        .matchHeader("content-type", "application/json")
+        .reply(201, liveFor(inputs));
+      const result = await externalService.create(inputs);
+      expect(result.id).to.equal(serviceId);
+      expect(result.outs.authentication).to.deep.equal(inputs.authentication);
+      expect(result.outs).to.deep.include({ status: "ENABLED", generation: 1 });
+      expect(result.outs).not.to.have.property("description");
+      expect(JSON.stringify(result.outs)).not.to.include(mask);
+      scope.done();
     });
 
-    it("deletes, and a service already gone is deleted too", async () => {
-      nock(endpoint).delete(`${path}/s1`).reply(404, {});
-      await externalService.delete("s1", {});
+    it("keeps serviceData fields only the API sets, such as vCenter's associatedGatewayId", async () => {
+      const inputs = await checked(vCenter());
+      const scope = nock(endpoint)
+        .post(path)
+        .reply(
+          201,
+          liveFor(inputs, {
+            serviceData: { ...inputs.serviceData, associatedGatewayId: "480c64da" },
+          }),
+        );
+      const result = await externalService.create(inputs);
+      expect(result.outs.serviceData).to.deep.equal({
+        ...inputs.serviceData,
+        associatedGatewayId: "480c64da",
+      });
+      scope.done();
+    });
+
+    it("runs the integration's test after create when testOnCreate is set", async () => {
+      const inputs = await checked(dscc({ testOnCreate: true }));
+      const scope = nock(endpoint)
+        .post(path)
+        .reply(201, liveFor(inputs))
+        .post(`${path}/${serviceId}/test`)
+        .reply(202, { message: "Test started" });
+      const result = await externalService.create(inputs);
+      expect(result.outs.testOnCreate).to.equal(true);
+      scope.done();
+    });
+
+    it("records the service when its test cannot start", async () => {
+      const inputs = await checked(dscc({ testOnCreate: true }));
+      const scope = nock(endpoint)
+        .post(path)
+        .reply(201, liveFor(inputs))
+        .post(`${path}/${serviceId}/test`)
+        .reply(400, { message: "not now" });
+      const error = await externalService.create(inputs).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(PartialCreateError);
+      expect((error as PartialCreateError).id).to.equal(serviceId);
+      expect((error as PartialCreateError).properties.__provider).to.equal(provider);
+      scope.done();
+    });
+
+    it("finds the service by name instead of posting again when the answer was lost", async () => {
+      const inputs = await checked(dscc());
+      const scope = nock(endpoint)
+        .post(path)
+        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
+        .get(path)
+        .query({ filter: "name eq 'dscc'", offset: "0", limit: "100" })
+        .reply(200, { items: [liveFor(inputs)], count: 1, offset: 0, total: 1 });
+      expect((await externalService.create(inputs)).id).to.equal(serviceId);
+      scope.done();
+    });
+
+    it("adopts an existing service: reads it and patches it with the declared credentials, without a POST", async () => {
+      const inputs = await checked(dscc({ adoptId: serviceId, state: "DISABLED" }));
+      const existing = liveFor(inputs, { name: "old name", state: "ENABLED" });
+      const scope = nock(endpoint)
+        .get(`${path}/${serviceId}`)
+        .reply(200, existing)
+        .patch(`${path}/${serviceId}`, {
+          name: "dscc",
+          state: "DISABLED",
+          authentication: inputs.authentication,
+        })
+        .matchHeader("content-type", "application/merge-patch+json")
+        .reply(200, liveFor(inputs, { state: "DISABLED" }));
+      const result = await externalService.create(inputs);
+      expect(result.id).to.equal(serviceId);
+      expect(result.outs).to.deep.include({ adoptId: serviceId, state: "DISABLED" });
+      scope.done();
+    });
+
+    it("refuses to adopt a service of another type, changing nothing", async () => {
+      const inputs = await checked(dscc({ adoptId: serviceId }));
+      const scope = nock(endpoint)
+        .get(`${path}/${serviceId}`)
+        .reply(200, liveFor(await checked(serviceNow())));
+      const error = await externalService.create(inputs).catch((e: unknown) => e);
+      expect(String(error)).to.include("serviceType SERVICE_NOW");
+      scope.done();
+    });
+  });
+
+  describe("read", () => {
+    it("keeps the declared secrets where the API answers with the mask, so refresh shows no drift", async () => {
+      const inputs = await checked(serviceNow());
+      const { __provider: _p, ...outputs } = inputs;
+      const scope = nock(endpoint).get(`${path}/${serviceId}`).reply(200, liveFor(inputs));
+      const result = await externalService.read(serviceId, outputs);
+      expect(result.id).to.equal(serviceId);
+      expect(result.inputs.authentication).to.deep.equal(inputs.authentication);
+      expect(result.props.authentication).to.deep.equal(inputs.authentication);
+      expect(JSON.stringify(result)).not.to.include(mask);
+      expect((await externalService.diff(serviceId, result.props, inputs)).changes).to.equal(false);
+      scope.done();
+    });
+
+    it("carries over a secret the API leaves out (DSCC's refresh token)", async () => {
+      const inputs = await checked(
+        dscc({ authentication: { clientId: "c", clientSecret: "s", refreshToken: "r" } }),
+      );
+      const { __provider: _p, ...outputs } = inputs;
+      const scope = nock(endpoint)
+        .get(`${path}/${serviceId}`)
+        .reply(200, liveFor(inputs, { authentication: { clientId: "c", clientSecret: mask } }));
+      const result = await externalService.read(serviceId, outputs);
+      expect(result.inputs.authentication).to.deep.equal(inputs.authentication);
+      scope.done();
+    });
+
+    it("returns live values as inputs, so a change by hand is drift", async () => {
+      const inputs = await checked(serviceNow());
+      const { __provider: _p, ...outputs } = inputs;
+      const scope = nock(endpoint)
+        .get(`${path}/${serviceId}`)
+        .reply(
+          200,
+          liveFor(inputs, {
+            authentication: { clientId: "changed", clientSecret: mask, refreshToken: mask },
+            serviceData: { ...inputs.serviceData, refreshTokenExpiryInDays: 300 },
+          }),
+        );
+      const result = await externalService.read(serviceId, outputs);
+      expect(result.inputs.authentication.clientId).to.equal("changed");
+      expect(result.inputs.serviceData.refreshTokenExpiryInDays).to.equal(300);
+      expect((await externalService.diff(serviceId, result.props, inputs)).changes).to.equal(true);
+      scope.done();
+    });
+
+    it("restricts inputs to what the program declared: no API defaults, no API-only keys", async () => {
+      const inputs = await checked(vCenter());
+      const { __provider: _p, ...outputs } = inputs;
+      const scope = nock(endpoint)
+        .get(`${path}/${serviceId}`)
+        .reply(
+          200,
+          liveFor(inputs, {
+            description: "set in the UI",
+            state: "DISABLED",
+            serviceData: {
+              ...inputs.serviceData,
+              vCenterCertFingerprint: fingerprint.toUpperCase(),
+              associatedGatewayId: "480c64da",
+            },
+          }),
+        );
+      const result = await externalService.read(serviceId, {
+        ...outputs,
+        serviceData: { ...outputs.serviceData, associatedGatewayId: "480c64da" },
+      });
+      expect(result.inputs).to.deep.equal(outputs);
+      expect(result.props.serviceData.associatedGatewayId).to.equal("480c64da");
+      expect(result.props).not.to.have.property("description");
+      scope.done();
+    });
+
+    it("reads a service deleted by hand as gone", async () => {
+      const scope = nock(endpoint).get(`${path}/${serviceId}`).reply(404, { message: "gone" });
+      expect(await externalService.read(serviceId, await checked(dscc()))).to.deep.equal({
+        id: "",
+      });
+      scope.done();
+    });
+  });
+
+  describe("update", () => {
+    it("sends only a new state as a merge patch", async () => {
+      const olds = await checked(dscc());
+      const news = { ...olds, state: "DISABLED" };
+      const scope = nock(endpoint)
+        .patch(`${path}/${serviceId}`, { state: "DISABLED" })
+        .matchHeader("content-type", "application/merge-patch+json")
+        .reply(200, liveFor(news));
+      const result = await externalService.update(serviceId, olds, news);
+      expect(result.outs?.state).to.equal("DISABLED");
+      scope.done();
+    });
+
+    it("sends the whole authentication when a declared secret changed", async () => {
+      const olds = await checked(serviceNow());
+      const news = {
+        ...olds,
+        authentication: { ...olds.authentication, clientSecret: "secret-2" },
+      };
+      const scope = nock(endpoint)
+        .patch(`${path}/${serviceId}`, { authentication: news.authentication })
+        .matchHeader("content-type", "application/merge-patch+json")
+        .reply(200, liveFor(news));
+      const result = await externalService.update(serviceId, olds, news);
+      expect(result.outs?.authentication.clientSecret).to.equal("secret-2");
+      scope.done();
+    });
+
+    it("sends the whole serviceData when part of it changed, and null for a dropped description", async () => {
+      const olds = { ...(await checked(serviceNow())), description: "old" };
+      const news = await checked(serviceNow({ criticalEventIssues: true }));
+      const scope = nock(endpoint)
+        .patch(`${path}/${serviceId}`, { description: null, serviceData: news.serviceData })
+        .reply(200, liveFor(news));
+      await externalService.update(serviceId, olds, news);
+      scope.done();
+    });
+
+    it("sends name, serviceData and authentication with any vCenter change, as seed 003 asks", async () => {
+      const olds = await checked(vCenter());
+      const news = { ...olds, description: "now described" };
+      const scope = nock(endpoint)
+        .patch(`${path}/${serviceId}`, {
+          description: "now described",
+          name: "vc",
+          serviceData: olds.serviceData,
+          authentication: olds.authentication,
+        })
+        .reply(200, liveFor(news));
+      await externalService.update(serviceId, olds, news);
+      scope.done();
+    });
+  });
+
+  describe("delete", () => {
+    it("deletes the service (204)", async () => {
+      const scope = nock(endpoint).delete(`${path}/${serviceId}`).reply(204);
+      await externalService.delete(serviceId, await checked(dscc()));
+      scope.done();
+    });
+
+    it("succeeds when the service is already gone (404)", async () => {
+      const scope = nock(endpoint).delete(`${path}/${serviceId}`).reply(404, {});
+      await externalService.delete(serviceId, await checked(dscc()));
+      scope.done();
     });
   });
 });
