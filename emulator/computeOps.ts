@@ -4,7 +4,7 @@
  * keys (v1beta1, seed 002) and jobs (v1, seed 000), with the documented
  * validation, status codes, masking and per-tenant data.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import {
   badRequest,
   comError,
@@ -511,10 +511,7 @@ export class ComputeOpsApi {
       const issues = activationKeyIssues(body);
       if (issues.length > 0) return badRequest(issues);
       const hours = (body.expirationInHours as number | undefined) ?? 72;
-      const activationKey = randomBytes(6)
-        .toString("base64url")
-        .toUpperCase()
-        .replace(/[-_]/g, "X");
+      const activationKey = newActivationKey();
       const created = this.newObject(
         "compute-ops-mgmt/activation-key",
         "/v1beta1/activation-keys",
@@ -680,6 +677,18 @@ export class ComputeOpsApi {
       ),
     );
   }
+}
+
+/**
+ * Seed 002 shows the key only as "string"; COM's console hands out short
+ * uppercase alphanumeric keys, so the emulator makes 9 of those characters.
+ * Keys are credentials: they come from the CSPRNG, never from a counter.
+ */
+function newActivationKey(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  let key = "";
+  for (let i = 0; i < 9; i++) key += alphabet[randomInt(alphabet.length)];
+  return key;
 }
 
 function bump(updated: Obj, previous: Obj): Obj {
@@ -933,6 +942,13 @@ function serviceIssues(s: Obj): Issue[] {
   return issues;
 }
 
+/**
+ * Seed 002: targetDevice is required; expirationInHours is 0.5..168. applianceUri
+ * is "required for onboarding a server for management through a secure gateway",
+ * that is for an ILO key routed through a gateway, which the API cannot tell from a
+ * direct ILO key, and never for a SECURE_GATEWAY key (the gateway itself): so it
+ * stays optional here, as in the spec's schema.
+ */
 function activationKeyIssues(body: Obj): Issue[] {
   const issues: Issue[] = [];
   if (!["ILO", "SECURE_GATEWAY"].includes(body.targetDevice as string)) {

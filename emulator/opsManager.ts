@@ -299,6 +299,12 @@ export class OpsManagerApi {
       );
     if (req.method === "GET") return json(200, request);
     if (req.method === "DELETE") {
+      // Seed 004 documents DELETE as "cancel" and CANCELLING → CANCELLED, but not
+      // what cancelling a finished request does. The emulator's choice: EXECUTING
+      // and COMPLETED requests (which hold or are about to hold servers) are
+      // cancelled, releasing the servers; a FAILED, CANCELLING or CANCELLED
+      // request holds nothing, so DELETE answers 200 with it unchanged (idempotent,
+      // which lets `pulumi destroy` repeat safely).
       if (["EXECUTING", "COMPLETED"].includes(request.statusName as string)) {
         request.statusName = "CANCELLING";
         this.later(

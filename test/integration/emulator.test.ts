@@ -761,7 +761,7 @@ describe("Emulator", function () {
     it("creates a key that expires after 72 hours by default", async () => {
       const key = await create(keys, { targetDevice: "ILO" });
       expect(key.type).to.equal("compute-ops-mgmt/activation-key");
-      expect(key.activationKey).to.be.a("string").with.length.greaterThan(5);
+      expect(key.activationKey).to.match(/^[A-Z0-9]{9}$/);
       const hours =
         (Date.parse(key.expiresAt as string) - Date.parse(key.createdAt as string)) / 3.6e6;
       expect(Math.round(hours)).to.equal(72);
@@ -803,6 +803,8 @@ describe("Emulator", function () {
       expect(admin.status).to.equal(204);
       const listed = await com("GET", keys);
       expect((listed.data.items as Body[]).map((k) => k.id)).not.to.include(key.id);
+      const objects = await http.get(`${emulator.url}/__emulator/objects`);
+      expect((objects.data.activationKeys as Body[]).map((k) => k.id)).not.to.include(key.id);
     });
 
     it("deletes by the key string, not the id, and has no GET by key or PATCH", async () => {
@@ -1043,6 +1045,9 @@ describe("Emulator", function () {
         );
         expect(done.data.statusName).to.equal("CANCELLED");
         expect(done.data.cancelDate).to.be.a("string");
+        const again = (await om("DELETE", `${requestsPath()}/${response.data.id}`)).response;
+        expect(again.status).to.equal(200);
+        expect(again.data.statusName).to.equal("CANCELLED");
       });
 
       it("rejects a body with anything besides properties with the Ops Manager error body", async () => {
