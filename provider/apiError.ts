@@ -1,11 +1,16 @@
 /**
- * The one error type both HTTP clients throw (DESIGN.md decision 6): method,
- * path, status, the API's errorCode/message/debugId and issue list, and no
- * secret. It keeps no axios request or config object, so neither
- * `util.inspect` nor `JSON.stringify` of it can show a header or a body.
+ * The one error type both HTTP clients throw (DESIGN.md decision 6; after Octokit's
+ * RequestError): method, path, status, the API's errorCode/message/debugId and issue
+ * list, and no secret. It keeps no axios error, request, response or config, so
+ * neither `util.inspect` nor `JSON.stringify` of it can show a header or a body, and
+ * every text it holds went through `redact()` when it was built.
  */
+import { STATUS_CODES } from "node:http";
+import type { AxiosError } from "axios";
+import { refusedBeforeActing, requestNeverSent } from "./httpRetry";
 import { redact } from "./redaction";
 
+/** One entry of an `hpe.greenlake.bad_request` error detail. */
 export interface ApiIssue {
   source?: string;
   subject?: string;
@@ -14,6 +19,7 @@ export interface ApiIssue {
 
 export interface ApiErrorDetails {
   method: string;
+  /** The request path; a query string is dropped (a filter may name a key). */
   path: string;
   /** HTTP status; undefined when no answer arrived (network error, timeout). */
   status?: number;
@@ -21,15 +27,19 @@ export interface ApiErrorDetails {
   /** Network error code (ECONNRESET, ETIMEDOUT, ...). */
   code?: string;
   errorCode?: string;
+  /** The API's own message (Compute Ops Management `message`, Ops Manager `detail`). */
   apiMessage?: string;
   debugId?: string;
   issues?: ApiIssue[];
+  /** How many times the request was repeated before giving up. */
   retries?: number;
   /**
    * True when a non-idempotent request (a POST) failed in a way that leaves it
    * unknown whether the server acted: the caller must look before creating again.
    */
   ambiguous?: boolean;
+  /** What to check, appended to the message (e.g. the config keys of a refused credential). */
+  hint?: string;
   /** Replaces the computed message (e.g. for configuration errors). */
   message?: string;
 }
@@ -42,62 +52,109 @@ export class ApiError extends Error {
   readonly errorCode?: string;
   readonly apiMessage?: string;
   readonly debugId?: string;
-  readonly issues: ApiIssue[];
+  readonly issues: readonly ApiIssue[];
+  readonly retries: number;
   readonly ambiguous: boolean;
 
   constructor(details: ApiErrorDetails) {
-    super(redact(details.message ?? describe(details)));
+    const path = details.path.split("?")[0];
+    super(redact(details.message ?? describe({ ...details, path })));
     this.name = "ApiError";
-    this.method = details.method;
-    this.path = redact(details.path);
+    this.method = details.method.toUpperCase();
+    this.path = redact(path);
     this.status = details.status;
     this.code = details.code;
-    this.errorCode = details.errorCode;
+    this.errorCode = details.errorCode === undefined ? undefined : redact(details.errorCode);
     this.apiMessage = details.apiMessage === undefined ? undefined : redact(details.apiMessage);
     this.debugId = details.debugId;
-    this.issues = (details.issues ?? []).map((i) => ({
-      ...i,
-      description: i.description === undefined ? undefined : redact(i.description),
-    }));
+    this.issues = (details.issues ?? []).map(redactIssue);
+    this.retries = details.retries ?? 0;
     this.ambiguous = details.ambiguous ?? false;
   }
 
+  /** True for a 404 answer: the object is gone (a caller's "read as deleted"). */
   static isNotFound(error: unknown): boolean {
     return error instanceof ApiError && error.status === 404;
   }
+
+  /** What JSON.stringify shows: the message too, which Error keeps non-enumerable. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      method: this.method,
+      path: this.path,
+      status: this.status,
+      code: this.code,
+      errorCode: this.errorCode,
+      apiMessage: this.apiMessage,
+      debugId: this.debugId,
+      issues: this.issues,
+      retries: this.retries,
+      ambiguous: this.ambiguous,
+    };
+  }
 }
 
+function redactIssue(issue: ApiIssue): ApiIssue {
+  const copy: ApiIssue = {};
+  if (typeof issue.source === "string") copy.source = redact(issue.source);
+  if (typeof issue.subject === "string") copy.subject = redact(issue.subject);
+  if (typeof issue.description === "string") copy.description = redact(issue.description);
+  return copy;
+}
+
+// `POST /compute-ops-mgmt/v1beta1/external-services failed: 400 Bad Request
+// (errorCode HPE_GL_ERROR_BAD_REQUEST, debugId 5e...): Bad request;
+// authentication.clientSecret: must be ...`
 function describe(d: ApiErrorDetails): string {
+  const statusText = d.statusText || (d.status !== undefined ? STATUS_CODES[d.status] : undefined);
   const what =
     d.status !== undefined
-      ? `${d.status}${d.statusText ? ` ${d.statusText}` : ""}`
+      ? `${d.status}${statusText ? ` ${statusText}` : ""}`
       : `${d.code ?? "network error"} (no answer)`;
   const ids = [
     d.errorCode !== undefined ? `errorCode ${d.errorCode}` : undefined,
     d.debugId !== undefined ? `debugId ${d.debugId}` : undefined,
   ].filter(Boolean);
-  let text = `${d.method} ${d.path} failed: ${what}`;
+  let text = `${d.method.toUpperCase()} ${d.path} failed: ${what}`;
   if (ids.length > 0) text += ` (${ids.join(", ")})`;
   if (d.apiMessage) text += `: ${d.apiMessage}`;
   const issues = (d.issues ?? [])
     .map((i) => [i.subject, i.description].filter(Boolean).join(": "))
-    .filter((s) => s.length > 0);
+    // Some servers repeat the issues in their message; say each once.
+    .filter((s) => s.length > 0 && !(d.apiMessage ?? "").includes(s));
   if (issues.length > 0) text += `; ${issues.join("; ")}`;
   if (d.retries) text += ` (after ${d.retries} ${d.retries === 1 ? "retry" : "retries"})`;
   if (d.ambiguous) text += "; the request may have been applied";
+  if (d.hint) text += `; ${d.hint}`;
   return text;
 }
 
+interface ErrorBody {
+  // Compute Ops Management: {httpStatusCode, errorCode, message, debugId, errorDetails}
+  errorCode?: unknown;
+  message?: unknown;
+  debugId?: unknown;
+  errorDetails?: unknown;
+  // Ops Manager: {detail, error (the HTTP status), errorCode, reason}
+  detail?: unknown;
+  reason?: unknown;
+  // An OAuth2 token endpoint (RFC 6749 section 5.2): {error, error_description}
+  error?: unknown;
+  error_description?: unknown;
+}
+
 /**
- * Builds the ApiError for a failed axios request. Reads both APIs' error bodies:
- * Compute Ops Management's `{errorCode, message, debugId, errorDetails}` and
- * Ops Manager's `{detail, error, errorCode, reason}`.
+ * Builds the ApiError for a failed axios request, reading Compute Ops Management's,
+ * Ops Manager's and an OAuth2 token endpoint's error bodies. Only plain values are
+ * copied out of the axios error.
  */
 export function apiErrorFromAxios(
   error: unknown,
   method: string,
   path: string,
-  options: { repeatable: boolean; retries: number },
+  options: { repeatable: boolean; retries?: number; hint?: string },
 ): ApiError {
   if (error instanceof ApiError) return error;
   const e = error as {
@@ -107,51 +164,51 @@ export function apiErrorFromAxios(
   };
   const response = e.response;
   if (!response) {
+    const code = e.code ?? e.message;
     return new ApiError({
       method,
       path,
-      code: e.code ?? e.message,
+      code,
       retries: options.retries,
-      ambiguous: !options.repeatable,
+      // A refused connection never carried the request; anything else may have.
+      ambiguous: !options.repeatable && !requestNeverSent(code),
+      hint: options.hint,
     });
   }
-  const body = (
-    typeof response.data === "object" && response.data !== null ? response.data : {}
-  ) as {
-    errorCode?: unknown;
-    message?: unknown;
-    debugId?: unknown;
-    errorDetails?: unknown;
-    detail?: unknown;
-    reason?: unknown;
-  };
+  const data = response.data;
+  const body: ErrorBody = typeof data === "object" && data !== null ? (data as ErrorBody) : {};
   const issues: ApiIssue[] = [];
   if (Array.isArray(body.errorDetails)) {
-    for (const detail of body.errorDetails as { type?: string; issues?: ApiIssue[] }[]) {
-      if (detail.type === "hpe.greenlake.bad_request" && Array.isArray(detail.issues)) {
-        issues.push(...detail.issues);
+    for (const detail of body.errorDetails as { type?: unknown; issues?: unknown }[]) {
+      if (detail?.type === "hpe.greenlake.bad_request" && Array.isArray(detail.issues)) {
+        issues.push(...(detail.issues as ApiIssue[]).filter((i) => typeof i === "object" && i));
       }
     }
   }
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
   const apiMessage =
-    typeof body.message === "string"
-      ? body.message
-      : typeof body.detail === "string"
-        ? body.detail
-        : typeof response.data === "string" && response.data.length < 500
-          ? response.data
-          : undefined;
+    text(body.message) ??
+    text(body.detail) ??
+    text(body.error_description) ??
+    (typeof data === "string" && data.length < 500 ? text(data.trim()) : undefined);
+  const errorCode =
+    body.errorCode !== undefined && body.errorCode !== null
+      ? String(body.errorCode)
+      : text(body.error);
   return new ApiError({
     method,
     path,
     status: response.status,
-    statusText: response.statusText || (typeof body.reason === "string" ? body.reason : undefined),
-    errorCode: body.errorCode === undefined ? undefined : String(body.errorCode),
+    statusText: response.statusText || text(body.reason),
+    errorCode,
     apiMessage,
-    debugId: typeof body.debugId === "string" ? body.debugId : undefined,
+    debugId: text(body.debugId),
     issues,
     retries: options.retries,
-    // A 5xx after a POST leaves it unknown whether the object was created.
-    ambiguous: !options.repeatable && response.status >= 500,
+    // A 5xx after a POST leaves it unknown whether the object was created, unless
+    // it is a 503 that said when to come back (the server turned it away).
+    ambiguous:
+      !options.repeatable && response.status >= 500 && !refusedBeforeActing(error as AxiosError),
+    hint: options.hint,
   });
 }

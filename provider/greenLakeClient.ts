@@ -6,13 +6,17 @@
  * before it runs out and fetched afresh once on a 401; or a static token from
  * config. Requests carry `Tenant-Acid` for MSP tenants, JSON on POST and a JSON
  * merge patch on PATCH (api-facts: PATCH requires application/merge-patch+json).
+ * Retries, backoff and which POSTs may be repeated live in httpRetry.ts.
  */
-import axios, { AxiosInstance } from "axios";
+import axios, { AxiosError, AxiosInstance } from "axios";
+import { createHash } from "node:crypto";
+import { inspect } from "node:util";
 import { ApiError, apiErrorFromAxios } from "./apiError";
 import type { ComputeOpsSettings } from "./configuration";
-import { installRetries, isRepeatable, retriesMade } from "./httpRetry";
-import { registerSecret } from "./redaction";
+import { installRetries, isRepeatable, maxRetries, retriesMade } from "./httpRetry";
+import { registerSecret, registerSecretsIn } from "./redaction";
 
+/** A page of a Compute Ops Management list (api-facts: Lists). */
 export interface ListPage<T> {
   count: number;
   offset: number;
@@ -20,14 +24,27 @@ export interface ListPage<T> {
   items: T[];
 }
 
+export interface GreenLakeClientOptions {
+  /** Per attempt, token requests included. Default 30 s. */
+  timeoutMs?: number;
+  /** Default page size of `list()`. Default 100 (the API allows up to 1000). */
+  pageSize?: number;
+  /** Retries after the first attempt. Default 4. */
+  retries?: number;
+}
+
+export type QueryValues = Record<string, string | number | boolean | undefined>;
+
 const defaultTimeoutMs = 30_000;
 const defaultPageSize = 100;
+/** When a token answer gives no `expires_in`: the shorter documented lifetime, 15 minutes. */
+const defaultTokenLifetimeS = 900;
 
 /**
- * Percent-encodes a query value. The seeds require every OData reserved
- * character (`! # $ & ' ( ) * + , / : ; = ? @ [ ]`) to be encoded, and server ids
- * contain `+`, which would otherwise arrive as a space: encodeURIComponent leaves
- * `! ' ( ) *` alone, so those are encoded here too.
+ * Percent-encodes a query value. The seeds require every OData reserved character
+ * (`! # $ & ' ( ) * + , / : ; = ? @ [ ]`) and the space to be encoded, and server ids
+ * contain `+`, which a server would otherwise read as a space. encodeURIComponent
+ * leaves `! ' ( ) *` alone, so those are encoded here too.
  */
 export function encodeQueryValue(value: string): string {
   return encodeURIComponent(value).replace(
@@ -36,7 +53,11 @@ export function encodeQueryValue(value: string): string {
   );
 }
 
-export function queryString(query: Record<string, string | number | undefined>): string {
+/**
+ * `?a=1&filter=...`, built here rather than by axios, whose `params` leave some
+ * reserved characters alone. Undefined values are left out; "" when nothing is left.
+ */
+export function queryString(query: QueryValues): string {
   const parts = Object.entries(query)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${encodeQueryValue(k)}=${encodeQueryValue(String(v))}`);
@@ -50,73 +71,121 @@ export function odataString(value: string): string {
 
 interface CachedToken {
   value: string;
-  /** When to stop using it: a margin before the server's expiry. */
+  /** When to stop using it (ms since the epoch): a margin before the server's expiry. */
   renewAt: number;
 }
 
-// One token per token URL and client id for the whole process (the dynamic-provider
-// host serves every resource of a deployment from one process).
+// One token per token URL and client id for the whole process: the dynamic-provider
+// host serves every resource of a deployment from one process, and GreenLake limits
+// how often a client may ask.
 const tokens = new Map<string, CachedToken>();
 const tokenRequests = new Map<string, Promise<CachedToken>>();
 const clients = new Map<string, GreenLakeClient>();
 
-/** Test hook: forgets cached tokens and clients. */
+/** Test hook: forgets cached tokens, token requests in flight and clients. */
 export function clearGreenLakeCachesForTests(): void {
   tokens.clear();
   tokenRequests.clear();
   clients.clear();
 }
 
+/**
+ * How long before expiry a token is renewed: five minutes, but never more than a
+ * tenth of its lifetime, so a 15-minute workspace token is used for 13.5 minutes.
+ */
+export function renewalMarginMs(lifetimeMs: number): number {
+  return Math.min(300_000, lifetimeMs / 10);
+}
+
 export class GreenLakeClient {
   private readonly http: AxiosInstance;
+  private readonly timeoutMs: number;
+  private readonly pageSize: number;
 
   constructor(
     readonly settings: ComputeOpsSettings,
-    options: { timeoutMs?: number } = {},
+    options: GreenLakeClientOptions = {},
   ) {
+    // Settings may come from a test or a caller rather than stack config.
+    registerSecret(settings.clientSecret);
+    registerSecret(settings.token);
+    this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    this.pageSize = options.pageSize ?? defaultPageSize;
     this.http = axios.create({
       baseURL: settings.endpoint,
-      timeout: options.timeoutMs ?? defaultTimeoutMs,
+      timeout: this.timeoutMs,
       headers: { Accept: "application/json" },
+      // Errors are built from the response; axios must not follow a redirect to a
+      // login page and report its HTML as success.
+      maxRedirects: 0,
     });
-    installRetries(this.http);
+    // The token is read per attempt, so a retry after a long Retry-After pause
+    // carries a renewed token rather than one that ran out while waiting.
+    this.http.interceptors.request.use(async (config) => {
+      config.headers.set("Authorization", `Bearer ${await this.bearerToken()}`);
+      if (settings.tenantAcid !== undefined) config.headers.set("Tenant-Acid", settings.tenantAcid);
+      return config;
+    });
+    installRetries(this.http, options.retries ?? maxRetries);
+  }
+
+  /** What logs show of a client: where it points, never its credentials. */
+  toJSON(): Record<string, string | undefined> {
+    return { endpoint: this.settings.endpoint, tenantAcid: this.settings.tenantAcid };
+  }
+
+  [inspect.custom](): string {
+    return `GreenLakeClient ${inspect(this.toJSON())}`;
   }
 
   /** GET a path under the endpoint. Throws ApiError (404 included). */
-  async get<T>(path: string, query?: Record<string, string | number>): Promise<T> {
+  async get<T>(path: string, query?: QueryValues): Promise<T> {
     return this.request<T>("GET", path + queryString(query ?? {}));
   }
 
-  /** GET every page of a list (offset/limit until total), with an optional OData filter. */
-  async list<T>(path: string, options: { filter?: string; pageSize?: number } = {}): Promise<T[]> {
-    const limit = options.pageSize ?? defaultPageSize;
+  /**
+   * GET every page of a list: offset/limit until `total` is reached or a short page
+   * arrives, with an optional OData filter (percent-encoded here, '+' as %2B).
+   */
+  async list<T>(
+    path: string,
+    options: { filter?: string; pageSize?: number; query?: QueryValues } = {},
+  ): Promise<T[]> {
+    const limit = options.pageSize ?? this.pageSize;
     const items: T[] = [];
     for (let offset = 0; ;) {
-      const page = await this.get<ListPage<T>>(path, {
-        ...(options.filter !== undefined ? { filter: options.filter } : {}),
+      const page = await this.get<Partial<ListPage<T>>>(path, {
+        ...options.query,
+        filter: options.filter,
         offset,
         limit,
       });
-      const pageItems = page.items ?? [];
+      const pageItems = Array.isArray(page.items) ? page.items : [];
       items.push(...pageItems);
       offset += pageItems.length;
-      if (pageItems.length === 0 || pageItems.length < limit || offset >= (page.total ?? 0)) {
-        return items;
-      }
+      const total = typeof page.total === "number" ? page.total : undefined;
+      if (pageItems.length < limit || (total !== undefined && offset >= total)) return items;
     }
   }
 
-  /** POST application/json. Repeated after a failure only when `idempotent` is set. */
+  /**
+   * POST application/json. Repeated after a failure only when the server proves it
+   * did not act (429, 503 with Retry-After) or when `idempotent` is set; otherwise a
+   * failure that may have created the object is thrown with `ambiguous: true`.
+   */
   async post<T>(path: string, body: unknown, options: { idempotent?: boolean } = {}): Promise<T> {
     return this.request<T>("POST", path, body, "application/json", options.idempotent);
   }
 
-  /** PATCH with a JSON merge patch (RFC 7396). */
+  /** PATCH with a JSON merge patch (RFC 7396); repeatable, since applying it twice is a no-op. */
   async patch<T>(path: string, mergePatch: unknown): Promise<T> {
     return this.request<T>("PATCH", path, mergePatch, "application/merge-patch+json");
   }
 
-  /** DELETE. Throws ApiError on failure (404 included: callers decide what gone means). */
+  /**
+   * DELETE. Throws ApiError on failure, 404 included: a 404 on a retry means the
+   * first attempt did the work, and callers treat "gone" as success.
+   */
   async delete(path: string): Promise<void> {
     await this.request<unknown>("DELETE", path);
   }
@@ -129,12 +198,10 @@ export class GreenLakeClient {
     idempotent?: boolean,
   ): Promise<T> {
     const path = url.split("?")[0];
-    for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = {
-        Authorization: `Bearer ${await this.bearerToken()}`,
-      };
-      if (contentType !== undefined) headers["Content-Type"] = contentType;
-      if (this.settings.tenantAcid !== undefined) headers["Tenant-Acid"] = this.settings.tenantAcid;
+    registerSecretsIn(body);
+    const headers: Record<string, string> = {};
+    if (contentType !== undefined) headers["Content-Type"] = contentType;
+    for (let renewed = false; ; renewed = true) {
       try {
         const response = await this.http.request<T>({
           method,
@@ -145,18 +212,27 @@ export class GreenLakeClient {
         });
         return response.data;
       } catch (error) {
-        const status = (error as { response?: { status?: number } }).response?.status;
-        // An expired or revoked token: fetch a fresh one, once (api-facts: tools in the wild do).
-        if (status === 401 && attempt === 0 && this.settings.token === undefined) {
-          tokens.delete(this.tokenKey());
+        const status = (error as AxiosError).response?.status;
+        // An expired or revoked token: fetch a fresh one, once (api-facts: Auth). A 401
+        // is answered before the server acts, so even a POST may go again.
+        if (status === 401 && !renewed && this.settings.token === undefined) {
+          forgetToken(this.tokenKey(), sentBearer(error as AxiosError));
           continue;
         }
         throw apiErrorFromAxios(error, method, path, {
           repeatable: isRepeatable(method, idempotent),
-          retries: retriesMade(error as never),
+          retries: retriesMade(error),
+          hint: status === 401 ? this.unauthorizedHint() : undefined,
         });
       }
     }
+  }
+
+  private unauthorizedHint(): string {
+    return this.settings.token !== undefined
+      ? "the configured compute-ops:token was refused; set a current token"
+      : "a freshly issued token was refused; check the API client behind compute-ops:clientId " +
+          "(its workspace, region and role)";
   }
 
   private tokenKey(): string {
@@ -168,91 +244,118 @@ export class GreenLakeClient {
     const key = this.tokenKey();
     const cached = tokens.get(key);
     if (cached && Date.now() < cached.renewAt) return cached.value;
+    // Concurrent callers wait for the same token request.
     let pending = tokenRequests.get(key);
     if (!pending) {
-      pending = this.requestToken().finally(() => tokenRequests.delete(key));
+      pending = requestToken(this.settings, this.timeoutMs)
+        .then((token) => {
+          tokens.set(key, token);
+          return token;
+        })
+        .finally(() => tokenRequests.delete(key));
       tokenRequests.set(key, pending);
     }
-    const token = await pending;
-    tokens.set(key, token);
-    return token.value;
-  }
-
-  private async requestToken(): Promise<CachedToken> {
-    const { tokenUrl, clientId, clientSecret } = this.settings;
-    if (tokenUrl === undefined || clientId === undefined || clientSecret === undefined) {
-      throw new ApiError({
-        method: "POST",
-        path: tokenUrl ?? "(token URL)",
-        message:
-          "Compute Ops Management needs compute-ops:clientId and compute-ops:clientSecret, or compute-ops:token",
-      });
-    }
-    const form = new URLSearchParams({
-      grant_type: "client_credentials",
-      client_id: clientId,
-      client_secret: clientSecret,
-    });
-    const tokenHttp = axios.create({ timeout: defaultTimeoutMs });
-    installRetries(tokenHttp);
-    const requestedAt = Date.now();
-    try {
-      const response = await tokenHttp.post<{ access_token?: string; expires_in?: number }>(
-        tokenUrl,
-        form.toString(),
-        {
-          headers: {
-            "Content-Type": "application/x-www-form-urlencoded",
-            Accept: "application/json",
-          },
-          // Asking for a token twice creates nothing.
-          idempotent: true,
-        },
-      );
-      const value = response.data.access_token;
-      if (typeof value !== "string" || value === "") {
-        throw new ApiError({
-          method: "POST",
-          path: tokenUrl,
-          message: `POST ${tokenUrl} answered without an access_token`,
-        });
-      }
-      registerSecret(value);
-      const lifetimeMs = (response.data.expires_in ?? 900) * 1000;
-      // Renew a few minutes early, but never more than a tenth of a short lifetime.
-      const marginMs = Math.min(300_000, lifetimeMs / 10);
-      return { value, renewAt: requestedAt + lifetimeMs - marginMs };
-    } catch (error) {
-      const apiError = apiErrorFromAxios(error, "POST", tokenUrl, {
-        repeatable: true,
-        retries: retriesMade(error as never),
-      });
-      if (apiError.status === 400 || apiError.status === 401) {
-        throw new ApiError({
-          method: "POST",
-          path: tokenUrl,
-          status: apiError.status,
-          message: `${apiError.message}: check compute-ops:clientId and compute-ops:clientSecret`,
-        });
-      }
-      throw apiError;
-    }
+    return (await pending).value;
   }
 }
 
-/** One client per distinct settings per process, so every resource shares one token. */
-export function greenLakeClientFor(settings: ComputeOpsSettings): GreenLakeClient {
-  const key = JSON.stringify([
-    settings.endpoint,
-    settings.tokenUrl,
-    settings.clientId,
-    settings.clientSecret,
-    settings.token,
-    settings.tenantAcid,
-  ]);
+/** Drops the cached token after a 401, unless another caller already replaced it. */
+function forgetToken(key: string, refused: string | undefined): void {
+  const cached = tokens.get(key);
+  if (cached && (refused === undefined || cached.value === refused)) tokens.delete(key);
+}
+
+function sentBearer(error: AxiosError): string | undefined {
+  const value = error.config?.headers?.get?.("Authorization");
+  return typeof value === "string" ? value.replace(/^Bearer\s+/i, "") : undefined;
+}
+
+/** The client-credentials grant (api-facts: Auth), form-encoded. */
+async function requestToken(settings: ComputeOpsSettings, timeoutMs: number): Promise<CachedToken> {
+  const { clientId, clientSecret } = settings;
+  const tokenUrl = settings.tokenUrl;
+  const where = (tokenUrl ?? "(no token URL)").split("?")[0];
+  if (tokenUrl === undefined || clientId === undefined || clientSecret === undefined) {
+    throw new ApiError({
+      method: "POST",
+      path: where,
+      message:
+        "Compute Ops Management needs compute-ops:clientId and compute-ops:clientSecret " +
+        "(and a token URL), or compute-ops:token",
+    });
+  }
+  const tokenHttp = axios.create({ timeout: timeoutMs, maxRedirects: 0 });
+  installRetries(tokenHttp);
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: clientId,
+    client_secret: clientSecret,
+  });
+  const requestedAt = Date.now();
+  let data: { access_token?: unknown; expires_in?: unknown };
+  try {
+    const response = await tokenHttp.post(tokenUrl, form.toString(), {
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Accept: "application/json",
+      },
+      // Asking for a token twice creates nothing.
+      idempotent: true,
+    });
+    data = typeof response.data === "object" && response.data !== null ? response.data : {};
+  } catch (error) {
+    const status = (error as AxiosError).response?.status;
+    throw apiErrorFromAxios(error, "POST", where, {
+      repeatable: true,
+      retries: retriesMade(error),
+      hint:
+        status === 400 || status === 401
+          ? "check compute-ops:clientId and compute-ops:clientSecret"
+          : undefined,
+    });
+  }
+  const value = data.access_token;
+  if (typeof value !== "string" || value === "") {
+    throw new ApiError({
+      method: "POST",
+      path: where,
+      message: `POST ${where} answered without an access_token`,
+    });
+  }
+  registerSecret(value);
+  const expiresIn = Number(data.expires_in);
+  const lifetimeMs =
+    (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : defaultTokenLifetimeS) * 1000;
+  return { value, renewAt: requestedAt + lifetimeMs - renewalMarginMs(lifetimeMs) };
+}
+
+/**
+ * One client per distinct settings per process, so every resource shares one token.
+ * The cache key is a hash: no secret sits in it in plain text.
+ */
+export function greenLakeClientFor(
+  settings: ComputeOpsSettings,
+  options: GreenLakeClientOptions = {},
+): GreenLakeClient {
+  const key = createHash("sha256")
+    .update(
+      JSON.stringify([
+        settings.endpoint,
+        settings.tokenUrl,
+        settings.clientId,
+        settings.clientSecret,
+        settings.token,
+        settings.workspaceId,
+        settings.tenantAcid,
+        options.timeoutMs,
+        options.pageSize,
+        options.retries,
+      ]),
+    )
+    .digest("hex");
   let client = clients.get(key);
   if (!client) {
-    client = new GreenLakeClient(settings);
+    client = new GreenLakeClient(settings, options);
     clients.set(key, client);
   }
   return client;

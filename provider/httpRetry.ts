@@ -1,13 +1,15 @@
 /**
  * The retry policy both HTTP clients share, on axios-retry (DESIGN.md decision 6;
- * rules after ky's): only 408/429/5xx and network errors are retried, with
- * exponential backoff and full jitter, and `Retry-After` (seconds or an HTTP
- * date) or the API's `hpe.greenlake.retry_info` detail wins over the backoff.
+ * rules after ky's): only 408, 429, 5xx and network errors are retried, with
+ * exponential backoff and jitter, and `Retry-After` (seconds or an HTTP date) or the
+ * API's `hpe.greenlake.retry_info` detail (api-facts: Errors) wins over the backoff.
  *
- * A POST creates something: it is retried only when the answer proves the server
- * did not act (429, or 503 with Retry-After), or when the caller marks it
- * idempotent. After a dropped connection, a timeout or another 5xx the object may
- * exist, so the error is marked ambiguous and the resource looks before creating.
+ * GET, PATCH (a merge patch is idempotent) and DELETE are repeated freely. A POST
+ * creates something, so it is repeated only when the answer proves the server did
+ * not act (429; 503 with Retry-After; a refused connection), or when the caller
+ * marks it idempotent. After a dropped connection, a timeout or another 5xx the
+ * object may exist: the error is marked ambiguous and the resource looks before
+ * creating again.
  */
 import type { AxiosError, AxiosInstance } from "axios";
 import axiosRetry from "axios-retry";
@@ -21,11 +23,34 @@ declare module "axios" {
 
 export const maxRetries = 4;
 const baseDelayMs = 500;
-const maxDelayMs = 30_000;
+const maxBackoffMs = 30_000;
+/** A server asking for a longer pause than this gets an error instead of a silent wait. */
+export const maxRetryAfterMs = 120_000;
 
-/** Test hook: scales every wait (0 makes retries instant) and reports each requested delay. */
+// Errors raised before a byte of the request left: repeating cannot do the work twice.
+const neverSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+// Errors of a connection that broke or went quiet: the request may have arrived.
+const brokenConnectionCodes = new Set([
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
+  "EPIPE",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "EHOSTUNREACH",
+  "ERR_NETWORK",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+]);
+
 let delayScale = 1;
 let delayObserver: ((ms: number) => void) | undefined;
+
+/**
+ * Test hook, as Stripe's library stubs its sleep: every wait between retries is
+ * multiplied by `scale` (0 makes retries instant), and `observer` hears each delay
+ * the policy chose, before scaling. `setRetryDelayForTests(1)` restores real waits.
+ */
 export function setRetryDelayForTests(scale: number, observer?: (ms: number) => void): void {
   delayScale = scale;
   delayObserver = observer;
@@ -36,23 +61,40 @@ export function isRepeatable(method: string | undefined, idempotent: boolean | u
   return (method ?? "get").toLowerCase() !== "post" || idempotent === true;
 }
 
-/** The delay the server asked for, in milliseconds, if it asked. */
+/** True for a network error code that means the request never reached the server. */
+export function requestNeverSent(code: string | undefined): boolean {
+  return code !== undefined && neverSentCodes.has(code);
+}
+
+function isNetworkError(error: AxiosError): boolean {
+  if (error.response || error.code === "ERR_CANCELED") return false;
+  const code = error.code ?? "";
+  return (
+    neverSentCodes.has(code) ||
+    brokenConnectionCodes.has(code) ||
+    /socket hang up|timeout/i.test(error.message ?? "")
+  );
+}
+
+function header(error: AxiosError, name: string): string | undefined {
+  const headers = error.response?.headers as Record<string, unknown> | undefined;
+  const value = headers?.[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The pause the server asked for, in milliseconds, if it asked. */
 export function requestedDelayMs(error: AxiosError): number | undefined {
-  const header = error.response?.headers?.["retry-after"];
-  if (typeof header === "string" && header.trim() !== "") {
-    const seconds = Number(header);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(header);
+  const retryAfter = header(error, "retry-after")?.trim();
+  if (retryAfter) {
+    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    const date = Date.parse(retryAfter);
     if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
   }
   const details = (error.response?.data as { errorDetails?: unknown } | undefined)?.errorDetails;
   if (Array.isArray(details)) {
-    for (const detail of details) {
-      const seconds = (detail as { type?: string; retryAfterSeconds?: unknown }).retryAfterSeconds;
-      if (
-        (detail as { type?: string }).type === "hpe.greenlake.retry_info" &&
-        typeof seconds === "number"
-      ) {
+    for (const detail of details as { type?: unknown; retryAfterSeconds?: unknown }[]) {
+      const seconds = detail?.retryAfterSeconds;
+      if (detail?.type === "hpe.greenlake.retry_info" && typeof seconds === "number") {
         return Math.max(0, seconds * 1000);
       }
     }
@@ -60,45 +102,56 @@ export function requestedDelayMs(error: AxiosError): number | undefined {
   return undefined;
 }
 
+/**
+ * True when the answer proves the server turned the request away before doing
+ * anything: 429, and 503 with a Retry-After (or retry_info) saying when to return.
+ */
+export function refusedBeforeActing(error: AxiosError): boolean {
+  const status = error.response?.status;
+  return status === 429 || (status === 503 && requestedDelayMs(error) !== undefined);
+}
+
+/** axios-retry's retryCondition. */
 export function shouldRetry(error: AxiosError): boolean {
   const config = error.config;
   if (!config) return false;
+  const asked = requestedDelayMs(error);
+  if (asked !== undefined && asked > maxRetryAfterMs) return false;
   const repeatable = isRepeatable(config.method, config.idempotent);
   const status = error.response?.status;
   if (status === undefined) {
-    // No answer: a connection dropped or timed out. Safe to repeat only if repeatable.
-    return error.code !== "ERR_CANCELED" && repeatable;
+    return isNetworkError(error) && (repeatable || requestNeverSent(error.code));
   }
-  // The server refused before acting: safe for every method.
-  if (status === 429) return true;
-  if (status === 503 && requestedDelayMs(error) !== undefined) return true;
+  if (refusedBeforeActing(error)) return true;
   if (status === 408 || status >= 500) return repeatable;
   return false;
 }
 
+/** axios-retry's retryDelay: what the server asked for, else backoff with jitter. */
 export function retryDelayMs(retryNumber: number, error: AxiosError): number {
   const asked = requestedDelayMs(error);
-  const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (retryNumber - 1));
-  // Full jitter spreads the retries of many resources updated at once.
-  const delay =
-    asked !== undefined ? asked : Math.round(backoff / 2 + Math.random() * (backoff / 2));
+  const backoff = Math.min(maxBackoffMs, baseDelayMs * 2 ** (retryNumber - 1));
+  // Half fixed, half random ("equal jitter"): never hammers at once, yet spreads the
+  // retries of many resources that failed together.
+  const delay = asked ?? Math.round(backoff / 2 + Math.random() * (backoff / 2));
   delayObserver?.(delay);
   return delay * delayScale;
 }
 
-export function installRetries(instance: AxiosInstance): void {
+/** Puts the shared policy on an axios instance. */
+export function installRetries(instance: AxiosInstance, retries = maxRetries): void {
   axiosRetry(instance, {
-    retries: maxRetries,
+    retries,
     retryCondition: shouldRetry,
     retryDelay: retryDelayMs,
+    // Each attempt gets the whole timeout.
     shouldResetTimeout: true,
   });
 }
 
 /** How many retries axios-retry made for the request behind this error. */
-export function retriesMade(error: AxiosError): number {
-  const state = (error.config as { "axios-retry"?: { retryCount?: number } } | undefined)?.[
-    "axios-retry"
-  ];
+export function retriesMade(error: unknown): number {
+  const config = (error as { config?: Record<string, unknown> } | undefined)?.config;
+  const state = config?.["axios-retry"] as { retryCount?: number } | undefined;
   return state?.retryCount ?? 0;
 }

@@ -1,63 +1,92 @@
 /**
  * Job: one run of a Compute Ops Management job template, `/compute-ops-mgmt/v1/jobs`
- * (seed 000). Jobs cannot be changed or deleted: any change of input (including
- * `triggers`) makes a new run, and delete only forgets the job.
+ * (seed 000, schema job-v1). A job cannot be changed or deleted through the API
+ * (its PATCH only ends a running job), so every change of input, `triggers`
+ * included, is a new run, and delete only forgets the job.
  */
 import { z } from "zod";
 import { ApiError } from "./apiError";
 import { clientFor, createOnce } from "./computeOpsResource";
 import { computeOpsRegions } from "./configuration";
-import { changedFields, pick } from "./declaredState";
-import { odataString } from "./greenLakeClient";
+import { pick } from "./declaredState";
+import { GreenLakeClient, odataString } from "./greenLakeClient";
 import type { ResourceImplementation } from "./index";
-import { jobTemplates, templateIdFor } from "./jobTemplates";
-import { checkFailuresFrom, definedOnly, PartialCreateError, providerKey } from "./pulumiResults";
-import { waitForState } from "./waitForState";
+import { inputFailuresFrom } from "./inputFailures";
+import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
+import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
+import { formatElapsed, waitForState } from "./waitForState";
 
 const collectionPath = "/compute-ops-mgmt/v1/jobs";
+// Job ids are UUIDs, but a path segment is encoded whatever it holds.
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
 
-/** jobState in the API description: COMPLETE and ERROR are terminal. */
-const terminalStates = ["COMPLETE", "ERROR"];
+// ---------------------------------------------------------------------------
+// Inputs
 
 export const jobInputs = z
   .object({
-    jobTemplate: z
-      .string()
-      .min(1)
-      .refine((t) => templateIdFor(t) !== undefined, {
-        message: `must be a template UUID or one of: ${jobTemplates.map((t) => t.name).join(", ")}`,
-      }),
+    jobTemplate: z.string().refine((t) => templateIdFor(t) !== undefined, {
+      message: `must be a job template UUID or one of these names (seed 000): ${jobTemplates
+        .map((t) => t.name)
+        .join(", ")}`,
+    }),
+    // The spec's examples say "compute-ops-mgmt/server"; seed 000's table still
+    // says "compute-ops/server". Both spellings reach the API as written.
     resourceType: z
       .string()
-      .regex(/^compute-ops(-mgmt)?\/[\w-]+$/, 'must be like "compute-ops-mgmt/server"'),
-    resourceId: z.string().min(1, "is required"),
+      .regex(
+        /^compute-ops(-mgmt)?\/[\w-]+$/,
+        'must be a resource type like "compute-ops-mgmt/server" or "compute-ops-mgmt/group"',
+      ),
+    // Server ids hold '+' ("P06760-B21+2M212504P8"): kept raw here and in the JSON
+    // body; encoded as %2B wherever it goes into a URL (filters, paths).
+    resourceId: z.string().min(1, "is required: the id of the server, group or appliance"),
     jobParams: z.record(z.unknown()).optional(),
     triggers: z.array(z.unknown()).optional(),
     waitForCompletion: z.boolean().default(true),
     timeoutMinutes: z
       .number()
-      .int()
-      .min(1, "must be 1 to 1440")
-      .max(1440, "must be 1 to 1440")
+      .int("must be a whole number of minutes")
+      .min(1, "must be 1 to 1440 minutes")
+      .max(1440, "must be 1 to 1440 minutes")
       .default(60),
     region: z.enum(computeOpsRegions).optional(),
     tenantAcid: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((inputs, ctx) => {
+    // Seed 000's table says what kind of resource each template runs on; a group
+    // template sent to a server would only fail later, in the API.
+    const template = templateFor(inputs.jobTemplate);
+    const kind = inputs.resourceType.split("/")[1];
+    if (template !== undefined && kind !== undefined && kind !== template.resourceKind) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["resourceType"],
+        message: `must be "compute-ops-mgmt/${template.resourceKind}" for the job template "${template.name}" (seed 000)`,
+      });
+    }
+  });
 export type JobInputs = z.infer<typeof jobInputs>;
+
+// ---------------------------------------------------------------------------
+// API response (job-v1; only the fields used here)
 
 interface JobResponse {
   id: string;
   state: string;
   resultCode?: string | null;
   status?: string;
-  statusDetails?: unknown;
-  results?: unknown;
+  statusDetails?: Record<string, unknown> | null;
+  results?: Record<string, unknown>;
   createdAt?: string;
   updatedAt?: string;
   resourceUri?: string;
+  jobTemplate?: string;
 }
+
+// ---------------------------------------------------------------------------
+// Fields
 
 const inputFields = [
   "jobTemplate",
@@ -70,9 +99,11 @@ const inputFields = [
   "region",
   "tenantAcid",
 ] as const;
+
 /** A job cannot be changed: every input is immutable, and a change is a new run. */
 export const immutableFields = inputFields;
-const readOnlyFields = [
+
+const outputFields = [
   "state",
   "resultCode",
   "status",
@@ -83,47 +114,166 @@ const readOnlyFields = [
   "resourceUri",
 ] as const;
 
+/** jobState: "ERROR" and "COMPLETE" are the terminal states the spec lists. */
+const terminalStates = ["COMPLETE", "ERROR"];
+
+/**
+ * A finished job that did not do its work: ERROR is a failure of the job framework;
+ * a COMPLETE job reports its own outcome in resultCode, where FAILURE and DECLINED
+ * (rejected by the approvers of an approval policy) mean it did not run through.
+ */
+function hasFailed(live: JobResponse): boolean {
+  return live.state === "ERROR" || live.resultCode === "FAILURE" || live.resultCode === "DECLINED";
+}
+
 function outputsFrom(declared: Record<string, unknown>, live: JobResponse) {
   return definedOnly({
     ...pick(declared, inputFields),
-    ...pick(live as unknown as Record<string, unknown>, readOnlyFields),
+    ...pick(live as unknown as Record<string, unknown>, outputFields),
+    // The API sends null for "no result code yet"; Pulumi outputs have no null-vs-absent.
     resultCode: live.resultCode ?? undefined,
+    statusDetails: live.statusDetails ?? undefined,
   });
 }
 
-function failed(job: JobResponse): boolean {
-  return job.state === "ERROR" || job.resultCode === "FAILURE";
-}
-
-function describe(job: JobResponse): string {
+/** "state ERROR, resultCode FAILURE, status "…", statusDetails {…}" for messages. */
+function describeJob(live: JobResponse): string {
+  const details =
+    live.statusDetails && Object.keys(live.statusDetails).length > 0
+      ? `statusDetails ${JSON.stringify(live.statusDetails)}`
+      : undefined;
   return [
-    `state ${job.state}`,
-    job.resultCode ? `resultCode ${job.resultCode}` : undefined,
-    job.status ? `status "${job.status}"` : undefined,
-    job.statusDetails !== undefined && JSON.stringify(job.statusDetails) !== "{}"
-      ? `statusDetails ${JSON.stringify(job.statusDetails)}`
-      : undefined,
+    `state ${live.state}`,
+    live.resultCode ? `resultCode ${live.resultCode}` : undefined,
+    live.status ? `status "${live.status}"` : undefined,
+    details,
   ]
-    .filter(Boolean)
+    .filter((part) => part !== undefined)
     .join(", ");
 }
 
-/** Test hook: how waiting sleeps and tells time. */
-export const jobWaiting = {
-  sleep: undefined as ((ms: number) => Promise<void>) | undefined,
-  now: undefined as (() => number) | undefined,
-};
+/** What progress lines and messages call the job: its id, template and target. */
+function jobLabel(id: string, inputs: JobInputs): string {
+  const template = templateFor(inputs.jobTemplate)?.name ?? inputs.jobTemplate;
+  return `compute-ops:Job ${id} (${template} on ${inputs.resourceId})`;
+}
+
+/** Poll errors worth waiting through: no answer, throttling, a server error. */
+function isTransient(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    (error.status === undefined || error.status === 429 || error.status >= 500)
+  );
+}
+
+/**
+ * Waits for the job to reach a terminal state and returns its outputs; throws a
+ * PartialCreateError (so Pulumi records the id and these outputs, DESIGN.md
+ * decision 8) when it ends in failure, when the timeout passes, or when it can no
+ * longer be read.
+ */
+async function awaitJob(
+  client: GreenLakeClient,
+  id: string,
+  inputs: JobInputs,
+  provider: unknown,
+  lastSeen: JobResponse,
+): Promise<Record<string, unknown>> {
+  const declared = inputs as Record<string, unknown>;
+  const label = jobLabel(id, inputs);
+  const partial = (message: string, live: JobResponse) =>
+    new PartialCreateError(message, id, {
+      ...outputsFrom(declared, live),
+      [providerKey]: provider,
+    });
+
+  let outcome;
+  try {
+    outcome = await waitForState({
+      label,
+      poll: async () => {
+        try {
+          return await client.get<JobResponse>(itemPath(id));
+        } catch (error) {
+          // The spec: a job with deleteOnComplete is deleted once it reaches
+          // COMPLETE, so a job that vanishes while awaited has completed.
+          if (ApiError.isNotFound(error)) {
+            return {
+              ...lastSeen,
+              id,
+              state: "COMPLETE",
+              status: "The job completed and was deleted (deleteOnComplete)",
+            };
+          }
+          throw error;
+        }
+      },
+      stateOf: (live) => (live.resultCode ? `${live.state} ${live.resultCode}` : live.state),
+      isTerminal: (live) => terminalStates.includes(live.state),
+      timeoutMs: inputs.timeoutMinutes * 60_000,
+      isTransient,
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw partial(`${label}: could not follow the job: ${why}`, lastSeen);
+  }
+
+  const live = outcome.value;
+  if (!outcome.finished) {
+    throw partial(
+      `${label} did not finish within timeoutMinutes (${inputs.timeoutMinutes}); last seen: ` +
+        `${describeJob(live)}. The job goes on in Compute Ops Management and its id is ` +
+        "recorded: the next `pulumi up` waits for it again.",
+      live,
+    );
+  }
+  if (hasFailed(live)) {
+    throw partial(
+      `${label} failed after ${formatElapsed(outcome.elapsedMs)}: ${describeJob(live)}. ` +
+        "Its id is recorded; change `triggers` (or another input) to run the job again.",
+      live,
+    );
+  }
+  return outputsFrom(declared, live);
+}
+
+/** The declared inputs that differ; a template compares by id, so a name equals its UUID. */
+function changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return inputFields.filter((field) => {
+    if (
+      field === "jobTemplate" &&
+      typeof olds[field] === "string" &&
+      typeof news[field] === "string"
+    ) {
+      return templateIdFor(olds[field] as string) !== templateIdFor(news[field] as string);
+    }
+    return !jsonEqual(olds[field], news[field]);
+  });
+}
+
+/** A timestamp as the spec's filter examples write one: bare, to the second. */
+function odataTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle
 
 export const job: ResourceImplementation = {
   async check(_olds, news) {
     const { [providerKey]: provider, ...rest } = news;
     const result = jobInputs.safeParse(rest);
-    if (!result.success) return { inputs: news, failures: checkFailuresFrom(result.error) };
+    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
+    // The template stays as the program wrote it (a name reads better in a preview);
+    // create maps it to its UUID, and diff compares templates by UUID.
     return { inputs: { ...result.data, [providerKey]: provider } };
   },
 
   async diff(_id, olds, news) {
-    const replaces = changedFields(olds, news, inputFields);
+    // olds are the recorded outputs, which carry the declared inputs verbatim, so
+    // a plain comparison of each declared input is exact: an added, removed or
+    // changed job parameter or trigger is a new run.
+    const replaces = changedInputs(olds, news);
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
   },
 
@@ -132,7 +282,11 @@ export const job: ResourceImplementation = {
     const inputs = jobInputs.parse(rest);
     const client = clientFor(inputs);
     const templateId = templateIdFor(inputs.jobTemplate) as string;
-    const startedAt = new Date(Date.now() - 60_000).toISOString();
+    // A minute of slack for clocks that disagree, for the lost-answer lookup below.
+    const postedAfter = odataTimestamp(Date.now() - 60_000);
+
+    // Not retried by the client (a repeat would run the job twice). When the answer
+    // is lost, the job is looked up by template, target and creation time instead.
     const created = await createOnce(
       () =>
         client.post<JobResponse>(
@@ -145,63 +299,73 @@ export const job: ResourceImplementation = {
           }),
         ),
       async () => {
-        // Server ids hold '+': the client percent-encodes the filter (%2B).
-        const candidates = await client.list<JobResponse & { jobTemplate?: string }>(
-          collectionPath,
-          {
-            filter: `jobTemplate eq ${odataString(templateId)} and resourceId eq ${odataString(inputs.resourceId)} and createdAt ge ${odataString(startedAt)}`,
-          },
-        );
-        return candidates.length === 1 ? candidates[0] : undefined;
+        // `resource/id` is the filter name the spec gives; the client percent-encodes
+        // the whole filter, so a server id's '+' arrives as %2B (seed 000).
+        const found = await client.list<JobResponse>(collectionPath, {
+          filter:
+            `jobTemplate eq ${odataString(templateId)}` +
+            ` and resource/id eq ${odataString(inputs.resourceId)}` +
+            ` and createdAt ge ${postedAfter}`,
+        });
+        return found.length === 1 ? found[0] : undefined;
       },
     );
-    const declared = inputs as Record<string, unknown>;
-    if (!inputs.waitForCompletion) return { id: created.id, outs: outputsFrom(declared, created) };
-    const outcome = await waitForState({
-      label: `compute-ops:Job ${created.id}`,
-      poll: () => client.get<JobResponse>(itemPath(created.id)),
-      stateOf: (j) => j.state,
-      isTerminal: (j) => terminalStates.includes(j.state),
-      timeoutMs: inputs.timeoutMinutes * 60_000,
-      sleep: jobWaiting.sleep,
-      now: jobWaiting.now,
-    });
-    const outs = outputsFrom(declared, outcome.value);
-    if (!outcome.finished) {
-      throw new PartialCreateError(
-        `job ${created.id} timed out after ${inputs.timeoutMinutes} minutes (timeoutMinutes); last seen: ${describe(outcome.value)}`,
-        created.id,
-        { ...outs, [providerKey]: provider },
-      );
+
+    if (!inputs.waitForCompletion) {
+      return { id: created.id, outs: outputsFrom(inputs as Record<string, unknown>, created) };
     }
-    if (failed(outcome.value)) {
-      throw new PartialCreateError(
-        `job ${created.id} failed: ${describe(outcome.value)}`,
-        created.id,
-        { ...outs, [providerKey]: provider },
-      );
-    }
+    const outs = await awaitJob(client, created.id, inputs, provider, created);
     return { id: created.id, outs };
   },
 
   async read(id, props) {
-    const declared = (props ?? {}) as Record<string, unknown>;
-    const inputs = definedOnly(pick(declared, inputFields));
+    const recorded = (props ?? {}) as Record<string, unknown>;
+    // No input can change in place, so the declared inputs are what was recorded:
+    // a refresh shows the job's progress in its outputs and never invents drift.
+    const inputs = definedOnly({
+      ...pick(recorded, inputFields),
+      [providerKey]: recorded[providerKey],
+    });
     try {
-      const live = await clientFor(declared).get<JobResponse>(itemPath(id));
-      return { id, props: outputsFrom(declared, live), inputs };
+      const live = await clientFor(recorded).get<JobResponse>(itemPath(id));
+      return {
+        id,
+        props: { ...outputsFrom(recorded, live), [providerKey]: recorded[providerKey] },
+        inputs,
+      };
     } catch (error) {
-      // Jobs made with deleteOnComplete vanish when done: keep the last known outputs.
-      if (ApiError.isNotFound(error)) return { id, props: declared, inputs };
+      // Jobs with deleteOnComplete vanish once COMPLETE (spec): the run happened,
+      // so the job keeps its last known outputs instead of reading as gone (which
+      // would make the next `up` run it again).
+      if (ApiError.isNotFound(error)) return { id, props: recorded, inputs };
       throw error;
     }
   },
 
-  async update() {
-    throw new Error("A Job cannot be updated: every change of input runs the job again");
+  async update(id, olds, news) {
+    // Every input change replaces, so the engine calls update for one reason only:
+    // the job's create failed or timed out (a partial create left "initialization
+    // errors" on it) and the program did not change. The engine then asks the
+    // provider to finish the work, so the wait resumes: a job that has since
+    // completed clears the failure, and one that ended in error fails the step again.
+    const { [providerKey]: provider, ...rest } = news;
+    const inputs = jobInputs.parse(rest);
+    const changed = changedInputs(olds, news);
+    if (changed.length > 0) {
+      throw new Error(
+        `A Job cannot be changed in place (${changed.join(", ")} changed); ` +
+          "every change of input runs the job again as a replacement.",
+      );
+    }
+    const client = clientFor(inputs);
+    const lastSeen = { ...(olds as unknown as JobResponse), id };
+    if (!inputs.waitForCompletion) {
+      return { outs: outputsFrom(inputs as Record<string, unknown>, lastSeen) };
+    }
+    return { outs: await awaitJob(client, id, inputs, provider, lastSeen) };
   },
 
   async delete() {
-    // The API has no way to delete a job: forgetting it is all there is to do.
+    // The API has no DELETE for jobs (seed 000): forgetting the job is all there is.
   },
 };

@@ -1,25 +1,44 @@
 /**
  * The one HTTP client for MongoDB Ops Manager (DESIGN.md decision 6), under
- * `{baseUrl}/api/public/v1.0`, with HTTP Digest authentication. The server's
- * nonce is kept per base URL and user for the whole process and reused with an
- * increasing count, so only the first request of a process pays the 401 round
- * trip; a `stale=true` challenge is answered once with the new nonce.
+ * `{baseUrl}/api/public/v1.0`, with HTTP Digest authentication (seed 004).
+ *
+ * The server's nonce is kept per base URL and user for the whole process and reused
+ * with an increasing count and a fresh cnonce, so only the first request of a process
+ * pays the 401 round trip. A `stale=true` challenge is answered once with the new
+ * nonce; a plain 401 right after answering a fresh challenge means the credentials
+ * are wrong. Retries, backoff and which POSTs may be repeated live in httpRetry.ts.
  */
-import axios, { AxiosInstance } from "axios";
-import { ApiError, apiErrorFromAxios } from "./apiError";
+import axios, { AxiosError, AxiosInstance } from "axios";
+import { createHash } from "node:crypto";
+import { inspect } from "node:util";
+import { apiErrorFromAxios } from "./apiError";
 import type { OpsManagerSettings } from "./configuration";
 import { authorizationHeader, DigestChallenge, parseChallenge } from "./digestAuth";
-import { installRetries, isRepeatable, retriesMade } from "./httpRetry";
+import { installRetries, isRepeatable, maxRetries, retriesMade } from "./httpRetry";
+import { registerSecret, registerSecretsIn } from "./redaction";
 
-const apiPath = "/api/public/v1.0";
+export const opsManagerApiPath = "/api/public/v1.0";
 const defaultTimeoutMs = 30_000;
+
+export interface OpsManagerClientOptions {
+  /** Per attempt. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries after the first attempt. Default 4. */
+  retries?: number;
+}
 
 interface NonceState {
   challenge: DigestChallenge;
+  /** Requests signed with this nonce so far; the next one sends count + 1. */
   count: number;
 }
 
+// Per base URL and user name, for the whole process (the dynamic-provider host
+// serves every resource of a deployment from one process).
 const nonces = new Map<string, NonceState>();
+// Which nonce and count signed each request config, to tell a refused key from a
+// count another request overtook.
+const signatures = new WeakMap<object, { state: NonceState; nc: number }>();
 const clients = new Map<string, OpsManagerClient>();
 
 /** Test hook: forgets cached nonces and clients. */
@@ -30,22 +49,56 @@ export function clearOpsManagerCachesForTests(): void {
 
 export class OpsManagerClient {
   private readonly http: AxiosInstance;
-  private readonly root: string;
 
   constructor(
     readonly settings: OpsManagerSettings,
-    options: { timeoutMs?: number } = {},
+    options: OpsManagerClientOptions = {},
   ) {
-    this.root = new URL(settings.baseUrl).pathname.replace(/\/+$/, "");
+    registerSecret(settings.apiKey);
     this.http = axios.create({
-      baseURL: settings.baseUrl,
+      baseURL: `${settings.baseUrl.replace(/\/+$/, "")}${opsManagerApiPath}`,
       timeout: options.timeoutMs ?? defaultTimeoutMs,
       headers: { Accept: "application/json" },
+      maxRedirects: 0,
     });
-    installRetries(this.http);
+    // Signed per attempt, so a request axios-retry repeats carries a new count
+    // (a server refuses a count it has seen: RFC 7616 section 3.4).
+    this.http.interceptors.request.use((config) => {
+      const state = nonces.get(this.nonceKey());
+      if (state) {
+        state.count += 1;
+        // The digest covers the request target as it goes on the wire, query
+        // string included, after URL parsing has normalised it.
+        const target = new URL(this.http.getUri(config));
+        config.headers.set(
+          "Authorization",
+          authorizationHeader(state.challenge, {
+            username: settings.username,
+            password: settings.apiKey,
+            method: (config.method ?? "get").toUpperCase(),
+            uri: target.pathname + target.search,
+            nc: state.count,
+          }),
+        );
+        signatures.set(config, { state, nc: state.count });
+      } else {
+        config.headers.delete("Authorization");
+      }
+      return config;
+    });
+    installRetries(this.http, options.retries ?? maxRetries);
   }
 
-  /** GET a path under /api/public/v1.0. Throws ApiError (404 included). */
+  /** What logs show of a client: where it points and as whom, never the key. */
+  toJSON(): Record<string, string> {
+    return { baseUrl: this.settings.baseUrl, username: this.settings.username };
+  }
+
+  [inspect.custom](): string {
+    return `OpsManagerClient ${inspect(this.toJSON())}`;
+  }
+
+  /** GET a path under /api/public/v1.0 (query string included). Throws ApiError (404 included). */
   async get<T>(path: string): Promise<T> {
     return this.request<T>("GET", path);
   }
@@ -65,66 +118,92 @@ export class OpsManagerClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const url = `${this.root}${apiPath}${path}`;
     const key = this.nonceKey();
-    for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = {};
-      if (body !== undefined) headers["Content-Type"] = "application/json";
-      const state = nonces.get(key);
-      if (state) {
-        state.count++;
-        // The digest covers the request target as sent, query string included.
-        headers.Authorization = authorizationHeader(state.challenge, {
-          username: this.settings.username,
-          password: this.settings.apiKey,
-          method,
-          uri: url,
-          nc: state.count,
-        });
-      }
+    registerSecretsIn(body);
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    // A fresh challenge is answered once per request, a stale one once more, and one
+    // more after a refusal that concurrent use of the nonce may explain.
+    let answeredChallenge = false;
+    let answeredStale = false;
+    let answeredOvertaken = false;
+    for (;;) {
       try {
-        const response = await this.http.request<T>({
-          method,
-          url: `${apiPath}${path}`,
-          data: body,
-          headers,
-        });
+        const response = await this.http.request<T>({ method, url: path, data: body, headers });
         return response.data;
       } catch (error) {
-        const response = (
-          error as { response?: { status: number; headers: Record<string, string> } }
-        ).response;
-        if (response?.status === 401 && attempt < 2) {
-          const challenge = parseChallenge(response.headers["www-authenticate"]);
-          // Answer a challenge once (the first of the process, or a nonce the server
-          // forgot), and a stale nonce whenever it comes; a fresh answer refused
-          // means the credentials are wrong.
-          if (challenge && (attempt === 0 || challenge.stale)) {
+        const response = (error as AxiosError).response;
+        if (response?.status === 401) {
+          // A 401 is answered before the server acts, so even a POST may go again.
+          const challenge = parseChallenge(
+            response.headers["www-authenticate"] as string | string[] | undefined,
+          );
+          if (challenge?.stale && !answeredStale) {
+            answeredStale = answeredChallenge = true;
             nonces.set(key, { challenge, count: 0 });
             continue;
           }
-          throw new ApiError({
-            method,
-            path,
-            status: 401,
-            message: `${method} ${path} failed: 401 Unauthorized: check ops-manager:username and ops-manager:apiKey`,
+          if (challenge && !answeredChallenge) {
+            // The first request of the process, or a nonce the server forgot.
+            answeredChallenge = true;
+            nonces.set(key, { challenge, count: 0 });
+            continue;
+          }
+          const used = signatures.get((error as AxiosError).config ?? {});
+          const current = nonces.get(key);
+          // Requests running side by side share the nonce: another one may have
+          // replaced it, or sent a higher count that arrived first (a server may
+          // refuse a lower count after a higher one). Only a refusal of the latest
+          // nonce and count proves the key wrong.
+          const overtaken =
+            used !== undefined && (current !== used.state || used.state.count !== used.nc);
+          if (challenge && overtaken && !answeredOvertaken) {
+            answeredOvertaken = true;
+            nonces.set(key, { challenge, count: 0 });
+            continue;
+          }
+          if (current === used?.state) nonces.delete(key);
+          throw apiErrorFromAxios(error, method, opsManagerApiPath + path, {
+            repeatable: true,
+            retries: retriesMade(error),
+            hint: challenge
+              ? `the Digest credentials were refused: check ops-manager:username ` +
+                `("${this.settings.username}") and ops-manager:apiKey`
+              : "Ops Manager sent no Digest challenge this client can answer " +
+                "(MD5 or SHA-256, qop=auth); check ops-manager:baseUrl",
           });
         }
-        throw apiErrorFromAxios(error, method, path, {
+        throw apiErrorFromAxios(error, method, opsManagerApiPath + path, {
           repeatable: isRepeatable(method, undefined),
-          retries: retriesMade(error as never),
+          retries: retriesMade(error),
         });
       }
     }
   }
 }
 
-/** One client per distinct settings per process, so the Digest nonce is reused. */
-export function opsManagerClientFor(settings: OpsManagerSettings): OpsManagerClient {
-  const key = JSON.stringify([settings.baseUrl, settings.username, settings.apiKey]);
+/**
+ * One client per distinct settings per process. The nonce is shared by base URL and
+ * user in any case; the cache key is a hash, so no key sits in it in plain text.
+ */
+export function opsManagerClientFor(
+  settings: OpsManagerSettings,
+  options: OpsManagerClientOptions = {},
+): OpsManagerClient {
+  const key = createHash("sha256")
+    .update(
+      JSON.stringify([
+        settings.baseUrl,
+        settings.username,
+        settings.apiKey,
+        options.timeoutMs,
+        options.retries,
+      ]),
+    )
+    .digest("hex");
   let client = clients.get(key);
   if (!client) {
-    client = new OpsManagerClient(settings);
+    client = new OpsManagerClient(settings, options);
     clients.set(key, client);
   }
   return client;

@@ -1,54 +1,63 @@
 /**
  * ServerPoolRequest: a request for servers from a MongoDB Ops Manager server pool,
- * `/groups/{GROUP-ID}/serverPool/requests` (seed 004). Requests cannot be
- * changed: a change of input is a new request. DELETE cancels one.
+ * `/groups/{GROUP-ID}/serverPool/requests` (seed 004). The API has no update, so
+ * every change of input is a new request; DELETE cancels one.
  * Server pools are deprecated since Ops Manager 4.0 and disabled by default.
  */
-import { z } from "zod";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { z, ZodError } from "zod";
 import { ApiError } from "./apiError";
 import { opsManagerSettings } from "./configuration";
-import { changedFields, pick } from "./declaredState";
+import { pick } from "./declaredState";
 import type { ResourceImplementation } from "./index";
 import { opsManagerClientFor, OpsManagerClient } from "./opsManagerClient";
-import {
-  checkFailuresFrom,
-  definedOnly,
-  jsonEqual,
-  PartialCreateError,
-  providerKey,
-} from "./pulumiResults";
-import { waitForState } from "./waitForState";
+import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
+import { formatElapsed, waitClock, waitForState } from "./waitForState";
 
-const objectId = z.string().regex(/^[0-9a-f]{24}$/, "must be 24 hexadecimal digits");
+// ---------------------------------------------------------------------------
+// Inputs
+
+/** Ops Manager ids (groups, requests) are 24-hex-digit ObjectIds (seed 004's samples). */
+const objectId = z
+  .string()
+  .regex(/^[0-9a-f]{24}$/, "must be an Ops Manager id: 24 hexadecimal digits");
+
+/**
+ * Seed 004: "You must specify a value for each property in the array. You can
+ * specify multiple values for a property if the property's multiSelect option is
+ * enabled." Whether a property is multi-select only the pool knows, so a list is
+ * accepted here and the API judges it.
+ */
+const propertyValue = z.union([
+  z.string().min(1, "must be a non-empty string"),
+  z.array(z.string().min(1, "must be a non-empty string")).min(1, "must list at least one value"),
+]);
 
 export const serverPoolRequestInputs = z
   .object({
     properties: z
       .array(
         z
-          .record(
-            z.union([
-              z.string().min(1, "must not be empty"),
-              z
-                .array(z.string().min(1, "must not be empty"))
-                .min(1, "must list at least one value"),
-            ]),
-          )
+          .record(z.string().min(1, "a property name must not be empty"), propertyValue)
           .refine((p) => Object.keys(p).length > 0, "must name at least one property"),
+        { invalid_type_error: "must be a list of objects, one per server" },
       )
       .min(1, "must ask for at least one server"),
     groupId: objectId.optional(),
     waitForCompletion: z.boolean().default(true),
     timeoutMinutes: z
       .number()
-      .int()
-      .min(1, "must be 1 to 1440")
-      .max(1440, "must be 1 to 1440")
+      .int("must be a whole number of minutes")
+      .min(1, "must be 1 to 1440 minutes")
+      .max(1440, "must be 1 to 1440 minutes")
       .default(30),
     adoptId: objectId.optional(),
   })
   .strict();
 export type ServerPoolRequestInputs = z.infer<typeof serverPoolRequestInputs>;
+
+// ---------------------------------------------------------------------------
+// API response (seed 004's entity fields)
 
 interface ServerPoolRequestResponse {
   id: string;
@@ -63,6 +72,9 @@ interface ServerPoolRequestResponse {
   links?: unknown[];
 }
 
+// ---------------------------------------------------------------------------
+// Fields
+
 const inputFields = [
   "properties",
   "groupId",
@@ -70,9 +82,11 @@ const inputFields = [
   "timeoutMinutes",
   "adoptId",
 ] as const;
-/** No update exists: every input is immutable. */
+
+/** The API has no update: every input is immutable. */
 export const immutableFields = inputFields;
-const readOnlyFields = [
+
+const outputFields = [
   "statusName",
   "numServers",
   "created",
@@ -81,23 +95,66 @@ const readOnlyFields = [
   "cancelDate",
   "links",
 ] as const;
-/** Seed 004's statuses; a request that is over. */
-const gone = ["CANCELLED", "CANCELLING"];
-const terminal = ["COMPLETED", "FAILED", "CANCELLED", "CANCELLING"];
 
-function clientAndGroup(inputs: Record<string, unknown>): {
-  client: OpsManagerClient;
-  groupId: string;
-} {
+/** Seed 004's statusName values that mean the request was cancelled (by us or by hand). */
+const cancelled = ["CANCELLING", "CANCELLED"];
+/** States a request does not leave by itself. */
+const terminal = ["COMPLETED", "FAILED", ...cancelled];
+/** States in which a request holds no server, so there is nothing to cancel. */
+const nothingToCancel = ["FAILED", ...cancelled];
+
+/** Check failures named the way Pulumi programs write the path: `properties[0].Datacenter`. */
+function checkFailuresFrom(error: ZodError): dynamic.CheckFailure[] {
+  const name = (path: (string | number)[]) =>
+    path
+      .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`))
+      .join("");
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({
+          property: name([...issue.path, key]),
+          reason: "is not an input of ServerPoolRequest",
+        }))
+      : [{ property: name(issue.path), reason: issue.message }],
+  );
+}
+
+/** The client for the resource's group (its own `groupId`, or the stack's). */
+function clientAndGroup(groupIdInput: unknown): { client: OpsManagerClient; groupId: string } {
   const settings = opsManagerSettings({
-    groupId: typeof inputs.groupId === "string" ? inputs.groupId : undefined,
+    groupId: typeof groupIdInput === "string" ? groupIdInput : undefined,
   });
   return { client: opsManagerClientFor(settings), groupId: settings.groupId };
 }
 
 const requestsPath = (groupId: string) =>
   `/groups/${encodeURIComponent(groupId)}/serverPool/requests`;
+const requestPath = (groupId: string, id: string) =>
+  `${requestsPath(groupId)}/${encodeURIComponent(id)}`;
 
+/**
+ * Properties compared for equality: key order never matters, and neither does the
+ * order of a multi-select property's values (a set of acceptable values).
+ */
+function comparableProperties(properties: unknown): unknown {
+  if (!Array.isArray(properties)) return properties;
+  return properties.map((p) =>
+    p !== null && typeof p === "object"
+      ? Object.fromEntries(
+          Object.entries(p as Record<string, unknown>).map(([k, v]) => [
+            k,
+            Array.isArray(v) ? [...v].map(String).sort() : v,
+          ]),
+        )
+      : p,
+  );
+}
+
+function sameProperties(a: unknown, b: unknown): boolean {
+  return jsonEqual(comparableProperties(a), comparableProperties(b));
+}
+
+/** The group's recorded outputs always carry the effective group id. */
 function outputsFrom(
   declared: Record<string, unknown>,
   live: ServerPoolRequestResponse,
@@ -105,24 +162,135 @@ function outputsFrom(
 ) {
   return definedOnly({
     ...pick(declared, inputFields),
-    ...pick(live as unknown as Record<string, unknown>, readOnlyFields),
+    ...pick(live as unknown as Record<string, unknown>, outputFields),
     groupId,
   });
 }
 
-function expired(request: ServerPoolRequestResponse, now = Date.now()): boolean {
+/** Seed 004: a request expires if no server becomes available by `expires`. */
+function hasExpired(request: ServerPoolRequestResponse): boolean {
   return (
     request.statusName !== "COMPLETED" &&
     request.expires !== undefined &&
-    Date.parse(request.expires) <= now
+    Date.parse(request.expires) <= waitClock().now()
   );
 }
 
-/** Test hook: how waiting sleeps and tells time. */
-export const serverPoolWaiting = {
-  sleep: undefined as ((ms: number) => Promise<void>) | undefined,
-  now: undefined as (() => number) | undefined,
-};
+/** What progress lines and messages call the request: its id and what it asks for. */
+function requestLabel(id: string, properties: unknown): string {
+  const wanted = Array.isArray(properties)
+    ? properties
+        .map((p) =>
+          Object.entries(p as Record<string, unknown>)
+            .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("|") : String(v)}`)
+            .join(" "),
+        )
+        .join("; ")
+    : "";
+  return `ops-manager:ServerPoolRequest ${id} (${wanted})`;
+}
+
+/** Poll errors worth waiting through: no answer, throttling, a server error. */
+function isTransient(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    (error.status === undefined || error.status === 429 || error.status >= 500)
+  );
+}
+
+/**
+ * Waits until the request is COMPLETED and returns its outputs. Anything else
+ * (FAILED, cancelled, expired, the timeout, a request that cannot be read) throws
+ * a PartialCreateError, so Pulumi records the id and `pulumi destroy` can cancel
+ * the request (DESIGN.md decision 8).
+ */
+async function awaitRequest(
+  client: OpsManagerClient,
+  groupId: string,
+  inputs: ServerPoolRequestInputs,
+  provider: unknown,
+  lastSeen: ServerPoolRequestResponse,
+): Promise<Record<string, unknown>> {
+  const declared = inputs as Record<string, unknown>;
+  const id = lastSeen.id;
+  const label = requestLabel(id, inputs.properties);
+  const partial = (message: string, live: ServerPoolRequestResponse) =>
+    new PartialCreateError(message, id, {
+      ...outputsFrom(declared, live, groupId),
+      [providerKey]: provider,
+    });
+  const retry =
+    "Its id is recorded: change `properties` (or run `pulumi up --replace` on it) to make a new request, or `pulumi destroy` to cancel it.";
+
+  let outcome;
+  try {
+    outcome = await waitForState({
+      label,
+      poll: () => client.get<ServerPoolRequestResponse>(requestPath(groupId, id)),
+      stateOf: (r) => r.statusName,
+      isTerminal: (r) => terminal.includes(r.statusName) || hasExpired(r),
+      timeoutMs: inputs.timeoutMinutes * 60_000,
+      isTransient,
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw partial(`${label}: could not follow the request: ${why}`, lastSeen);
+  }
+
+  const live = outcome.value;
+  if (live.statusName === "COMPLETED") return outputsFrom(declared, live, groupId);
+  if (!outcome.finished) {
+    throw partial(
+      `${label} is still ${live.statusName} after timeoutMinutes (${inputs.timeoutMinutes}); ` +
+        `it expires at ${live.expires ?? "an unknown time"}. Its id is recorded: the next ` +
+        "`pulumi up` waits for it again.",
+      live,
+    );
+  }
+  if (live.statusName === "FAILED") {
+    throw partial(
+      `${label} FAILED after ${formatElapsed(outcome.elapsedMs)} (expires ${live.expires ?? "unknown"}): ` +
+        `no server in the pool could be provisioned for these properties. ${retry}`,
+      live,
+    );
+  }
+  if (cancelled.includes(live.statusName)) {
+    throw partial(
+      `${label} was cancelled (${live.statusName}) while it was awaited. ${retry}`,
+      live,
+    );
+  }
+  throw partial(
+    `${label} expired at ${live.expires} while ${live.statusName}: no server became available. ${retry}`,
+    live,
+  );
+}
+
+/**
+ * The declared inputs that differ. olds are the recorded outputs: they carry the
+ * declared inputs verbatim and the effective group id, so each compares exactly.
+ */
+function changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return inputFields.filter((field) => {
+    if (field === "properties") return !sameProperties(olds.properties, news.properties);
+    if (field === "groupId") {
+      // Undeclared means the stack's group: the request moves only if that changed.
+      let wanted = news.groupId;
+      if (wanted === undefined) {
+        try {
+          wanted = opsManagerSettings({}).groupId;
+        } catch {
+          return false; // No stack group to compare with; create would say so.
+        }
+      }
+      return olds.groupId !== undefined && olds.groupId !== wanted;
+    }
+    return !jsonEqual(olds[field], news[field]);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle
 
 export const serverPoolRequest: ResourceImplementation = {
   async check(_olds, news) {
@@ -133,40 +301,53 @@ export const serverPoolRequest: ResourceImplementation = {
   },
 
   async diff(_id, olds, news) {
-    // The group id in outputs is the effective one; compare it only if declared.
-    const fields =
-      news.groupId === undefined ? inputFields.filter((f) => f !== "groupId") : inputFields;
-    const replaces = changedFields(olds, news, fields);
+    const replaces = changedInputs(olds, news);
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
   },
 
   async create(news) {
     const { [providerKey]: provider, ...rest } = news;
     const inputs = serverPoolRequestInputs.parse(rest);
-    const { client, groupId } = clientAndGroup(inputs);
-    const declared = inputs as Record<string, unknown>;
+    const { client, groupId } = clientAndGroup(inputs.groupId);
     let request: ServerPoolRequestResponse;
+
     if (inputs.adoptId !== undefined) {
-      request = await client.get<ServerPoolRequestResponse>(
-        `${requestsPath(groupId)}/${inputs.adoptId}`,
-      );
+      // Adoption (DESIGN.md decision 7): take over an existing request instead of
+      // POSTing. A request cannot be changed, so it is taken only if it asks for what
+      // the program declares, and a cancelled one is history, not something to manage.
+      request = await client.get<ServerPoolRequestResponse>(requestPath(groupId, inputs.adoptId));
+      if (cancelled.includes(request.statusName)) {
+        throw new Error(
+          `adoptId ${inputs.adoptId}: the server-pool request is ${request.statusName} and cannot be adopted; remove adoptId to make a new request`,
+        );
+      }
+      if (
+        request.properties !== undefined &&
+        !sameProperties(request.properties, inputs.properties)
+      ) {
+        throw new Error(
+          `adoptId ${inputs.adoptId}: the server-pool request asks for ${JSON.stringify(request.properties)} but the program declares ${JSON.stringify(inputs.properties)}; declare the request's properties to adopt it`,
+        );
+      }
     } else {
       const attemptedAt = Date.now() - 60_000;
       try {
-        // Only {"properties": [...]} may be sent (seed 004).
+        // Seed 004: "Send a document that contains only the properties array."
+        // The client never repeats this POST: a second one would be a second request.
         request = await client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
           properties: inputs.properties,
         });
       } catch (error) {
         if (!(error instanceof ApiError && error.ambiguous)) throw error;
-        // The answer was lost: a request with these properties made just now is ours.
-        const list = await client.get<{ results: ServerPoolRequestResponse[] }>(
+        // The answer was lost and the request may exist: one asking for these
+        // properties, made in the last minute and not cancelled, is ours.
+        const list = await client.get<{ results?: ServerPoolRequestResponse[] }>(
           requestsPath(groupId),
         );
-        const found = list.results.filter(
+        const found = (list.results ?? []).filter(
           (r) =>
-            jsonEqual(r.properties, inputs.properties) &&
-            !gone.includes(r.statusName) &&
+            sameProperties(r.properties, inputs.properties) &&
+            !cancelled.includes(r.statusName) &&
             r.created !== undefined &&
             Date.parse(r.created) >= attemptedAt,
         );
@@ -174,75 +355,88 @@ export const serverPoolRequest: ResourceImplementation = {
         request = found[0];
       }
     }
-    if (!inputs.waitForCompletion)
-      return { id: request.id, outs: outputsFrom(declared, request, groupId) };
-    const outcome = await waitForState({
-      label: `ops-manager:ServerPoolRequest ${request.id}`,
-      poll: () => client.get<ServerPoolRequestResponse>(`${requestsPath(groupId)}/${request.id}`),
-      stateOf: (r) => r.statusName,
-      isTerminal: (r) => terminal.includes(r.statusName) || expired(r),
-      timeoutMs: inputs.timeoutMinutes * 60_000,
-      sleep: serverPoolWaiting.sleep,
-      now: serverPoolWaiting.now,
-    });
-    const live = outcome.value;
-    const outs = { ...outputsFrom(declared, live, groupId), [providerKey]: provider };
-    if (!outcome.finished) {
-      throw new PartialCreateError(
-        `server-pool request ${live.id} is still ${live.statusName} after ${inputs.timeoutMinutes} minutes (timeoutMinutes)`,
-        live.id,
-        outs,
-      );
+
+    if (!inputs.waitForCompletion) {
+      return { id: request.id, outs: outputsFrom(inputs, request, groupId) };
     }
-    if (live.statusName !== "COMPLETED") {
-      const why = expired(live) && live.statusName !== "FAILED" ? "expired" : live.statusName;
-      throw new PartialCreateError(
-        `server-pool request ${live.id} ended ${why}${live.statusName === "FAILED" ? " (no server in the pool matched its properties before it expired)" : ""}`,
-        live.id,
-        outs,
-      );
-    }
-    return { id: live.id, outs: outputsFrom(declared, live, groupId) };
+    const outs = await awaitRequest(client, groupId, inputs, provider, request);
+    return { id: request.id, outs };
   },
 
   async read(id, props) {
-    const declared = (props ?? {}) as Record<string, unknown>;
-    const { client, groupId } = clientAndGroup(declared);
+    const recorded = (props ?? {}) as Record<string, unknown>;
+    const { client, groupId } = clientAndGroup(recorded.groupId);
     let live: ServerPoolRequestResponse;
     try {
-      live = await client.get<ServerPoolRequestResponse>(`${requestsPath(groupId)}/${id}`);
+      live = await client.get<ServerPoolRequestResponse>(requestPath(groupId, id));
     } catch (error) {
       if (ApiError.isNotFound(error)) return { id: "" };
       throw error;
     }
-    // Cancelled (by hand, or being cancelled): the servers are released, so it is gone.
-    if (gone.includes(live.statusName)) return { id: "" };
-    // groupId is always recorded (the effective group); diff ignores it when undeclared.
-    const inputs = definedOnly(pick(declared, inputFields));
-    return { id, props: outputsFrom(declared, live, groupId), inputs };
+    // Cancelled by hand (or being cancelled): the servers are released and the
+    // request is history, so it reads as gone and the next `up` makes a new one.
+    if (cancelled.includes(live.statusName)) return { id: "" };
+    // A FAILED request stays: its statusName is the news a refresh brings.
+    // Nothing can change in place, so the declared inputs are what was recorded.
+    const inputs = definedOnly({
+      ...pick(recorded, inputFields),
+      [providerKey]: recorded[providerKey],
+    });
+    return {
+      id,
+      props: { ...outputsFrom(recorded, live, groupId), [providerKey]: recorded[providerKey] },
+      inputs,
+    };
   },
 
-  async update() {
-    throw new Error("A ServerPoolRequest cannot be updated: every change makes a new request");
+  async update(id, olds, news) {
+    // Every input change replaces, so the engine calls update for one reason only:
+    // the create failed or timed out (a partial create left "initialization errors")
+    // and the program did not change. The engine then asks the provider to finish
+    // the work, so the wait resumes: a request that has since COMPLETED clears the
+    // failure, and a FAILED or expired one fails the step again.
+    const { [providerKey]: provider, ...rest } = news;
+    const inputs = serverPoolRequestInputs.parse(rest);
+    const changed = changedInputs(olds, news);
+    if (changed.length > 0) {
+      throw new Error(
+        `A ServerPoolRequest cannot be changed in place (${changed.join(", ")} changed); ` +
+          "every change of input makes a new request as a replacement.",
+      );
+    }
+    const { client, groupId } = clientAndGroup(olds.groupId ?? inputs.groupId);
+    const lastSeen = { ...(olds as unknown as ServerPoolRequestResponse), id };
+    if (!inputs.waitForCompletion) {
+      const live = await client.get<ServerPoolRequestResponse>(requestPath(groupId, id));
+      return { outs: outputsFrom(inputs, live, groupId) };
+    }
+    return { outs: await awaitRequest(client, groupId, inputs, provider, lastSeen) };
   },
 
   async delete(id, props) {
-    const { client, groupId } = clientAndGroup(props);
-    const path = `${requestsPath(groupId)}/${id}`;
-    // Look first: a request already cancelled or failed holds no servers, and
-    // cancelling it again is not an operation the API documents.
-    let current: ServerPoolRequestResponse;
-    try {
-      current = await client.get<ServerPoolRequestResponse>(path);
-    } catch (error) {
-      if (ApiError.isNotFound(error)) return;
-      throw error;
-    }
-    if (["CANCELLED", "CANCELLING", "FAILED"].includes(current.statusName)) return;
+    const { client, groupId } = clientAndGroup(props.groupId);
+    const path = requestPath(groupId, id);
+    // Seed 004 documents DELETE as "cancel", not what it answers for a request that
+    // is already cancelled or failed. So look first: a request that is gone,
+    // cancelled or FAILED holds no server, and leaving it alone is success.
+    const statusNow = async (): Promise<string | undefined> => {
+      try {
+        return (await client.get<ServerPoolRequestResponse>(path)).statusName;
+      } catch (error) {
+        if (ApiError.isNotFound(error)) return undefined;
+        throw error;
+      }
+    };
+    const before = await statusNow();
+    if (before === undefined || nothingToCancel.includes(before)) return;
     try {
       await client.delete(path);
     } catch (error) {
-      if (!ApiError.isNotFound(error)) throw error;
+      if (ApiError.isNotFound(error)) return;
+      // It may have failed or been cancelled between the look and the DELETE.
+      const after = await statusNow();
+      if (after === undefined || nothingToCancel.includes(after)) return;
+      throw error;
     }
   },
 };

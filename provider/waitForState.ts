@@ -1,53 +1,125 @@
 /**
  * Waiting for asynchronous work (DESIGN.md decision 8): jobs and server-pool
  * requests are polled until they reach a terminal state or the resource's
- * timeout passes. Progress goes to stderr, which Pulumi's engine shows for the
- * provider plugin, on every state change and at least every 30 seconds.
+ * timeout passes.
+ *
+ * Progress is written to stderr. The dynamic-provider host is a plugin process,
+ * and the Pulumi CLI forwards each line a plugin writes to stderr as a message
+ * (shown beside the stack while it runs and under "Diagnostics" at the end), so
+ * people see that a long firmware job is alive. Lines are written on every state
+ * change and, while the state stays the same, every 30 seconds: enough to show
+ * life without flooding a CI log.
  */
 
+/** How waiting sleeps, tells time and reports; tests replace these. */
+export interface WaitClock {
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  log: (line: string) => void;
+}
+
+const realClock: WaitClock = {
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  now: () => Date.now(),
+  log: (line) => console.error(line),
+};
+
+let clockOverrides: Partial<WaitClock> = {};
+
+/**
+ * Test hook: replaces the clock every wait uses (a fake `now` that moves only when
+ * `sleep` is called makes an hour-long wait run instantly); call with nothing to
+ * restore the real one.
+ */
+export function setWaitClockForTests(overrides: Partial<WaitClock> = {}): void {
+  clockOverrides = overrides;
+}
+
+/** The clock in use: the real one, or what a test put in its place. */
+export function waitClock(): WaitClock {
+  return { ...realClock, ...clockOverrides };
+}
+
 export interface WaitOptions<T> {
-  /** Label for progress lines, e.g. "compute-ops:Job 2500759c". */
+  /** Says what is awaited in progress lines, e.g. "compute-ops:Job 2500759c (Server Power On)". */
   label: string;
+  /** Reads the object once. */
   poll: () => Promise<T>;
+  /** The state to report, e.g. a job's `state` or a request's `statusName`. */
   stateOf: (value: T) => string;
+  /** True once the object will not change by itself any more. */
   isTerminal: (value: T) => boolean;
+  /** How long to wait in all. */
   timeoutMs: number;
+  /** The first pause between polls; pauses then grow by half up to `maxIntervalMs`. */
   intervalMs?: number;
-  /** Injected in tests so no real time passes. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-  log?: (line: string) => void;
+  maxIntervalMs?: number;
+  /**
+   * Errors worth polling through (the HTTP clients already retry each request; an
+   * outage longer than their retries should not end an hour-long wait). Any other
+   * error ends the wait at once.
+   */
+  isTransient?: (error: unknown) => boolean;
+  /** Overrides of the clock for this wait only. */
+  clock?: Partial<WaitClock>;
 }
 
-export type WaitOutcome<T> = { finished: true; value: T } | { finished: false; value: T };
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function elapsed(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+export interface WaitOutcome<T> {
+  /** False when the timeout passed first. */
+  finished: boolean;
+  /** The last value read. */
+  value: T;
+  elapsedMs: number;
 }
 
-/** Polls until `isTerminal`, or until the timeout (then `finished` is false). */
+const progressEveryMs = 30_000;
+
+/** "45s", "2m10s", "1h05m". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, "0")}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
+}
+
+/** Polls until `isTerminal` holds, or until the timeout passes (`finished` is then false). */
 export async function waitForState<T>(options: WaitOptions<T>): Promise<WaitOutcome<T>> {
-  const sleep = options.sleep ?? defaultSleep;
-  const now = options.now ?? Date.now;
-  const log = options.log ?? ((line: string) => console.error(line));
-  const interval = options.intervalMs ?? 2000;
-  const started = now();
-  let lastState: string | undefined;
-  let lastReport = started;
+  const clock: WaitClock = { ...waitClock(), ...options.clock };
+  const maxInterval = options.maxIntervalMs ?? 15_000;
+  let interval = Math.min(options.intervalMs ?? 2_000, maxInterval);
+  const started = clock.now();
+  const deadline = started + options.timeoutMs;
+  let last: { value: T } | undefined;
+  let lastError: unknown;
+  let reported: string | undefined;
+  let reportedAt = started;
+
   for (;;) {
-    const value = await options.poll();
-    const state = options.stateOf(value);
-    const t = now();
-    if (state !== lastState || t - lastReport >= 30_000) {
-      log(`${options.label}: ${state} (${elapsed(t - started)} elapsed)`);
-      lastState = state;
-      lastReport = t;
+    try {
+      const value = await options.poll();
+      last = { value };
+      const state = options.stateOf(value);
+      const t = clock.now();
+      if (state !== reported || t - reportedAt >= progressEveryMs) {
+        clock.log(`${options.label}: ${state} (${formatElapsed(t - started)} elapsed)`);
+        reported = state;
+        reportedAt = t;
+      }
+      if (options.isTerminal(value)) return { finished: true, value, elapsedMs: t - started };
+    } catch (error) {
+      if (!options.isTransient?.(error)) throw error;
+      lastError = error;
+      const message = error instanceof Error ? error.message : String(error);
+      clock.log(`${options.label}: could not read the state, trying again (${message})`);
     }
-    if (options.isTerminal(value)) return { finished: true, value };
-    if (t - started >= options.timeoutMs) return { finished: false, value };
-    await sleep(Math.min(interval, Math.max(0, started + options.timeoutMs - t)));
+    const t = clock.now();
+    if (t >= deadline) {
+      // Only errors since the start: there is no state to report, so the error is the news.
+      if (last === undefined) throw lastError;
+      return { finished: false, value: last.value, elapsedMs: t - started };
+    }
+    await clock.sleep(Math.min(interval, deadline - t));
+    interval = Math.min(Math.round(interval * 1.5), maxInterval);
   }
 }

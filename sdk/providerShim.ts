@@ -6,9 +6,11 @@
  * configuration or secret, and refresh/destroy always run the installed code.
  *
  * Pulumi serializes each method with a wrapper of its own, so every method is a
- * one-line forward to `d`, which calls the provider's `run`, and the names are short on purpose: the
- * text stays under 2 KB per resource. Resources that are replaced on every
- * change have no `update` (the engine never calls it for them).
+ * one-line forward to `d`, which calls the provider's `run`, and the names are
+ * short on purpose: the text stays about 2 KB per resource. Job and
+ * ServerPoolRequest need `update` although every change replaces them: after a
+ * create that failed part-way, the engine calls update on the next `up`.
+ * ActivationKey never waits, so it has none.
  * Keep this file free of imports the methods use: anything a method refers to
  * would be serialized with it.
  */

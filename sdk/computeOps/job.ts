@@ -3,48 +3,84 @@ import { providerShim } from "../providerShim";
 
 export interface JobArgs {
   /**
-   * The job template: its UUID, or its name from the API's table (seed 000), e.g.
-   * "Server Power On", "Server Firmware Update", "Group Firmware Update"; names
-   * match ignoring case and spaces ("GroupFirmwareUpdate").
+   * The job template to run: its UUID, or its name from the API's table of job
+   * templates, e.g. "Server Power On", "Server Firmware Update", "Group Firmware
+   * Update" (names match ignoring case and spaces). Sent as `jobTemplate`, the ID of
+   * the job template for this job.
    */
   jobTemplate: pulumi.Input<string>;
-  /** The kind of resource the job runs on, e.g. "compute-ops-mgmt/server" or "compute-ops-mgmt/group". */
+  /**
+   * Type of the resource to run this job on, e.g. "compute-ops-mgmt/server" or
+   * "compute-ops-mgmt/group"; it must be the kind the template runs on.
+   */
   resourceType: pulumi.Input<string>;
-  /** The id of the server or group. Server ids contain "+", which is sent encoded. */
+  /**
+   * Id of the resource to run this job on, e.g. a server id such as
+   * "744674-N19+8899744674319686" (its "+" is sent encoded where a URL needs it).
+   */
   resourceId: pulumi.Input<string>;
-  /** The template's parameters. */
-  jobParams?: pulumi.Input<Record<string, unknown>>;
-  /** Any values; when one changes, the job runs again. */
-  triggers?: pulumi.Input<unknown[]>;
-  /** Wait for the job to finish (default true); a failed job then fails the deployment. */
+  /** Parameters needed to define this job, per the job template's schema. */
+  jobParams?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /**
+   * Any values; when one of them changes, the job runs again (a new job replaces
+   * this one). Jobs otherwise run once.
+   */
+  triggers?: pulumi.Input<pulumi.Input<unknown>[]>;
+  /**
+   * Wait until the job reaches a terminal state (default true). A job that ends in
+   * ERROR, with resultCode FAILURE or DECLINED, or that outlasts `timeoutMinutes`,
+   * then fails the deployment; its id is still recorded.
+   */
   waitForCompletion?: pulumi.Input<boolean>;
-  /** How long to wait, 1 to 1440 minutes (default 60). */
+  /** How long to wait for the job, 1 to 1440 minutes (default 60). */
   timeoutMinutes?: pulumi.Input<number>;
-  /** The Compute Ops Management region, if not the stack's. */
+  /**
+   * The Compute Ops Management region ("us-west", "eu-central", "ap-northeast"),
+   * if not the stack's `compute-ops:region`.
+   */
   region?: pulumi.Input<string>;
-  /** Act for this tenant of an MSP workspace. */
+  /**
+   * The application customer ID of a tenant, for an MSP workspace acting on behalf
+   * of that tenant (sent as the `Tenant-Acid` header), if not the stack's.
+   */
   tenantAcid?: pulumi.Input<string>;
 }
 
 /**
- * One run of a Compute Ops Management job template. Any change of input runs the
- * job again; `pulumi destroy` only forgets the job, since jobs cannot be deleted.
+ * One run of a Compute Ops Management job template (a multi-step task such as a
+ * power operation or a firmware update) on a server, group or appliance. Any change
+ * of input runs the job again; `pulumi destroy` only forgets the job, since jobs
+ * cannot be deleted.
  */
 export class Job extends pulumi.dynamic.Resource {
-  /** PENDING, APPROVAL_PENDING, RUNNING, STALLED, ERROR or COMPLETE. */
+  /**
+   * The current state of the job: PENDING, APPROVAL_PENDING, RUNNING, STALLED, or
+   * the terminal ERROR or COMPLETE.
+   */
   declare public readonly state: pulumi.Output<string>;
-  /** SUCCESS or FAILURE once COMPLETE. */
+  /**
+   * The outcome of a completed job: SUCCESS, FAILURE or DECLINED (rejected by the
+   * approvers); absent until the job has one.
+   */
   declare public readonly resultCode: pulumi.Output<string | undefined>;
+  /** Status message about the job. */
   declare public readonly status: pulumi.Output<string | undefined>;
-  declare public readonly statusDetails: pulumi.Output<unknown>;
-  declare public readonly results: pulumi.Output<unknown>;
+  /** Additional information about the job's status. */
+  declare public readonly statusDetails: pulumi.Output<Record<string, unknown> | undefined>;
+  /** Results from job execution. */
+  declare public readonly results: pulumi.Output<Record<string, unknown> | undefined>;
+  /** Time of job creation. */
   declare public readonly createdAt: pulumi.Output<string>;
+  /** Time of the last job update. */
   declare public readonly updatedAt: pulumi.Output<string>;
+  /** URI of the job itself, e.g. "/compute-ops-mgmt/v1/jobs/2500759c-…". */
   declare public readonly resourceUri: pulumi.Output<string>;
 
   constructor(name: string, args: JobArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("Job", { updatable: false }),
+      // update is never called for a change (every change replaces); the engine calls
+      // it after a failed or timed-out run to resume waiting, so the shim carries it.
+      providerShim("Job", { updatable: true }),
       name,
       {
         ...args,

@@ -3,53 +3,80 @@ import { providerShim } from "../providerShim";
 
 export interface ServerPoolRequestArgs {
   /**
-   * One object per server wanted, naming pool properties and the values wanted,
-   * e.g. `{ Datacenter: "nyc", size: "large" }`; a multi-select property takes a list.
-   * The pool's properties are listed by GET /groups/{GROUP-ID}/serverPool/properties.
+   * The properties that identify the type of server requested: one object per
+   * server, naming pool properties and the value wanted for each, e.g.
+   * `[{ Datacenter: "nyc", size: "large" }]`. A value must be given for each
+   * property; a property whose `multiSelect` option is enabled may take a list of
+   * values. The pool's properties are listed by
+   * GET /groups/{GROUP-ID}/serverPool/properties.
    */
   properties: pulumi.Input<pulumi.Input<Record<string, pulumi.Input<string | string[]>>>[]>;
-  /** The Ops Manager project (group) id, if not the stack's (`ops-manager:groupId`). */
+  /**
+   * The Ops Manager project (group) id, 24 hexadecimal digits, if not the stack's
+   * `ops-manager:groupId`.
+   */
   groupId?: pulumi.Input<string>;
-  /** Wait until the request is COMPLETED (default true). */
+  /**
+   * Wait until the request is COMPLETED (default true). A request that FAILED, was
+   * cancelled, expired (no server became available before `expires`) or outlasts
+   * `timeoutMinutes` then fails the deployment; its id is still recorded, so
+   * `pulumi destroy` can cancel it.
+   */
   waitForCompletion?: pulumi.Input<boolean>;
-  /** How long to wait, 1 to 1440 minutes (default 30). */
+  /** How long to wait for the request, 1 to 1440 minutes (default 30). */
   timeoutMinutes?: pulumi.Input<number>;
-  /** The id of an existing request to manage instead of making one. */
+  /**
+   * The id of an existing request (24 hexadecimal digits) to manage instead of
+   * making one; it must ask for the declared `properties` and not be cancelled.
+   */
   adoptId?: pulumi.Input<string>;
 }
 
 /**
- * A request for servers from a MongoDB Ops Manager server pool; `pulumi destroy`
+ * A request to provision servers from a MongoDB Ops Manager server pool (needs the
+ * Automation Admin role). Any change of input makes a new request; `pulumi destroy`
  * cancels it. Server pools are deprecated since Ops Manager 4.0 and disabled by
  * default.
  */
 export class ServerPoolRequest extends pulumi.dynamic.Resource {
-  /** EXECUTING, CANCELLING, CANCELLED, FAILED or COMPLETED. */
+  /**
+   * The status of the request: EXECUTING (pending), CANCELLING, CANCELLED, FAILED or
+   * COMPLETED (fulfilled).
+   */
   declare public readonly statusName: pulumi.Output<string>;
-  declare public readonly numServers: pulumi.Output<number>;
+  /** The number of servers requested. */
+  declare public readonly numServers: pulumi.Output<number | undefined>;
+  /** The date and time the request was issued. */
   declare public readonly created: pulumi.Output<string>;
-  /** When the request expires if no server becomes available. */
+  /** The date and time the request expires if no server is available. */
   declare public readonly expires: pulumi.Output<string>;
+  /** The date and time the request was completed. */
   declare public readonly completeDate: pulumi.Output<string | undefined>;
+  /** The date and time the request was cancelled. */
   declare public readonly cancelDate: pulumi.Output<string | undefined>;
-  /** The effective project (group) id. */
+  /** The project (group) for which the servers are requested. */
   declare public readonly groupId: pulumi.Output<string>;
+  /** The properties that identify the type of server requested. */
   declare public readonly properties: pulumi.Output<Record<string, string | string[]>[]>;
+  /** Links to the request and related resources. */
   declare public readonly links: pulumi.Output<unknown[]>;
 
   constructor(name: string, args: ServerPoolRequestArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("ServerPoolRequest", { updatable: false }),
+      // update is never called for a change (every change replaces); the engine calls
+      // it after a failed or timed-out create to resume waiting, so the shim carries it.
+      providerShim("ServerPoolRequest", { updatable: true }),
       name,
       {
         ...args,
+        // Listed even when not declared, so the effective group comes back as an output.
+        groupId: args.groupId,
         statusName: undefined,
         numServers: undefined,
         created: undefined,
         expires: undefined,
         completeDate: undefined,
         cancelDate: undefined,
-        groupId: args.groupId,
         links: undefined,
       },
       opts,

@@ -1,12 +1,15 @@
 import { expect } from "chai";
 import nock from "nock";
-import { job, jobWaiting } from "../../provider/job";
+import { job } from "../../provider/job";
 import { PartialCreateError } from "../../provider/pulumiResults";
+import { setWaitClockForTests } from "../../provider/waitForState";
 import { endpoint, provider, useTestApis } from "./resourceTestSetup";
 
-const path = "/compute-ops-mgmt/v1/jobs";
+const jobs = "/compute-ops-mgmt/v1/jobs";
+// Server ids contain '+', which must reach URLs as %2B (seed 000).
 const serverId = "P06760-B21+2M212504P8";
 const powerOn = "0cbb2377-1834-488d-840c-d5bf788c34fb";
+const jobId = "2500759c-b7dd-4c68-ab7e-6b644bcf4b9c";
 const inputs = {
   jobTemplate: "Server Power On",
   resourceType: "compute-ops-mgmt/server",
@@ -16,143 +19,372 @@ const inputs = {
   timeoutMinutes: 5,
   __provider: provider,
 };
+const pending = { id: jobId, state: "PENDING", resultCode: null, status: "Job is pending" };
+const complete = {
+  id: jobId,
+  state: "COMPLETE",
+  resultCode: "SUCCESS",
+  status: "Job completed",
+  results: { message: "done" },
+  createdAt: "2026-01-01T00:00:00Z",
+  updatedAt: "2026-01-01T00:01:00Z",
+};
+const failedJob = {
+  id: jobId,
+  state: "ERROR",
+  resultCode: "FAILURE",
+  status: "Job failed",
+  statusDetails: { message: "iLO unreachable" },
+};
+
+async function failureOf(promise: Promise<unknown>): Promise<PartialCreateError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).to.be.instanceOf(PartialCreateError);
+  return error as PartialCreateError;
+}
 
 describe("Job", () => {
   useTestApis();
-  let now = 0;
+  let progress: string[] = [];
   beforeEach(() => {
-    now = Date.now();
-    jobWaiting.now = () => now;
-    jobWaiting.sleep = async (ms) => void (now += ms);
+    // Time moves only when the waiter sleeps, so an hour-long wait takes no time.
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    progress = [];
+    setWaitClockForTests({
+      now: () => now,
+      sleep: async (ms) => void (now += ms),
+      log: (line) => void progress.push(line),
+    });
   });
-  afterEach(() => {
-    jobWaiting.now = undefined;
-    jobWaiting.sleep = undefined;
-  });
+  afterEach(() => setWaitClockForTests());
 
   describe("check", () => {
-    it("maps a template name from seed 000's table, ignoring case and spaces", async () => {
-      for (const name of ["Server Power On", "serverpoweron", powerOn]) {
+    it("accepts a template name from seed 000's table, ignoring case and spaces", async () => {
+      for (const name of ["Server Power On", "serverpoweron", "SERVER-POWER-ON"]) {
         const result = await job.check({}, { ...inputs, jobTemplate: name });
         expect(result.failures, name).to.equal(undefined);
       }
     });
 
-    it("rejects an unknown template naming jobTemplate and listing the names", async () => {
+    it("accepts a template UUID, also one the table does not list", async () => {
+      for (const id of [powerOn, "11111111-2222-4333-8444-555555555555"]) {
+        const result = await job.check({}, { ...inputs, jobTemplate: id });
+        expect(result.failures, id).to.equal(undefined);
+      }
+    });
+
+    it("rejects an unknown template name, naming jobTemplate and listing the names", async () => {
       const result = await job.check({}, { ...inputs, jobTemplate: "Make Coffee" });
+      expect(result.failures).to.have.length(1);
       expect(result.failures?.[0].property).to.equal("jobTemplate");
+      expect(result.failures?.[0].reason).to.include("Server Power On");
       expect(result.failures?.[0].reason).to.include("Group Firmware Update");
     });
 
-    it("bounds timeoutMinutes to 1..1440", async () => {
-      const result = await job.check({}, { ...inputs, timeoutMinutes: 0 });
-      expect(result.failures?.map((f) => f.property)).to.deep.equal(["timeoutMinutes"]);
+    it("bounds timeoutMinutes to whole minutes from 1 to 1440", async () => {
+      for (const timeoutMinutes of [0, 1441, 1.5]) {
+        const result = await job.check({}, { ...inputs, timeoutMinutes });
+        expect(
+          result.failures?.map((f) => f.property),
+          String(timeoutMinutes),
+        ).to.deep.equal(["timeoutMinutes"]);
+      }
+      for (const timeoutMinutes of [1, 1440]) {
+        expect((await job.check({}, { ...inputs, timeoutMinutes })).failures).to.equal(undefined);
+      }
+    });
+
+    it("fills in waitForCompletion and timeoutMinutes and keeps the provider", async () => {
+      const result = await job.check(
+        {},
+        { jobTemplate: powerOn, resourceType: "compute-ops-mgmt/server", resourceId: serverId },
+      );
+      expect(result.inputs).to.deep.include({ waitForCompletion: true, timeoutMinutes: 60 });
+      const withProvider = await job.check({}, inputs);
+      expect(withProvider.inputs.__provider).to.equal(provider);
+    });
+
+    it("reports every failure at once, including a resource type the template cannot run on and unknown inputs", async () => {
+      const result = await job.check(
+        {},
+        {
+          jobTemplate: "Group Firmware Update",
+          resourceType: "compute-ops-mgmt/server",
+          resourceId: "",
+          timeoutMinutes: 0,
+          color: "blue",
+        },
+      );
+      expect(result.failures?.map((f) => f.property)).to.have.members([
+        "resourceType",
+        "resourceId",
+        "timeoutMinutes",
+        "color",
+      ]);
+      const typed = await job.check(
+        {},
+        {
+          ...inputs,
+          jobTemplate: "Group Firmware Update",
+          resourceType: "compute-ops-mgmt/server",
+        },
+      );
+      expect(typed.failures?.[0].property).to.equal("resourceType");
+      expect(typed.failures?.[0].reason).to.include("compute-ops-mgmt/group");
+    });
+  });
+
+  describe("diff", () => {
+    const olds = { ...inputs, ...complete };
+
+    it("replaces on a changed trigger", async () => {
+      const result = await job.diff(jobId, olds, { ...inputs, triggers: ["v2"] });
+      expect(result.changes).to.equal(true);
+      expect(result.replaces).to.deep.equal(["triggers"]);
+    });
+
+    it("replaces when a job parameter is added or removed", async () => {
+      const withParams = { ...olds, jobParams: { bundle: "2024.04", reboot: true } };
+      const removed = await job.diff(jobId, withParams, {
+        ...inputs,
+        jobParams: { bundle: "2024.04" },
+      });
+      expect(removed.replaces).to.deep.equal(["jobParams"]);
+      const added = await job.diff(jobId, olds, { ...inputs, jobParams: { bundle: "2024.04" } });
+      expect(added.replaces).to.deep.equal(["jobParams"]);
+    });
+
+    it("lists every changed input as a replacement", async () => {
+      const result = await job.diff(jobId, olds, {
+        ...inputs,
+        resourceId: "other",
+        timeoutMinutes: 10,
+      });
+      expect(result.replaces).to.deep.equal(["resourceId", "timeoutMinutes"]);
+    });
+
+    it("sees no change between a template's name and its UUID, nor in outputs", async () => {
+      const result = await job.diff(jobId, olds, { ...inputs, jobTemplate: powerOn });
+      expect(result).to.deep.include({ changes: false, replaces: [] });
     });
   });
 
   describe("create", () => {
-    it("posts the template id and waits for COMPLETE, recording the outputs", async () => {
+    it("posts the template's UUID with the server id as written, waits for COMPLETE and records the outputs", async () => {
       const scope = nock(endpoint)
-        .post(path, {
+        .post(jobs, {
           jobTemplate: powerOn,
           resourceId: serverId,
           resourceType: "compute-ops-mgmt/server",
         })
-        .reply(201, { id: "j1", state: "PENDING" })
-        .get(`${path}/j1`)
-        .reply(200, { id: "j1", state: "RUNNING" })
-        .get(`${path}/j1`)
-        .reply(200, { id: "j1", state: "COMPLETE", resultCode: "SUCCESS", status: "done" });
+        .reply(201, pending)
+        .get(`${jobs}/${jobId}`)
+        .reply(200, { ...pending, state: "RUNNING", status: "Job is running" })
+        .get(`${jobs}/${jobId}`)
+        .reply(200, complete);
       const result = await job.create(inputs);
-      expect(result.id).to.equal("j1");
-      expect(result.outs).to.deep.include({
+      scope.done();
+      expect(result.id).to.equal(jobId);
+      expect(result.outs).to.deep.equal({
+        jobTemplate: "Server Power On",
+        resourceType: "compute-ops-mgmt/server",
+        resourceId: serverId,
+        triggers: ["v1"],
+        waitForCompletion: true,
+        timeoutMinutes: 5,
         state: "COMPLETE",
         resultCode: "SUCCESS",
-        resourceId: serverId,
+        status: "Job completed",
+        results: { message: "done" },
+        createdAt: "2026-01-01T00:00:00Z",
+        updatedAt: "2026-01-01T00:01:00Z",
       });
+    });
+
+    it("shows its progress, naming the job, its template and its server", async () => {
+      nock(endpoint)
+        .post(jobs)
+        .reply(201, pending)
+        .get(`${jobs}/${jobId}`)
+        .reply(200, { ...pending, state: "RUNNING" })
+        .get(`${jobs}/${jobId}`)
+        .reply(200, complete);
+      await job.create(inputs);
+      expect(progress[0]).to.equal(
+        `compute-ops:Job ${jobId} (Server Power On on ${serverId}): RUNNING (0s elapsed)`,
+      );
+      expect(progress.at(-1)).to.match(/: COMPLETE SUCCESS \(2s elapsed\)$/);
+    });
+
+    it("sends jobParams when declared", async () => {
+      const scope = nock(endpoint)
+        .post(jobs, (body) => body.jobParams?.bundle === "2024.04")
+        .reply(201, pending);
+      await job.create({ ...inputs, jobParams: { bundle: "2024.04" }, waitForCompletion: false });
       scope.done();
     });
 
-    it("fails with the job's status and statusDetails on ERROR, and records the id", async () => {
-      nock(endpoint)
-        .post(path)
-        .reply(201, { id: "j2", state: "PENDING" })
-        .get(`${path}/j2`)
-        .reply(200, {
-          id: "j2",
-          state: "ERROR",
-          resultCode: "FAILURE",
-          status: "failed",
-          statusDetails: { message: "iLO unreachable" },
-        });
-      const error = (await job.create(inputs).catch((e: unknown) => e)) as PartialCreateError;
-      expect(error).to.be.instanceOf(PartialCreateError);
-      expect(error.id).to.equal("j2");
+    it("fails with the job's state, resultCode, status and statusDetails on ERROR, recording the id", async () => {
+      nock(endpoint).post(jobs).reply(201, pending).get(`${jobs}/${jobId}`).reply(200, failedJob);
+      const error = await failureOf(job.create(inputs));
+      expect(error.id).to.equal(jobId);
+      expect(error.message).to.include("state ERROR");
+      expect(error.message).to.include("resultCode FAILURE");
+      expect(error.message).to.include('status "Job failed"');
       expect(error.message).to.include("iLO unreachable");
-      expect(error.properties.__provider).to.equal(provider);
+      expect(error.message).to.include("triggers");
+      expect(error.properties).to.deep.include({ state: "ERROR", __provider: provider });
+      expect(error.properties.triggers).to.deep.equal(["v1"]);
     });
 
-    it("fails on timeout naming timeoutMinutes, and records the id", async () => {
+    it("fails when a COMPLETE job reports resultCode FAILURE or DECLINED", async () => {
+      for (const resultCode of ["FAILURE", "DECLINED"]) {
+        nock(endpoint)
+          .post(jobs)
+          .reply(201, pending)
+          .get(`${jobs}/${jobId}`)
+          .reply(200, { ...complete, resultCode });
+        const error = await failureOf(job.create(inputs));
+        expect(error.message).to.include(`resultCode ${resultCode}`);
+      }
+    });
+
+    it("fails on timeout naming timeoutMinutes and the last state, recording the id", async () => {
       nock(endpoint)
-        .post(path)
-        .reply(201, { id: "j3", state: "PENDING" })
-        .get(`${path}/j3`)
-        .times(200)
-        .reply(200, { id: "j3", state: "RUNNING" });
-      const error = (await job
-        .create({ ...inputs, timeoutMinutes: 1 })
-        .catch((e: unknown) => e)) as PartialCreateError;
-      expect(error).to.be.instanceOf(PartialCreateError);
-      expect(error.message).to.include("timeoutMinutes");
-      expect(error.id).to.equal("j3");
+        .post(jobs)
+        .reply(201, pending)
+        .get(`${jobs}/${jobId}`)
+        .times(100)
+        .reply(200, { ...pending, state: "STALLED", status: "No progress" });
+      const error = await failureOf(job.create({ ...inputs, timeoutMinutes: 1 }));
       nock.cleanAll();
+      expect(error.id).to.equal(jobId);
+      expect(error.message).to.include("timeoutMinutes (1)");
+      expect(error.message).to.include("state STALLED");
+      expect(error.properties).to.deep.include({ state: "STALLED", __provider: provider });
+    });
+
+    it("records the id when the job can no longer be read", async () => {
+      nock(endpoint)
+        .post(jobs)
+        .reply(201, pending)
+        .get(`${jobs}/${jobId}`)
+        .reply(403, { httpStatusCode: 403, errorCode: "HPE_GL_ERROR_FORBIDDEN", message: "no" });
+      const error = await failureOf(job.create(inputs));
+      expect(error.id).to.equal(jobId);
+      expect(error.message).to.include("403");
+    });
+
+    it("takes a job that vanishes while awaited as completed (deleteOnComplete)", async () => {
+      nock(endpoint)
+        .post(jobs)
+        .reply(201, { ...pending, deleteOnComplete: true })
+        .get(`${jobs}/${jobId}`)
+        .reply(404, { httpStatusCode: 404, errorCode: "HPE_GL_ERROR_NOT_FOUND", message: "gone" });
+      const result = await job.create(inputs);
+      expect(result.outs.state).to.equal("COMPLETE");
     });
 
     it("returns at once when waitForCompletion is false", async () => {
-      nock(endpoint).post(path).reply(201, { id: "j4", state: "PENDING" });
-      expect((await job.create({ ...inputs, waitForCompletion: false })).outs.state).to.equal(
-        "PENDING",
-      );
+      const scope = nock(endpoint).post(jobs).reply(201, pending);
+      const result = await job.create({ ...inputs, waitForCompletion: false });
+      scope.done();
+      expect(result.id).to.equal(jobId);
+      expect(result.outs.state).to.equal("PENDING");
+      expect(result.outs).not.to.have.property("resultCode");
     });
 
-    it("finds the job it made after a lost answer, filtering on the server id with '+' encoded", async () => {
-      let sentPath = "";
+    it("finds the job it made after a lost answer, filtering on resource/id with the '+' sent as %2B", async () => {
+      let filterPath = "";
       const scope = nock(endpoint)
-        .post(path)
-        .once()
+        .post(jobs)
         .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
-        .get(path)
+        .get(jobs)
         .query(true)
-        .reply(200, { items: [{ id: "j5", state: "COMPLETE", resultCode: "SUCCESS" }], total: 1 })
-        .get(`${path}/j5`)
-        .reply(200, { id: "j5", state: "COMPLETE", resultCode: "SUCCESS" });
+        .reply(200, { count: 1, offset: 0, total: 1, items: [pending] })
+        .get(`${jobs}/${jobId}`)
+        .reply(200, complete);
       scope.on("request", (req: { path: string }) => {
-        if (req.path.includes("filter=")) sentPath = req.path;
+        if (req.path.includes("filter=")) filterPath = req.path;
       });
-      expect((await job.create(inputs)).id).to.equal("j5");
-      expect(sentPath).to.include("P06760-B21%2B2M212504P8");
+      expect((await job.create(inputs)).id).to.equal(jobId);
       scope.done();
+      expect(filterPath).to.include("P06760-B21%2B2M212504P8");
+      expect(filterPath).not.to.include("+");
+      expect(decodeURIComponent(filterPath)).to.include(`resource/id eq '${serverId}'`);
+      expect(decodeURIComponent(filterPath)).to.include(`jobTemplate eq '${powerOn}'`);
     });
   });
 
-  describe("diff, read and delete", () => {
-    it("replaces on a changed trigger", async () => {
-      expect(
-        (await job.diff("j1", inputs, { ...inputs, triggers: ["v2"] })).replaces,
-      ).to.deep.equal(["triggers"]);
+  describe("read", () => {
+    const recorded = { ...inputs, ...pending };
+
+    it("reads the job's state into the outputs and keeps the declared inputs", async () => {
+      nock(endpoint).get(`${jobs}/${jobId}`).reply(200, complete);
+      const result = await job.read(jobId, recorded);
+      expect(result.id).to.equal(jobId);
+      expect(result.props).to.deep.include({ state: "COMPLETE", resultCode: "SUCCESS" });
+      expect(result.inputs).to.deep.equal({
+        jobTemplate: "Server Power On",
+        resourceType: "compute-ops-mgmt/server",
+        resourceId: serverId,
+        triggers: ["v1"],
+        waitForCompletion: true,
+        timeoutMinutes: 5,
+        __provider: provider,
+      });
+    });
+
+    it("encodes the id as a path segment", async () => {
+      const scope = nock(endpoint)
+        .get(`${jobs}/a%2Bb`)
+        .reply(200, { ...complete, id: "a+b" });
+      await job.read("a+b", recorded);
+      scope.done();
     });
 
     it("keeps the last known outputs of a job the API deleted on completion", async () => {
-      nock(endpoint).get(`${path}/j1`).reply(404, {});
-      const props = { ...inputs, state: "COMPLETE" };
-      const result = await job.read("j1", props);
-      expect(result.id).to.equal("j1");
-      expect(result.props?.state).to.equal("COMPLETE");
+      nock(endpoint)
+        .get(`${jobs}/${jobId}`)
+        .reply(404, { httpStatusCode: 404, errorCode: "HPE_GL_ERROR_NOT_FOUND", message: "gone" });
+      const last = { ...inputs, ...complete };
+      const result = await job.read(jobId, last);
+      expect(result.id).to.equal(jobId);
+      expect(result.props).to.deep.equal(last);
+      expect(result.inputs).not.to.have.property("state");
+    });
+  });
+
+  describe("update", () => {
+    it("resumes waiting for a job whose create timed out, and records it once COMPLETE", async () => {
+      nock(endpoint).get(`${jobs}/${jobId}`).reply(200, complete);
+      const result = await job.update(jobId, { ...inputs, ...pending, state: "RUNNING" }, inputs);
+      expect(result.outs).to.deep.include({ state: "COMPLETE", resultCode: "SUCCESS" });
     });
 
-    it("deletes nothing: jobs cannot be deleted", async () => {
-      await job.delete("j1", inputs);
+    it("fails again for a job that ended in ERROR, keeping its id and outputs", async () => {
+      nock(endpoint).get(`${jobs}/${jobId}`).reply(200, failedJob);
+      const error = await failureOf(job.update(jobId, { ...inputs, ...failedJob }, inputs));
+      expect(error.id).to.equal(jobId);
+      expect(error.properties.state).to.equal("ERROR");
+    });
+
+    it("refuses a change of input, which only a replacement can make", async () => {
+      const error = await job
+        .update(jobId, { ...inputs, ...complete }, { ...inputs, triggers: ["v2"] })
+        .catch((e: unknown) => e);
+      expect((error as Error).message).to.match(/cannot be changed in place \(triggers/);
+    });
+  });
+
+  describe("delete", () => {
+    it("makes no call: jobs cannot be deleted", async () => {
+      await job.delete(jobId, { ...inputs, ...complete });
       expect(nock.pendingMocks()).to.deep.equal([]);
+      expect(nock.isDone()).to.equal(true);
     });
   });
 });

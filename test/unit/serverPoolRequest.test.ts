@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import nock from "nock";
 import { PartialCreateError } from "../../provider/pulumiResults";
-import { serverPoolRequest, serverPoolWaiting } from "../../provider/serverPoolRequest";
+import { serverPoolRequest } from "../../provider/serverPoolRequest";
+import { setWaitClockForTests } from "../../provider/waitForState";
 import {
   digestChallenge,
   groupId,
@@ -11,184 +12,431 @@ import {
 } from "./resourceTestSetup";
 
 const requests = `/api/public/v1.0/groups/${groupId}/serverPool/requests`;
+const requestId = "57f3cefa87d9d625dec353ca";
+const request = `${requests}/${requestId}`;
 const inputs = {
   properties: [{ Datacenter: "nyc", size: "large" }],
   waitForCompletion: true,
   timeoutMinutes: 5,
   __provider: provider,
 };
+const start = Date.parse("2026-01-01T00:00:00Z");
+// Seed 004's sample entity: issued, and expiring two hours later.
 const executing = {
-  id: "aaaaaaaaaaaaaaaaaaaaaaaa",
-  statusName: "EXECUTING",
-  created: new Date().toISOString(),
-  expires: new Date(Date.now() + 86_400_000).toISOString(),
+  id: requestId,
+  numServers: 1,
+  created: "2026-01-01T00:00:00Z",
+  expires: "2026-01-01T02:00:00Z",
+  groupId,
   properties: inputs.properties,
+  statusName: "EXECUTING",
+  links: [],
 };
+const completed = { ...executing, statusName: "COMPLETED", completeDate: "2026-01-01T00:01:00Z" };
+const notFound = { detail: "No request", error: 404, errorCode: "NOT_FOUND", reason: "Not Found" };
+
+async function failureOf(promise: Promise<unknown>): Promise<PartialCreateError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).to.be.instanceOf(PartialCreateError);
+  return error as PartialCreateError;
+}
+
+/** Ops Manager answers the first request with a Digest challenge (seed 004). */
+function opsManager() {
+  return nock(opsManagerUrl);
+}
 
 describe("ServerPoolRequest", () => {
   useTestApis();
-  let now = 0;
+  let progress: string[] = [];
   beforeEach(() => {
-    now = Date.now();
-    serverPoolWaiting.now = () => now;
-    serverPoolWaiting.sleep = async (ms) => void (now += ms);
+    // Time moves only when the waiter sleeps, so waits take no time.
+    let now = start;
+    progress = [];
+    setWaitClockForTests({
+      now: () => now,
+      sleep: async (ms) => void (now += ms),
+      log: (line) => void progress.push(line),
+    });
   });
-  afterEach(() => {
-    serverPoolWaiting.now = undefined;
-    serverPoolWaiting.sleep = undefined;
-  });
+  afterEach(() => setWaitClockForTests());
 
   describe("check", () => {
-    it("names the property at fault", async () => {
+    it("names each property at fault the way a program writes it", async () => {
       const result = await serverPoolRequest.check(
         {},
         {
-          properties: [{ Datacenter: "" }, { os: [] }],
+          properties: [{ Datacenter: "" }, { os: [] }, {}, { ram: 16 }],
           groupId: "not-hex",
+          adoptId: "57F3",
           timeoutMinutes: 5000,
+          waitForCompletion: "yes",
+          size: "large",
         },
       );
-      expect(result.failures?.map((f) => f.property)).to.include.members([
-        "properties.0.Datacenter",
-        "properties.1.os",
+      expect(result.failures?.map((f) => f.property)).to.have.members([
+        "properties[0].Datacenter",
+        "properties[1].os",
+        "properties[2]",
+        "properties[3].ram",
         "groupId",
+        "adoptId",
         "timeoutMinutes",
+        "waitForCompletion",
+        "size",
       ]);
     });
 
-    it("accepts a multi-select list and fills in defaults", async () => {
+    it("asks for at least one server", async () => {
+      for (const properties of [[], undefined, "Datacenter=nyc"]) {
+        const result = await serverPoolRequest.check({}, { properties });
+        expect(result.failures?.map((f) => f.property)).to.deep.equal(["properties"]);
+      }
+    });
+
+    it("accepts a multi-select list and fills in the defaults", async () => {
       const result = await serverPoolRequest.check(
         {},
-        { properties: [{ os: ["rhel8", "ubuntu22"] }] },
+        { properties: [{ os: ["rhel8", "ubuntu22"] }], __provider: provider },
       );
       expect(result.failures).to.equal(undefined);
-      expect(result.inputs).to.deep.include({ waitForCompletion: true, timeoutMinutes: 30 });
+      expect(result.inputs).to.deep.equal({
+        properties: [{ os: ["rhel8", "ubuntu22"] }],
+        waitForCompletion: true,
+        timeoutMinutes: 30,
+        __provider: provider,
+      });
+    });
+
+    it("bounds timeoutMinutes to 1..1440", async () => {
+      for (const timeoutMinutes of [1, 1440]) {
+        const result = await serverPoolRequest.check({}, { ...inputs, timeoutMinutes });
+        expect(result.failures).to.equal(undefined);
+      }
+      const result = await serverPoolRequest.check({}, { ...inputs, timeoutMinutes: 0 });
+      expect(result.failures?.map((f) => f.property)).to.deep.equal(["timeoutMinutes"]);
+    });
+  });
+
+  describe("diff", () => {
+    const olds = { ...inputs, ...completed };
+
+    it("sees no change in outputs or in the stack's group when groupId is not declared", async () => {
+      const result = await serverPoolRequest.diff(requestId, olds, inputs);
+      expect(result).to.deep.include({ changes: false, replaces: [] });
+    });
+
+    it("replaces when the properties change, a value is added or removed", async () => {
+      for (const properties of [
+        [{ Datacenter: "sfo", size: "large" }],
+        [{ Datacenter: "nyc" }],
+        [{ Datacenter: "nyc", size: "large", ram: "16" }],
+        [...inputs.properties, { Datacenter: "nyc" }],
+      ]) {
+        const result = await serverPoolRequest.diff(requestId, olds, { ...inputs, properties });
+        expect(result.replaces, JSON.stringify(properties)).to.deep.equal(["properties"]);
+      }
+    });
+
+    it("ignores the order of keys and of a multi-select property's values", async () => {
+      const withList = { ...olds, properties: [{ os: ["rhel8", "ubuntu22"], size: "large" }] };
+      const result = await serverPoolRequest.diff(requestId, withList, {
+        ...inputs,
+        properties: [{ size: "large", os: ["ubuntu22", "rhel8"] }],
+      });
+      expect(result.changes).to.equal(false);
+    });
+
+    it("replaces on every other declared change", async () => {
+      const result = await serverPoolRequest.diff(requestId, olds, {
+        ...inputs,
+        groupId: "aaaaaaaaaaaaaaaaaaaaaaaa",
+        waitForCompletion: false,
+        timeoutMinutes: 10,
+        adoptId: requestId,
+      });
+      expect(result.replaces).to.deep.equal([
+        "groupId",
+        "waitForCompletion",
+        "timeoutMinutes",
+        "adoptId",
+      ]);
     });
   });
 
   describe("create", () => {
-    it("posts only the properties and waits until COMPLETED", async () => {
-      const scope = nock(opsManagerUrl)
+    it("posts only the properties and waits until COMPLETED, recording the outputs", async () => {
+      const scope = opsManager()
         .post(requests, { properties: inputs.properties })
         .reply(401, {}, digestChallenge)
         .post(requests, { properties: inputs.properties })
         .reply(200, executing)
-        .get(`${requests}/${executing.id}`)
-        .reply(200, {
-          ...executing,
-          statusName: "COMPLETED",
-          completeDate: "2026-01-01T00:00:00Z",
-        });
+        .get(request)
+        .reply(200, executing)
+        .get(request)
+        .reply(200, completed);
       const result = await serverPoolRequest.create(inputs);
-      expect(result.outs).to.deep.include({ statusName: "COMPLETED", groupId });
       scope.done();
+      expect(result.id).to.equal(requestId);
+      expect(result.outs).to.deep.equal({
+        properties: inputs.properties,
+        waitForCompletion: true,
+        timeoutMinutes: 5,
+        statusName: "COMPLETED",
+        numServers: 1,
+        created: "2026-01-01T00:00:00Z",
+        expires: "2026-01-01T02:00:00Z",
+        completeDate: "2026-01-01T00:01:00Z",
+        links: [],
+        groupId,
+      });
+      expect(progress[0]).to.equal(
+        `ops-manager:ServerPoolRequest ${requestId} (Datacenter=nyc size=large): EXECUTING (0s elapsed)`,
+      );
+    });
+
+    it("uses the declared group instead of the stack's", async () => {
+      const other = "aaaaaaaaaaaaaaaaaaaaaaaa";
+      const scope = opsManager()
+        .post(`/api/public/v1.0/groups/${other}/serverPool/requests`)
+        .reply(401, {}, digestChallenge)
+        .post(`/api/public/v1.0/groups/${other}/serverPool/requests`)
+        .reply(200, { ...executing, groupId: other });
+      const result = await serverPoolRequest.create({
+        ...inputs,
+        groupId: other,
+        waitForCompletion: false,
+      });
+      scope.done();
+      expect(result.outs.groupId).to.equal(other);
     });
 
     it("fails when the request ends FAILED, recording its id", async () => {
-      nock(opsManagerUrl)
+      opsManager()
         .post(requests)
         .reply(401, {}, digestChallenge)
         .post(requests)
         .reply(200, executing)
-        .get(`${requests}/${executing.id}`)
+        .get(request)
         .reply(200, { ...executing, statusName: "FAILED" });
-      const error = (await serverPoolRequest
-        .create(inputs)
-        .catch((e: unknown) => e)) as PartialCreateError;
-      expect(error).to.be.instanceOf(PartialCreateError);
-      expect(error.id).to.equal(executing.id);
+      const error = await failureOf(serverPoolRequest.create(inputs));
+      expect(error.id).to.equal(requestId);
       expect(error.message).to.include("FAILED");
+      expect(error.properties).to.deep.include({ statusName: "FAILED", __provider: provider });
     });
 
-    it("fails when the request expired, and on timeout, recording the id", async () => {
-      nock(opsManagerUrl)
+    it("fails when the request expires with no server available, recording its id", async () => {
+      opsManager()
         .post(requests)
         .reply(401, {}, digestChallenge)
         .post(requests)
         .reply(200, executing)
-        .get(`${requests}/${executing.id}`)
-        .reply(200, { ...executing, expires: "2000-01-01T00:00:00Z" });
-      const expired = (await serverPoolRequest.create(inputs).catch((e: unknown) => e)) as Error;
-      expect(expired.message).to.include("expired");
-      nock(opsManagerUrl)
+        .get(request)
+        .reply(200, { ...executing, expires: "2025-12-31T23:59:00Z" });
+      const error = await failureOf(serverPoolRequest.create(inputs));
+      expect(error.id).to.equal(requestId);
+      expect(error.message).to.include("expired");
+      expect(error.properties.statusName).to.equal("EXECUTING");
+    });
+
+    it("fails on timeout naming timeoutMinutes, recording its id", async () => {
+      opsManager()
+        .post(requests)
+        .reply(401, {}, digestChallenge)
         .post(requests)
         .reply(200, executing)
-        .get(`${requests}/${executing.id}`)
+        .get(request)
         .times(100)
         .reply(200, executing);
-      const timedOut = (await serverPoolRequest
-        .create({ ...inputs, timeoutMinutes: 1 })
-        .catch((e: unknown) => e)) as PartialCreateError;
-      expect(timedOut.message).to.include("timeoutMinutes");
-      expect(timedOut.id).to.equal(executing.id);
+      const error = await failureOf(serverPoolRequest.create({ ...inputs, timeoutMinutes: 1 }));
       nock.cleanAll();
+      expect(error.id).to.equal(requestId);
+      expect(error.message).to.include("timeoutMinutes (1)");
+      expect(error.message).to.include("still EXECUTING");
     });
 
-    it("adopts an existing request without posting", async () => {
-      const scope = nock(opsManagerUrl)
-        .get(`${requests}/${executing.id}`)
+    it("fails when the request is cancelled while awaited, recording its id", async () => {
+      opsManager()
+        .post(requests)
         .reply(401, {}, digestChallenge)
-        .get(`${requests}/${executing.id}`)
-        .times(2)
-        .reply(200, { ...executing, statusName: "COMPLETED" });
-      const result = await serverPoolRequest.create({ ...inputs, adoptId: executing.id });
-      expect(result.id).to.equal(executing.id);
-      scope.done();
+        .post(requests)
+        .reply(200, executing)
+        .get(request)
+        .reply(200, { ...executing, statusName: "CANCELLED" });
+      const error = await failureOf(serverPoolRequest.create(inputs));
+      expect(error.message).to.include("cancelled");
     });
 
     it("returns at once when waitForCompletion is false", async () => {
-      nock(opsManagerUrl)
+      const scope = opsManager()
         .post(requests)
         .reply(401, {}, digestChallenge)
         .post(requests)
         .reply(200, executing);
       const result = await serverPoolRequest.create({ ...inputs, waitForCompletion: false });
+      scope.done();
+      expect(result.id).to.equal(requestId);
       expect(result.outs.statusName).to.equal("EXECUTING");
+    });
+
+    it("adopts an existing request with a GET and no POST, then waits the same way", async () => {
+      const scope = opsManager()
+        .get(request)
+        .reply(401, {}, digestChallenge)
+        .get(request)
+        .reply(200, executing)
+        .get(request)
+        .reply(200, completed);
+      const result = await serverPoolRequest.create({ ...inputs, adoptId: requestId });
+      scope.done();
+      expect(result.id).to.equal(requestId);
+      expect(result.outs).to.deep.include({ statusName: "COMPLETED", adoptId: requestId });
+    });
+
+    it("refuses to adopt a cancelled request or one that asks for other properties", async () => {
+      opsManager()
+        .get(request)
+        .reply(401, {}, digestChallenge)
+        .get(request)
+        .reply(200, { ...executing, statusName: "CANCELLED" })
+        .get(request)
+        .reply(200, { ...executing, properties: [{ Datacenter: "sfo" }] });
+      const cancelled = await serverPoolRequest
+        .create({ ...inputs, adoptId: requestId })
+        .catch((e: unknown) => e);
+      expect(cancelled).not.to.be.instanceOf(PartialCreateError);
+      expect((cancelled as Error).message).to.match(/CANCELLED and cannot be adopted/);
+      const other = await serverPoolRequest
+        .create({ ...inputs, adoptId: requestId })
+        .catch((e: unknown) => e);
+      expect((other as Error).message).to.include("sfo");
     });
   });
 
-  describe("read, diff and delete", () => {
-    it("reads a cancelled or missing request as gone, and shows a FAILED one", async () => {
-      nock(opsManagerUrl)
-        .get(`${requests}/a`)
+  describe("read", () => {
+    const recorded = { ...inputs, ...completed };
+
+    it("brings back the status and dates, keeping the declared inputs", async () => {
+      opsManager().get(request).reply(401, {}, digestChallenge).get(request).reply(200, completed);
+      const result = await serverPoolRequest.read(requestId, { ...inputs, ...executing });
+      expect(result.id).to.equal(requestId);
+      expect(result.props).to.deep.include({
+        statusName: "COMPLETED",
+        completeDate: "2026-01-01T00:01:00Z",
+        groupId,
+      });
+      expect(result.inputs).to.deep.equal({ ...inputs, groupId });
+    });
+
+    it("reads a request that is gone (404) as gone", async () => {
+      opsManager().get(request).reply(401, {}, digestChallenge).get(request).reply(404, notFound);
+      expect((await serverPoolRequest.read(requestId, recorded)).id).to.equal("");
+    });
+
+    it("reads a request cancelled by hand as gone", async () => {
+      for (const statusName of ["CANCELLED", "CANCELLING"]) {
+        opsManager()
+          .get(request)
+          .reply(401, {}, digestChallenge)
+          .get(request)
+          .reply(200, { ...completed, statusName, cancelDate: "2026-01-02T00:00:00Z" });
+        expect((await serverPoolRequest.read(requestId, recorded)).id, statusName).to.equal("");
+        nock.cleanAll();
+      }
+    });
+
+    it("keeps a FAILED request, showing its status in the outputs", async () => {
+      opsManager()
+        .get(request)
         .reply(401, {}, digestChallenge)
-        .get(`${requests}/a`)
-        .reply(200, { ...executing, statusName: "CANCELLED" })
-        .get(`${requests}/b`)
-        .reply(404, { detail: "gone", error: 404, errorCode: "NOT_FOUND", reason: "Not Found" })
-        .get(`${requests}/c`)
+        .get(request)
         .reply(200, { ...executing, statusName: "FAILED" });
-      expect((await serverPoolRequest.read("a", inputs)).id).to.equal("");
-      expect((await serverPoolRequest.read("b", inputs)).id).to.equal("");
-      const failed = await serverPoolRequest.read("c", inputs);
-      expect(failed.props?.statusName).to.equal("FAILED");
+      const result = await serverPoolRequest.read(requestId, recorded);
+      expect(result.id).to.equal(requestId);
+      expect(result.props?.statusName).to.equal("FAILED");
+    });
+  });
+
+  describe("update", () => {
+    it("resumes waiting for a request whose create timed out", async () => {
+      opsManager().get(request).reply(401, {}, digestChallenge).get(request).reply(200, completed);
+      const result = await serverPoolRequest.update(requestId, { ...inputs, ...executing }, inputs);
+      expect(result.outs?.statusName).to.equal("COMPLETED");
     });
 
-    it("replaces on any declared change", async () => {
-      const olds = { ...inputs, groupId, statusName: "COMPLETED" };
-      expect((await serverPoolRequest.diff("a", olds, inputs)).changes).to.equal(false);
-      expect(
-        (await serverPoolRequest.diff("a", olds, { ...inputs, properties: [{ size: "small" }] }))
-          .replaces,
-      ).to.deep.equal(["properties"]);
-    });
-
-    it("cancels with DELETE, and a request already cancelled, failed or gone is success", async () => {
-      const scope = nock(opsManagerUrl)
-        .get(`${requests}/a`)
+    it("fails again for a FAILED request, keeping its id", async () => {
+      opsManager()
+        .get(request)
         .reply(401, {}, digestChallenge)
-        .get(`${requests}/a`)
-        .reply(200, { ...executing, statusName: "COMPLETED" })
-        .delete(`${requests}/a`)
-        .reply(200, { ...executing, statusName: "CANCELLING" })
-        .get(`${requests}/b`)
-        .reply(200, { ...executing, statusName: "FAILED" })
-        .get(`${requests}/c`)
-        .reply(404, {});
-      await serverPoolRequest.delete("a", inputs);
-      await serverPoolRequest.delete("b", inputs);
-      await serverPoolRequest.delete("c", inputs);
+        .get(request)
+        .reply(200, { ...executing, statusName: "FAILED" });
+      const error = await failureOf(
+        serverPoolRequest.update(requestId, { ...inputs, ...executing }, inputs),
+      );
+      expect(error.id).to.equal(requestId);
+    });
+  });
+
+  describe("delete", () => {
+    it("cancels an executing or completed request with DELETE", async () => {
+      const scope = opsManager()
+        .get(request)
+        .reply(401, {}, digestChallenge)
+        .get(request)
+        .reply(200, completed)
+        .delete(request)
+        .reply(200, { ...completed, statusName: "CANCELLING" });
+      await serverPoolRequest.delete(requestId, { ...inputs, ...completed });
       scope.done();
+    });
+
+    it("succeeds without a DELETE for a request already cancelled, failed or gone", async () => {
+      const scope = opsManager()
+        .get(request)
+        .reply(401, {}, digestChallenge)
+        .get(request)
+        .reply(200, { ...executing, statusName: "CANCELLED" })
+        .get(request)
+        .reply(200, { ...executing, statusName: "FAILED" })
+        .get(request)
+        .reply(404, notFound);
+      for (let i = 0; i < 3; i++) {
+        await serverPoolRequest.delete(requestId, { ...inputs, ...executing });
+      }
+      scope.done();
+    });
+
+    it("succeeds when the request fails between the look and the DELETE", async () => {
+      const scope = opsManager()
+        .get(request)
+        .reply(401, {}, digestChallenge)
+        .get(request)
+        .reply(200, executing)
+        .delete(request)
+        .reply(400, { detail: "Cannot cancel", error: 400, errorCode: "INVALID_STATE" })
+        .get(request)
+        .reply(200, { ...executing, statusName: "FAILED" });
+      await serverPoolRequest.delete(requestId, { ...inputs, ...executing });
+      scope.done();
+    });
+
+    it("reports a DELETE that fails for a request still holding servers", async () => {
+      opsManager()
+        .get(request)
+        .reply(401, {}, digestChallenge)
+        .get(request)
+        .reply(200, completed)
+        .delete(request)
+        .reply(403, { detail: "Needs Automation Admin", error: 403, errorCode: "FORBIDDEN" })
+        .get(request)
+        .reply(200, completed);
+      const error = await serverPoolRequest
+        .delete(requestId, { ...inputs, ...completed })
+        .catch((e: unknown) => e);
+      expect((error as Error).message).to.include("403");
     });
   });
 });
