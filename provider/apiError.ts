@@ -26,6 +26,8 @@ export interface ApiErrorDetails {
   statusText?: string;
   /** Network error code (ECONNRESET, ETIMEDOUT, ...). */
   code?: string;
+  /** What the network layer said when no answer came ("socket hang up", "timeout of 30000ms exceeded"). */
+  networkMessage?: string;
   errorCode?: string;
   /** The API's own message (Compute Ops Management `message`, Ops Manager `detail`). */
   apiMessage?: string;
@@ -106,13 +108,15 @@ function redactIssue(issue: ApiIssue): ApiIssue {
 
 // `POST /compute-ops-mgmt/v1beta1/external-services failed: 400 Bad Request
 // (errorCode HPE_GL_ERROR_BAD_REQUEST, debugId 5e...): Bad request;
-// authentication.clientSecret: must be ...`
+// authentication.clientSecret: must be ...`, or
+// `GET /x failed: ECONNRESET (socket hang up) after 4 retries`
 function describe(d: ApiErrorDetails): string {
   const statusText = d.statusText || (d.status !== undefined ? STATUS_CODES[d.status] : undefined);
-  const what =
+  let what =
     d.status !== undefined
       ? `${d.status}${statusText ? ` ${statusText}` : ""}`
-      : `${d.code ?? "network error"} (no answer)`;
+      : `${d.code ?? "network error"} (${d.networkMessage || "no answer"})`;
+  if (d.retries) what += ` after ${d.retries} ${d.retries === 1 ? "retry" : "retries"}`;
   const ids = [
     d.errorCode !== undefined ? `errorCode ${d.errorCode}` : undefined,
     d.debugId !== undefined ? `debugId ${d.debugId}` : undefined,
@@ -125,7 +129,6 @@ function describe(d: ApiErrorDetails): string {
     // Some servers repeat the issues in their message; say each once.
     .filter((s) => s.length > 0 && !(d.apiMessage ?? "").includes(s));
   if (issues.length > 0) text += `; ${issues.join("; ")}`;
-  if (d.retries) text += ` (after ${d.retries} ${d.retries === 1 ? "retry" : "retries"})`;
   if (d.ambiguous) text += "; the request may have been applied";
   if (d.hint) text += `; ${d.hint}`;
   return text;
@@ -165,10 +168,12 @@ export function apiErrorFromAxios(
   const response = e.response;
   if (!response) {
     const code = e.code ?? e.message;
+    const said = typeof e.message === "string" ? e.message.trim() : "";
     return new ApiError({
       method,
       path,
       code,
+      networkMessage: said !== "" && said !== code ? said : undefined,
       retries: options.retries,
       // A refused connection never carried the request; anything else may have.
       ambiguous: !options.repeatable && !requestNeverSent(code),

@@ -14,6 +14,9 @@ import { inspect } from "node:util";
 import { ApiError, apiErrorFromAxios } from "./apiError";
 import type { ComputeOpsSettings } from "./configuration";
 import { installRetries, isRepeatable, maxRetries, retriesMade } from "./httpRetry";
+
+// The retry test hooks, where a test of either client looks for them.
+export { setRetryDelayForTests, setRetrySleepForTests } from "./httpRetry";
 import { registerSecret, registerSecretsIn } from "./redaction";
 
 /** A page of a Compute Ops Management list (api-facts: Lists). */

@@ -46,6 +46,21 @@ const brokenConnectionCodes = new Set([
 let delayScale = 1;
 let delayObserver: ((ms: number) => void) | undefined;
 
+/** A stand-in for the wait between retries; it is told the delay the policy chose. */
+export type RetrySleep = (ms: number) => void | Promise<void>;
+let sleepForTests: RetrySleep | undefined;
+// The delay retryDelayMs just chose, handed to onRetry: axios-retry calls the two
+// back to back, with no await in between, for one retry at a time.
+let chosenDelayMs = 0;
+
+/**
+ * Test hook: replaces the wait between retries with `sleep` (resolve at once to make
+ * retries instant, record `ms` to assert the delays). `undefined` restores real waits.
+ */
+export function setRetrySleepForTests(sleep: RetrySleep | undefined): void {
+  sleepForTests = sleep;
+}
+
 /**
  * Test hook, as Stripe's library stubs its sleep: every wait between retries is
  * multiplied by `scale` (0 makes retries instant), and `observer` hears each delay
@@ -135,7 +150,14 @@ export function retryDelayMs(retryNumber: number, error: AxiosError): number {
   // retries of many resources that failed together.
   const delay = asked ?? Math.round(backoff / 2 + Math.random() * (backoff / 2));
   delayObserver?.(delay);
-  return delay * delayScale;
+  chosenDelayMs = delay;
+  return sleepForTests ? 0 : delay * delayScale;
+}
+
+/** axios-retry's onRetry: the test sleep, when one is set, in place of the real wait. */
+async function sleepBeforeRetry(): Promise<void> {
+  const delay = chosenDelayMs;
+  if (sleepForTests) await sleepForTests(delay);
 }
 
 /** Puts the shared policy on an axios instance. */
@@ -144,6 +166,7 @@ export function installRetries(instance: AxiosInstance, retries = maxRetries): v
     retries,
     retryCondition: shouldRetry,
     retryDelay: retryDelayMs,
+    onRetry: sleepBeforeRetry,
     // Each attempt gets the whole timeout.
     shouldResetTimeout: true,
   });

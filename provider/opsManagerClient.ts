@@ -15,6 +15,9 @@ import { apiErrorFromAxios } from "./apiError";
 import type { OpsManagerSettings } from "./configuration";
 import { authorizationHeader, DigestChallenge, parseChallenge } from "./digestAuth";
 import { installRetries, isRepeatable, maxRetries, retriesMade } from "./httpRetry";
+
+// The retry test hooks, where a test of either client looks for them.
+export { setRetryDelayForTests, setRetrySleepForTests } from "./httpRetry";
 import { registerSecret, registerSecretsIn } from "./redaction";
 
 export const opsManagerApiPath = "/api/public/v1.0";

@@ -50,8 +50,16 @@ describe("ApiError", () => {
         ambiguous: true,
       });
       expect(error.message).to.equal(
-        "POST /x failed: ECONNRESET (no answer) (after 1 retry); the request may have been applied",
+        "POST /x failed: ECONNRESET (no answer) after 1 retry; the request may have been applied",
       );
+      const said = new ApiError({
+        method: "GET",
+        path: "/x",
+        code: "ECONNRESET",
+        networkMessage: "socket hang up",
+        retries: 4,
+      });
+      expect(said.message).to.equal("GET /x failed: ECONNRESET (socket hang up) after 4 retries");
     });
 
     it("tells 404 apart with isNotFound", () => {

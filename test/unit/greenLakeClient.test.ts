@@ -7,8 +7,8 @@ import {
   GreenLakeClient,
   greenLakeClientFor,
   odataString,
+  setRetrySleepForTests,
 } from "../../provider/greenLakeClient";
-import { setRetryDelayForTests } from "../../provider/httpRetry";
 
 const endpoint = "https://us-west.api.greenlake.hpe.com";
 const tokenHost = "https://sso.common.cloud.hpe.com";
@@ -67,10 +67,13 @@ describe("GreenLakeClient", () => {
   beforeEach(() => {
     clearGreenLakeCachesForTests();
     delays = [];
-    setRetryDelayForTests(0, (ms) => delays.push(ms));
+    // Retries run at once; each wait the policy asked for is recorded instead.
+    setRetrySleepForTests((ms) => {
+      delays.push(ms);
+    });
   });
   afterEach(() => {
-    setRetryDelayForTests(1);
+    setRetrySleepForTests(undefined);
     const pending = nock.pendingMocks();
     nock.cleanAll();
     expect(pending, "unused nock interceptors").to.deep.equal([]);
@@ -325,7 +328,7 @@ describe("GreenLakeClient", () => {
       api.done();
     });
 
-    it("gives up on a silent server after the timeout and says no answer came", async () => {
+    it("gives up on a silent server after the timeout and says why no answer came", async () => {
       nock(endpoint).get(policies).delay(500).reply(200, {});
       const silent = new GreenLakeClient(
         { endpoint, token: "t0k3n-static" },
@@ -335,7 +338,7 @@ describe("GreenLakeClient", () => {
       expect(error.status).to.equal(undefined);
       expect(error.code).to.equal("ECONNABORTED");
       expect(error.message).to.include("GET /compute-ops-mgmt/v1beta2/approval-policies failed");
-      expect(error.message).to.include("no answer");
+      expect(error.message).to.include("ECONNABORTED (timeout of 50ms exceeded)");
     });
 
     it("shares one client per distinct settings", () => {
@@ -433,7 +436,19 @@ describe("GreenLakeClient", () => {
       const error = await failure(client().get(policies));
       expect(error.status).to.equal(503);
       expect(error.retries).to.equal(4);
-      expect(error.message).to.include("(after 4 retries)");
+      expect(error.message).to.include("failed: 503 Service Unavailable after 4 retries: busy");
+    });
+
+    it("says what the network reported when every retry of a GET lost its connection", async () => {
+      nock(endpoint).get(policies).times(5).replyWithError(connectionReset());
+      const error = await failure(client().get(policies));
+      expect(error.status).to.equal(undefined);
+      expect(error.code).to.equal("ECONNRESET");
+      expect(error.ambiguous).to.equal(false);
+      expect(error.message).to.equal(
+        `GET ${policies} failed: ECONNRESET (socket hang up) after 4 retries`,
+      );
+      expect(delays).to.have.length(4);
     });
 
     it("repeats a PATCH, and reports a DELETE that answers 404 on its retry as not found", async () => {

@@ -3,11 +3,11 @@ import { createHash } from "node:crypto";
 import nock from "nock";
 import * as util from "node:util";
 import { ApiError } from "../../provider/apiError";
-import { setRetryDelayForTests } from "../../provider/httpRetry";
 import {
   clearOpsManagerCachesForTests,
   OpsManagerClient,
   opsManagerClientFor,
+  setRetrySleepForTests,
 } from "../../provider/opsManagerClient";
 
 const baseUrl = "https://opsmanager.example.com:8080";
@@ -73,10 +73,12 @@ describe("OpsManagerClient", () => {
   beforeEach(() => {
     clearOpsManagerCachesForTests();
     delays = [];
-    setRetryDelayForTests(0, (ms) => delays.push(ms));
+    setRetrySleepForTests((ms) => {
+      delays.push(ms);
+    });
   });
   afterEach(() => {
-    setRetryDelayForTests(1);
+    setRetrySleepForTests(undefined);
     const pending = nock.pendingMocks();
     nock.cleanAll();
     expect(pending, "unused nock interceptors").to.deep.equal([]);
