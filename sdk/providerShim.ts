@@ -16,10 +16,23 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
+// Pulumi caches a provider's serialized text per provider object, so one shim per
+// resource type means it is serialized once, not once per resource.
+const shims = new Map<string, dynamic.ResourceProvider>();
+
 export function providerShim(
   resourceType: string,
   options: { updatable: boolean },
 ): dynamic.ResourceProvider {
+  let shim = shims.get(resourceType);
+  if (!shim) {
+    shim = newShim(resourceType, options.updatable);
+    shims.set(resourceType, shim);
+  }
+  return shim;
+}
+
+function newShim(resourceType: string, updatable: boolean): dynamic.ResourceProvider {
   const t = resourceType;
   const d = (m: string, a: unknown[]) => require("pulumi-ops-management/provider").run(t, m, a);
   const provider: dynamic.ResourceProvider = {
@@ -30,6 +43,6 @@ export function providerShim(
     read: (...a) => d("read", a),
     delete: (...a) => d("delete", a),
   };
-  if (options.updatable) provider.update = (...a) => d("update", a);
+  if (updatable) provider.update = (...a) => d("update", a);
   return provider;
 }
