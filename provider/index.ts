@@ -5,7 +5,7 @@
  * pays for loading the Ops Manager client, and cold start stays small.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { applyStackConfig, StackConfig } from "./configuration";
+import { applyStackConfig } from "./configuration";
 
 export type ResourceTypeName =
   "ApprovalPolicy" | "ExternalService" | "ActivationKey" | "Job" | "ServerPoolRequest";
@@ -15,30 +15,31 @@ export type ResourceImplementation = Required<
   Pick<dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
 >;
 
-/** Receives the stack's configuration (all namespaces) once per host process. */
-export function configure(config: StackConfig): void {
-  applyStackConfig(config);
+/**
+ * The entry points the serialized shim calls, one per lifecycle method, each as
+ * `require("pulumi-ops-management/provider")[method](type, args)` with the host's
+ * arguments. Indexing the module by method name keeps the shim's text short: it
+ * counts against the serialized provider's 2 KB budget. `configure` receives the
+ * stack's configuration (all namespaces) once per host process.
+ */
+export async function configure(_type: ResourceTypeName, args: unknown[]): Promise<void> {
+  applyStackConfig((args[0] as dynamic.ConfigureRequest).config);
 }
 
-/**
- * What the serialized shim calls (named short: its text counts against the
- * serialized provider's 2 KB budget): `configure` with the host's config request, or
- * one lifecycle method of one resource type with the host's arguments.
- */
-export async function run(
+export const check = (type: ResourceTypeName, args: unknown[]) => call(type, "check", args);
+export const diff = (type: ResourceTypeName, args: unknown[]) => call(type, "diff", args);
+export const create = (type: ResourceTypeName, args: unknown[]) => call(type, "create", args);
+export const read = (type: ResourceTypeName, args: unknown[]) => call(type, "read", args);
+export const update = (type: ResourceTypeName, args: unknown[]) => call(type, "update", args);
+const deleteResource = (type: ResourceTypeName, args: unknown[]) => call(type, "delete", args);
+export { deleteResource as delete };
+
+async function call(
   type: ResourceTypeName,
-  method: "configure" | keyof ResourceImplementation,
+  method: keyof ResourceImplementation,
   args: unknown[],
 ): Promise<unknown> {
-  if (method === "configure") {
-    configure((args[0] as dynamic.ConfigureRequest).config);
-    return undefined;
-  }
-  const implementation = implementationOf(type);
-  const lifecycleMethod = implementation[method] as (...a: unknown[]) => Promise<unknown>;
-  if (typeof lifecycleMethod !== "function") {
-    throw new Error(`pulumi-ops-management: ${type} has no method "${String(method)}"`);
-  }
+  const lifecycleMethod = implementationOf(type)[method] as (...a: unknown[]) => Promise<unknown>;
   return lifecycleMethod(...args);
 }
 

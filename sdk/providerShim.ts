@@ -6,8 +6,8 @@
  * configuration or secret, and refresh/destroy always run the installed code.
  *
  * Pulumi serializes each method with a wrapper of its own, so every method is a
- * one-line forward to `d`, which calls the provider's `run`, and the names are
- * short on purpose: the text stays about 2 KB per resource. Job and
+ * one-line forward to `d`, which calls the provider's entry point of that name,
+ * and the names are short on purpose: the text stays under 2 KB per resource. Job and
  * ServerPoolRequest need `update` although every change replaces them: after a
  * create that failed part-way, the engine calls update on the next `up`.
  * ActivationKey never waits, so it has none.
@@ -34,7 +34,7 @@ export function providerShim(
 
 function newShim(resourceType: string, updatable: boolean): dynamic.ResourceProvider {
   const t = resourceType;
-  const d = (m: string, a: unknown[]) => require("pulumi-ops-management/provider").run(t, m, a);
+  const d = (m: string, a: unknown[]) => require("pulumi-ops-management/provider")[m](t, a);
   const provider: dynamic.ResourceProvider = {
     configure: (...a) => d("configure", a),
     check: (...a) => d("check", a),

@@ -1,7 +1,6 @@
 /** Shared set-up for the resources' nock tests: a static token, no real waits. */
 import nock from "nock";
-import { configure } from "../../provider";
-import { resetStackConfig } from "../../provider/configuration";
+import { applyStackConfig, resetStackConfig } from "../../provider/configuration";
 import { clearGreenLakeCachesForTests } from "../../provider/greenLakeClient";
 import { setRetryDelayForTests } from "../../provider/httpRetry";
 import { clearOpsManagerCachesForTests } from "../../provider/opsManagerClient";
@@ -29,7 +28,7 @@ export function useTestApis(): void {
       "ops-manager:apiKey": "unit-test-api-key",
       "ops-manager:groupId": groupId,
     };
-    configure({ get: (k) => values[k] });
+    applyStackConfig({ get: (k) => values[k] });
   });
   afterEach(() => {
     setRetryDelayForTests(1);
