@@ -8,7 +8,7 @@
  * node_modules holds a copy of this package (package.json, dist/sdk,
  * dist/provider) and links to every other package of the repository's
  * node_modules. Version B is the same copy with a higher version number and one
- * changed implementation detail: its dispatch appends "upgraded-provider <method>"
+ * changed implementation detail: its entry points append "upgraded-provider <method>"
  * to the file named by PULUMI_OPS_UPGRADE_MARKER.
  */
 import * as fs from "node:fs";
@@ -41,17 +41,16 @@ exports.keyExpiresAt = key.expiresAt;
 `;
 
 // The changed implementation detail of version B, appended to its provider entry
-// point: the function the serialized shim calls (\`run\`, formerly \`dispatch\`, with
-// arguments (type, method, args)) records each call in the marker file.
+// points: the functions the serialized shim calls, one per lifecycle method, with
+// arguments (type, args), record each call in the marker file.
 const upgradedEntryPoint = `
 // Version B of the upgrade test: record every call from the shim in the marker file.
-for (const name of ["run", "dispatch"]) {
-  const original = exports[name];
-  if (typeof original !== "function") continue;
-  exports[name] = function (type, method, args) {
+for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
+  const original = exports[method];
+  exports[method] = function (type, args) {
     const marker = process.env.PULUMI_OPS_UPGRADE_MARKER;
     if (marker) require("fs").appendFileSync(marker, "upgraded-provider " + method + "\\n");
-    return original(type, method, args);
+    return original(type, args);
   };
 }
 `;
