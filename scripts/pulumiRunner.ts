@@ -94,7 +94,12 @@ export class PulumiWorkspace {
 
   /** Runs `pulumi <args>` in the project directory. */
   run(args: string[]): Promise<RunResult> {
-    const fullArgs = [...args, "--non-interactive"];
+    // Flags go before a "--" that ends them.
+    const end = args.indexOf("--");
+    const fullArgs =
+      end < 0
+        ? [...args, "--non-interactive"]
+        : [...args.slice(0, end), "--non-interactive", ...args.slice(end)];
     return new Promise((resolve, reject) => {
       const child = spawn("pulumi", fullArgs, {
         cwd: this.projectDir,
@@ -127,13 +132,31 @@ export class PulumiWorkspace {
     return result;
   }
 
+  /**
+   * Creates the stack and sets its config. `--` ends the flags, so a value that
+   * starts with "-" (a random token may) is not read as one. A failure names the
+   * key but never echoes a secret value, not even in Pulumi's own message.
+   */
   async initStack(config: Record<string, string>, secrets: Record<string, string> = {}) {
     await this.runOk(["stack", "init", this.stack]);
     for (const [key, value] of Object.entries(config)) {
-      await this.runOk(["config", "set", "--stack", this.stack, "--plaintext", key, value]);
+      await this.runOk(["config", "set", "--stack", this.stack, "--plaintext", key, "--", value]);
     }
     for (const [key, value] of Object.entries(secrets)) {
-      await this.runOk(["config", "set", "--stack", this.stack, "--secret", key, value]);
+      const result = await this.run([
+        "config",
+        "set",
+        "--stack",
+        this.stack,
+        "--secret",
+        "--",
+        key,
+        value,
+      ]);
+      if (result.code !== 0) {
+        const output = `${result.stdout}\n${result.stderr}`.split(value).join("[secret]");
+        throw new Error(`pulumi config set --secret ${key} exited ${result.code}\n${output}`);
+      }
     }
   }
 

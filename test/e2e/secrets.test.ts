@@ -22,7 +22,8 @@ describe("Secrets under the real Pulumi engine", function () {
     secrets.push(token, stack.emulator.credentials.opsManagerApiKey);
     await stack.workspace.runOk(["config", "rm", "compute-ops:clientSecret"]);
     await stack.workspace.runOk(["config", "rm", "compute-ops:clientId"]);
-    await stack.workspace.runOk(["config", "set", "--secret", "compute-ops:token", token]);
+    // "--": a random token may start with "-".
+    await stack.workspace.runOk(["config", "set", "--secret", "compute-ops:token", "--", token]);
     await stack.declare(
       [
         {
