@@ -1,0 +1,107 @@
+/**
+ * The benchmark's knobs, from flags (`--sizes=10,50`) or the environment
+ * (`BENCH_SIZES=10,50`); a flag wins.
+ */
+
+export interface BenchOptions {
+  /** Which parts to run (1-5). */
+  parts: number[];
+  /** Artificial latency the emulator adds to every API request, in ms. */
+  latencyMs: number;
+  /** Samples of each in-process operation (part 1). */
+  operationSamples: number;
+  /** Fresh processes per side for the cold start (part 4). */
+  coldStartRuns: number;
+  /** Resource counts for whole `pulumi` runs (part 5). */
+  sizes: number[];
+  /** Repetitions of each whole run (part 5). */
+  repeat: number;
+  /** Resource count for the whole runs with 429s injected (part 5). */
+  faultSize: number;
+  /** Probability of a 429 per API request in that run. */
+  faultProbability: number;
+  /** Retry-After the emulator asks for with each 429, in seconds. */
+  retryAfterSeconds: number;
+}
+
+export const usage = `npm run bench [-- --flag=value ...]
+
+  --parts=1,2,3,4,5       BENCH_PARTS         which parts to run (default all)
+  --latency-ms=20         BENCH_LATENCY_MS    emulator latency per API request
+  --op-samples=25         BENCH_OP_SAMPLES    samples per in-process operation (part 1)
+  --cold-runs=10          BENCH_COLD_RUNS     fresh processes per side (part 4)
+  --sizes=10,50,200       BENCH_SIZES         resources per whole pulumi run (part 5)
+  --repeat=5              BENCH_REPEAT        repetitions of each whole run (part 5)
+  --fault-size=50         BENCH_FAULT_SIZE    resources in the run with injected 429s (0: skip)
+  --fault-rate=0.1        BENCH_FAULT_RATE    probability of a 429 per API request
+  --retry-after=1         BENCH_RETRY_AFTER   Retry-After of each 429, in seconds`;
+
+function numberList(text: string, what: string): number[] {
+  const values = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map(Number);
+  if (values.some((v) => !Number.isFinite(v) || v < 0)) {
+    throw new Error(`${what} must be a comma-separated list of numbers, got "${text}"`);
+  }
+  return values;
+}
+
+function oneNumber(text: string, what: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`${what} must be a non-negative number, got "${text}"`);
+  }
+  return value;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (arg === "--help" || arg === "-h" || !match) {
+      throw new Error(
+        arg === "--help" || arg === "-h" ? usage : `unknown argument ${arg}\n\n${usage}`,
+      );
+    }
+    flags.set(match[1], match[2]);
+  }
+  const known = [
+    "parts",
+    "latency-ms",
+    "op-samples",
+    "cold-runs",
+    "sizes",
+    "repeat",
+    "fault-size",
+    "fault-rate",
+    "retry-after",
+  ];
+  for (const flag of flags.keys()) {
+    if (!known.includes(flag)) throw new Error(`unknown flag --${flag}\n\n${usage}`);
+  }
+  const setting = (flag: string, variable: string, fallback: string) =>
+    flags.get(flag) ??
+    (env[variable] !== undefined && env[variable] !== "" ? env[variable] : fallback);
+
+  const options: BenchOptions = {
+    parts: numberList(setting("parts", "BENCH_PARTS", "1,2,3,4,5"), "--parts"),
+    latencyMs: oneNumber(setting("latency-ms", "BENCH_LATENCY_MS", "20"), "--latency-ms"),
+    operationSamples: oneNumber(setting("op-samples", "BENCH_OP_SAMPLES", "25"), "--op-samples"),
+    coldStartRuns: oneNumber(setting("cold-runs", "BENCH_COLD_RUNS", "10"), "--cold-runs"),
+    sizes: numberList(setting("sizes", "BENCH_SIZES", "10,50,200"), "--sizes"),
+    repeat: oneNumber(setting("repeat", "BENCH_REPEAT", "5"), "--repeat"),
+    faultSize: oneNumber(setting("fault-size", "BENCH_FAULT_SIZE", "50"), "--fault-size"),
+    faultProbability: oneNumber(setting("fault-rate", "BENCH_FAULT_RATE", "0.1"), "--fault-rate"),
+    retryAfterSeconds: oneNumber(setting("retry-after", "BENCH_RETRY_AFTER", "1"), "--retry-after"),
+  };
+  if (options.parts.some((p) => ![1, 2, 3, 4, 5].includes(p))) {
+    throw new Error("--parts takes numbers from 1 to 5");
+  }
+  if (options.repeat < 1 || options.operationSamples < 1 || options.coldStartRuns < 1) {
+    throw new Error("--repeat, --op-samples and --cold-runs must be at least 1");
+  }
+  if (options.faultProbability > 1) throw new Error("--fault-rate must be between 0 and 1");
+  return options;
+}
