@@ -104,20 +104,31 @@ async function workspaces(
     stack: "bench",
     env,
   });
-  await provider.initStack(
-    {
-      "compute-ops:endpoint": emulator.computeOpsEndpoint,
-      "compute-ops:tokenUrl": emulator.tokenUrl,
-      "compute-ops:clientId": emulator.credentials.clientId,
-      "bench:run": "provider",
-      "bench:count": "1",
-    },
-    { "compute-ops:clientSecret": emulator.credentials.clientSecret },
-  );
-  await baseline.initStack(
-    { "bench:endpoint": emulator.computeOpsEndpoint, "bench:run": "baseline", "bench:count": "1" },
-    { "bench:token": await emulatorToken(emulator) },
-  );
+  try {
+    await provider.initStack(
+      {
+        "compute-ops:endpoint": emulator.computeOpsEndpoint,
+        "compute-ops:tokenUrl": emulator.tokenUrl,
+        "compute-ops:clientId": emulator.credentials.clientId,
+        "bench:run": "provider",
+        "bench:count": "1",
+      },
+      { "compute-ops:clientSecret": emulator.credentials.clientSecret },
+    );
+    await baseline.initStack(
+      {
+        "bench:endpoint": emulator.computeOpsEndpoint,
+        "bench:run": "baseline",
+        "bench:count": "1",
+      },
+      { "bench:token": await emulatorToken(emulator) },
+    );
+  } catch (error) {
+    // Nothing will destroy these stacks: remove their temporary PULUMI_HOMEs now.
+    provider.dispose();
+    baseline.dispose();
+    throw error;
+  }
   return { provider, baseline };
 }
 
