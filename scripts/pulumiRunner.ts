@@ -121,21 +121,24 @@ export class PulumiWorkspace {
     });
   }
 
-  /** Runs a command and throws, with its output, unless it exits with `expected` (default 0). */
+  /**
+   * Runs a command and throws, with its output, unless it exits with `expected`
+   * (default 0). For `config set --secret` the value (the last argument) is
+   * replaced by "[secret]" in the error, in Pulumi's own output too.
+   */
   async runOk(args: string[], expected = 0): Promise<RunResult> {
     const result = await this.run(args);
     if (result.code !== expected) {
-      throw new Error(
-        `pulumi ${args.join(" ")} exited ${result.code} (expected ${expected})\n${result.stdout}\n${result.stderr}`,
-      );
+      const secret = args.includes("--secret") ? args[args.length - 1] : undefined;
+      const message = `pulumi ${args.join(" ")} exited ${result.code} (expected ${expected})\n${result.stdout}\n${result.stderr}`;
+      throw new Error(secret ? message.split(secret).join("[secret]") : message);
     }
     return result;
   }
 
   /**
    * Creates the stack and sets its config. `--` ends the flags, so a value that
-   * starts with "-" (a random token may) is not read as one. A failure names the
-   * key but never echoes a secret value, not even in Pulumi's own message.
+   * starts with "-" (a random token may) is not read as one.
    */
   async initStack(config: Record<string, string>, secrets: Record<string, string> = {}) {
     await this.runOk(["stack", "init", this.stack]);
@@ -143,20 +146,7 @@ export class PulumiWorkspace {
       await this.runOk(["config", "set", "--stack", this.stack, "--plaintext", key, "--", value]);
     }
     for (const [key, value] of Object.entries(secrets)) {
-      const result = await this.run([
-        "config",
-        "set",
-        "--stack",
-        this.stack,
-        "--secret",
-        "--",
-        key,
-        value,
-      ]);
-      if (result.code !== 0) {
-        const output = `${result.stdout}\n${result.stderr}`.split(value).join("[secret]");
-        throw new Error(`pulumi config set --secret ${key} exited ${result.code}\n${output}`);
-      }
+      await this.runOk(["config", "set", "--stack", this.stack, "--secret", key, "--", value]);
     }
   }
 

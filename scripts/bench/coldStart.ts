@@ -136,7 +136,7 @@ function packageOf(filename: string): string {
  * code (or the serialized text) requires it, inclusive of what that package loads
  * in turn, and each of our own modules, inclusive of what it loads.
  */
-export function loadProfile(loads: HostRun["loads"]): { module: string; ms: number }[] {
+function loadProfile(loads: HostRun["loads"]): { module: string; ms: number }[] {
   const ours = (pkg: string) =>
     pkg.startsWith("pulumi-ops-management/") || pkg === "(serialized provider)";
   const totals = new Map<string, number>();

@@ -93,7 +93,7 @@ function formatValue(value: Measurement["value"], unit: string): string {
 }
 
 /** The rows of the results table: measurement, value, baseline, ratio, target, met?. */
-export function tableRows(measurements: Measurement[]): string[][] {
+function tableRows(measurements: Measurement[]): string[][] {
   return measurements.map((m) => [
     m.name,
     formatValue(m.value, m.unit),
@@ -108,7 +108,7 @@ export function tableRows(measurements: Measurement[]): string[][] {
   ]);
 }
 
-export const tableHeader = ["measurement", "value", "baseline", "ratio", "target", "met?"];
+const tableHeader = ["measurement", "value", "baseline", "ratio", "target", "met?"];
 
 /** The table as aligned plain text, for the terminal. */
 export function textTable(measurements: Measurement[]): string {

@@ -3,8 +3,6 @@
  * test and for the hand-written baseline: every field spelled out, so both send
  * byte-for-byte the same POST body (the provider's zod defaults add nothing).
  */
-export const approvalPoliciesPath = "/compute-ops-mgmt/v1beta2/approval-policies";
-
 export interface BenchPolicyArgs {
   name: string;
   description: string;
