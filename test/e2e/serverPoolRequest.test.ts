@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { DeclaredResource, E2EStack } from "./harness";
-import { opsManagerClientFor } from "../../provider/opsManagerClient";
+import { opsManagerClientFor } from "../../provider/opsManager/client";
 
 function dbHosts(args: Record<string, unknown> = {}): DeclaredResource {
   return {

@@ -1,9 +1,9 @@
 /** Shared set-up for the resources' nock tests: a static token, no real waits. */
 import nock from "nock";
-import { applyStackConfig, resetStackConfig } from "../../provider/configuration";
-import { clearGreenLakeCachesForTests } from "../../provider/greenLakeClient";
-import { setRetryDelayForTests } from "../../provider/httpRetry";
-import { clearOpsManagerCachesForTests } from "../../provider/opsManagerClient";
+import { applyStackConfig, resetStackConfig } from "../../provider/core/configuration";
+import { clearGreenLakeCachesForTests } from "../../provider/computeOps/client";
+import { setRetryDelayForTests } from "../../provider/http/retry";
+import { clearOpsManagerCachesForTests } from "../../provider/opsManager/client";
 
 export const endpoint = "https://com.example.test";
 export const opsManagerUrl = "https://opsmanager.example.test:8080";

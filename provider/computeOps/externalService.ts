@@ -9,20 +9,21 @@
  * values and never reports the mask as drift (DESIGN.md decision 3).
  */
 import { z } from "zod";
-import { ApiError } from "./apiError";
-import { clientFor, createOnce } from "./computeOpsResource";
-import { computeOpsRegions } from "./configuration";
-import { pick, projectOnto } from "./declaredState";
-import { odataString } from "./greenLakeClient";
-import type { ResourceImplementation } from "./index";
-import { inputFailuresFrom } from "./inputFailures";
+import { ApiError } from "../http/apiError";
+import { createOnce } from "../core/lifecycle";
+import { computeOpsRegions } from "../core/configuration";
+import { pick, projectOnto } from "../core/declaredState";
+import { clientFor } from "./client";
+import { odataString } from "./odata";
+import type { ResourceImplementation } from "../core/resource";
+import { inputFailuresFrom } from "../core/checkInputs";
 import {
   definedOnly,
   jsonEqual,
   maskedSecret,
   PartialCreateError,
   providerKey,
-} from "./pulumiResults";
+} from "../core/pulumiResults";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/external-services";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;

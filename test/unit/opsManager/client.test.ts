@@ -2,13 +2,13 @@ import { expect } from "chai";
 import { createHash } from "node:crypto";
 import nock from "nock";
 import * as util from "node:util";
-import { ApiError } from "../../provider/apiError";
+import { ApiError } from "../../../provider/http/apiError";
 import {
   clearOpsManagerCachesForTests,
   OpsManagerClient,
   opsManagerClientFor,
   setRetrySleepForTests,
-} from "../../provider/opsManagerClient";
+} from "../../../provider/opsManager/client";
 
 const baseUrl = "https://opsmanager.example.com:8080";
 const apiKey = "ops-manager-api-key-5b1c";

@@ -11,13 +11,15 @@
 import axios, { AxiosError, AxiosInstance } from "axios";
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
-import { ApiError, apiErrorFromAxios } from "./apiError";
-import type { ComputeOpsSettings } from "./configuration";
-import { installRetries, isRepeatable, maxRetries, retriesMade } from "./httpRetry";
+import { ApiError, apiErrorFromAxios } from "../http/apiError";
+import type { ComputeOpsSettings } from "../core/configuration";
+import { installRetries, isRepeatable, maxRetries, retriesMade } from "../http/retry";
 
 // The retry test hooks, where a test of either client looks for them.
-export { setRetryDelayForTests, setRetrySleepForTests } from "./httpRetry";
-import { registerSecret, registerSecretsIn } from "./redaction";
+export { setRetryDelayForTests, setRetrySleepForTests } from "../http/retry";
+import { registerSecret, registerSecretsIn } from "../http/redaction";
+import { computeOpsSettings } from "../core/configuration";
+import { QueryValues, queryString } from "./odata";
 
 /** A page of a Compute Ops Management list (api-facts: Lists). */
 export interface ListPage<T> {
@@ -36,41 +38,10 @@ export interface GreenLakeClientOptions {
   retries?: number;
 }
 
-export type QueryValues = Record<string, string | number | boolean | undefined>;
-
 const defaultTimeoutMs = 30_000;
 const defaultPageSize = 100;
 /** When a token answer gives no `expires_in`: the shorter documented lifetime, 15 minutes. */
 const defaultTokenLifetimeS = 900;
-
-/**
- * Percent-encodes a query value. The seeds require every OData reserved character
- * (`! # $ & ' ( ) * + , / : ; = ? @ [ ]`) and the space to be encoded, and server ids
- * contain `+`, which a server would otherwise read as a space. encodeURIComponent
- * leaves `! ' ( ) *` alone, so those are encoded here too.
- */
-export function encodeQueryValue(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/**
- * `?a=1&filter=...`, built here rather than by axios, whose `params` leave some
- * reserved characters alone. Undefined values are left out; "" when nothing is left.
- */
-export function queryString(query: QueryValues): string {
-  const parts = Object.entries(query)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${encodeQueryValue(k)}=${encodeQueryValue(String(v))}`);
-  return parts.length > 0 ? `?${parts.join("&")}` : "";
-}
-
-/** An OData string literal: single quotes, with embedded quotes doubled. */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
 
 interface CachedToken {
   value: string;
@@ -362,4 +333,14 @@ export function greenLakeClientFor(
     clients.set(key, client);
   }
   return client;
+}
+
+/** The client for the resource's own `region`/`tenantAcid`, or the stack's. */
+export function clientFor(inputs: { region?: unknown; tenantAcid?: unknown }): GreenLakeClient {
+  return greenLakeClientFor(
+    computeOpsSettings({
+      region: typeof inputs.region === "string" ? inputs.region : undefined,
+      tenantAcid: typeof inputs.tenantAcid === "string" ? inputs.tenantAcid : undefined,
+    }),
+  );
 }

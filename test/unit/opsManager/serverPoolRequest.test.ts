@@ -1,15 +1,15 @@
 import { expect } from "chai";
 import nock from "nock";
-import { PartialCreateError } from "../../provider/pulumiResults";
-import { serverPoolRequest } from "../../provider/serverPoolRequest";
-import { setWaitClockForTests } from "../../provider/waitForState";
+import { PartialCreateError } from "../../../provider/core/pulumiResults";
+import { serverPoolRequest } from "../../../provider/opsManager/serverPoolRequest";
+import { setWaitClockForTests } from "../../../provider/core/waitForState";
 import {
   digestChallenge,
   groupId,
   opsManagerUrl,
   provider,
   useTestApis,
-} from "./resourceTestSetup";
+} from "../resourceTestSetup";
 
 const requests = `/api/public/v1.0/groups/${groupId}/serverPool/requests`;
 const requestId = "57f3cefa87d9d625dec353ca";

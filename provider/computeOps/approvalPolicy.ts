@@ -8,14 +8,15 @@
  * (`adoptId`, DESIGN.md decision 7).
  */
 import { z } from "zod";
-import { ApiError } from "./apiError";
-import { clientFor, createOnce } from "./computeOpsResource";
-import { computeOpsRegions } from "./configuration";
-import { pick } from "./declaredState";
-import { odataString } from "./greenLakeClient";
-import type { ResourceImplementation } from "./index";
-import { inputFailuresFrom } from "./inputFailures";
-import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
+import { ApiError } from "../http/apiError";
+import { createOnce } from "../core/lifecycle";
+import { computeOpsRegions } from "../core/configuration";
+import { pick } from "../core/declaredState";
+import { clientFor } from "./client";
+import { odataString } from "./odata";
+import type { ResourceImplementation } from "../core/resource";
+import { inputFailuresFrom } from "../core/checkInputs";
+import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 
 const collectionPath = "/compute-ops-mgmt/v1beta2/approval-policies";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;

@@ -11,14 +11,14 @@
 import axios, { AxiosError, AxiosInstance } from "axios";
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
-import { apiErrorFromAxios } from "./apiError";
-import type { OpsManagerSettings } from "./configuration";
+import { apiErrorFromAxios } from "../http/apiError";
+import type { OpsManagerSettings } from "../core/configuration";
 import { authorizationHeader, DigestChallenge, parseChallenge } from "./digestAuth";
-import { installRetries, isRepeatable, maxRetries, retriesMade } from "./httpRetry";
+import { installRetries, isRepeatable, maxRetries, retriesMade } from "../http/retry";
 
 // The retry test hooks, where a test of either client looks for them.
-export { setRetryDelayForTests, setRetrySleepForTests } from "./httpRetry";
-import { registerSecret, registerSecretsIn } from "./redaction";
+export { setRetryDelayForTests, setRetrySleepForTests } from "../http/retry";
+import { registerSecret, registerSecretsIn } from "../http/redaction";
 
 export const opsManagerApiPath = "/api/public/v1.0";
 const defaultTimeoutMs = 30_000;

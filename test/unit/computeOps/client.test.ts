@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import nock from "nock";
 import * as util from "node:util";
-import { ApiError } from "../../provider/apiError";
+import { ApiError } from "../../../provider/http/apiError";
 import {
   clearGreenLakeCachesForTests,
   GreenLakeClient,
   greenLakeClientFor,
-  odataString,
   setRetrySleepForTests,
-} from "../../provider/greenLakeClient";
+} from "../../../provider/computeOps/client";
+import { odataString } from "../../../provider/computeOps/odata";
 
 const endpoint = "https://us-west.api.greenlake.hpe.com";
 const tokenHost = "https://sso.common.cloud.hpe.com";

@@ -4,9 +4,9 @@ import {
   externalService,
   incidentScopeRowFlags,
   validIncidentScopeRows,
-} from "../../provider/externalService";
-import { PartialCreateError } from "../../provider/pulumiResults";
-import { endpoint, provider, useTestApis } from "./resourceTestSetup";
+} from "../../../provider/computeOps/externalService";
+import { PartialCreateError } from "../../../provider/core/pulumiResults";
+import { endpoint, provider, useTestApis } from "../resourceTestSetup";
 
 const path = "/compute-ops-mgmt/v1beta1/external-services";
 const mask = "**********";

@@ -6,13 +6,13 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z, ZodError } from "zod";
-import { ApiError } from "./apiError";
-import { opsManagerSettings } from "./configuration";
-import { pick } from "./declaredState";
-import type { ResourceImplementation } from "./index";
-import { opsManagerClientFor, OpsManagerClient } from "./opsManagerClient";
-import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
-import { formatElapsed, waitClock, waitForState } from "./waitForState";
+import { ApiError } from "../http/apiError";
+import { opsManagerSettings } from "../core/configuration";
+import { pick } from "../core/declaredState";
+import type { ResourceImplementation } from "../core/resource";
+import { opsManagerClientFor, OpsManagerClient } from "./client";
+import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
+import { formatElapsed, waitClock, waitForState } from "../core/waitForState";
 
 // ---------------------------------------------------------------------------
 // Inputs

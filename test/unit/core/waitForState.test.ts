@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { formatElapsed, setWaitClockForTests, waitForState } from "../../provider/waitForState";
+import {
+  formatElapsed,
+  setWaitClockForTests,
+  waitForState,
+} from "../../../provider/core/waitForState";
 
 /** A clock that moves only when the waiter sleeps, and a log that keeps each line. */
 function fakeClock(start = 0) {

@@ -5,16 +5,17 @@
  * included, is a new run, and delete only forgets the job.
  */
 import { z } from "zod";
-import { ApiError } from "./apiError";
-import { clientFor, createOnce } from "./computeOpsResource";
-import { computeOpsRegions } from "./configuration";
-import { pick } from "./declaredState";
-import { GreenLakeClient, odataString } from "./greenLakeClient";
-import type { ResourceImplementation } from "./index";
-import { inputFailuresFrom } from "./inputFailures";
+import { ApiError } from "../http/apiError";
+import { createOnce } from "../core/lifecycle";
+import { computeOpsRegions } from "../core/configuration";
+import { pick } from "../core/declaredState";
+import { clientFor, GreenLakeClient } from "./client";
+import { odataString } from "./odata";
+import type { ResourceImplementation } from "../core/resource";
+import { inputFailuresFrom } from "../core/checkInputs";
 import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
-import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
-import { formatElapsed, waitForState } from "./waitForState";
+import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
+import { formatElapsed, waitForState } from "../core/waitForState";
 
 const collectionPath = "/compute-ops-mgmt/v1/jobs";
 // Job ids are UUIDs, but a path segment is encoded whatever it holds.

@@ -8,15 +8,16 @@
  * new key. Keys leave the list once expired, so an expired key reads as gone.
  */
 import { z } from "zod";
-import { ApiError } from "./apiError";
-import { clientFor, createOnce } from "./computeOpsResource";
-import { computeOpsRegions } from "./configuration";
-import { pick } from "./declaredState";
-import { odataString } from "./greenLakeClient";
-import type { ResourceImplementation } from "./index";
-import { inputFailuresFrom } from "./inputFailures";
-import { definedOnly, jsonEqual, providerKey } from "./pulumiResults";
-import { registerSecret } from "./redaction";
+import { ApiError } from "../http/apiError";
+import { createOnce } from "../core/lifecycle";
+import { computeOpsRegions } from "../core/configuration";
+import { pick } from "../core/declaredState";
+import { clientFor } from "./client";
+import { odataString } from "./odata";
+import type { ResourceImplementation } from "../core/resource";
+import { inputFailuresFrom } from "../core/checkInputs";
+import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
+import { registerSecret } from "../http/redaction";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/activation-keys";
 /** DELETE takes the key string in the path; keys may hold `+` or `/`, sent percent-encoded. */

@@ -1,21 +1,8 @@
 /**
- * What the three Compute Ops Management resources with their own objects share:
- * the client for a resource's region and tenant, and creating without ever
+ * Lifecycle steps every resource shares, written once: creating without ever
  * creating twice.
  */
-import { ApiError } from "./apiError";
-import { computeOpsSettings } from "./configuration";
-import { greenLakeClientFor, GreenLakeClient } from "./greenLakeClient";
-
-/** The client for the resource's own `region`/`tenantAcid`, or the stack's. */
-export function clientFor(inputs: { region?: unknown; tenantAcid?: unknown }): GreenLakeClient {
-  return greenLakeClientFor(
-    computeOpsSettings({
-      region: typeof inputs.region === "string" ? inputs.region : undefined,
-      tenantAcid: typeof inputs.tenantAcid === "string" ? inputs.tenantAcid : undefined,
-    }),
-  );
-}
+import { ApiError } from "../http/apiError";
 
 /**
  * POSTs a new object. The client never repeats a POST that may have been applied;

@@ -7,7 +7,7 @@
  * issued, activation keys just created) is cut out wherever it appears, and any
  * field whose name says it holds a credential loses its value, whatever it is.
  */
-import { configuredSecrets } from "./configuration";
+import { configuredSecrets } from "../core/configuration";
 
 export const redactedMarker = "[REDACTED]";
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import nock from "nock";
-import { job } from "../../provider/job";
-import { PartialCreateError } from "../../provider/pulumiResults";
-import { setWaitClockForTests } from "../../provider/waitForState";
-import { endpoint, provider, useTestApis } from "./resourceTestSetup";
+import { job } from "../../../provider/computeOps/job";
+import { PartialCreateError } from "../../../provider/core/pulumiResults";
+import { setWaitClockForTests } from "../../../provider/core/waitForState";
+import { endpoint, provider, useTestApis } from "../resourceTestSetup";
 
 const jobs = "/compute-ops-mgmt/v1/jobs";
 // Server ids contain '+', which must reach URLs as %2B (seed 000).
