@@ -17,7 +17,8 @@ import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
 import { inputFailuresFrom } from "../core/checkInputs";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
-import { registerSecret } from "../http/redaction";
+import { registerSecret, registerSecretOutputs } from "../http/redaction";
+import { resourceTypes } from "../core/resourceTypes";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/activation-keys";
 /** DELETE takes the key string in the path; keys may hold `+` or `/`, sent percent-encoded. */
@@ -113,7 +114,8 @@ function parseResponse(body: unknown, what: string): ActivationKeyResponse {
         .join("; ")}`,
     );
   }
-  registerSecret(result.data.activationKey);
+  // The key is a secret output: errors and logs must not show it from now on.
+  registerSecretOutputs(resourceTypes.ActivationKey.secretOutputs, result.data);
   return result.data;
 }
 
@@ -137,14 +139,12 @@ const inputFields = [...apiFields, "renewBeforeHours", "region", "tenantAcid"] a
  * renewBeforeHours does not: it is the provider's schedule, not part of the key,
  * and revoking a key in use because the schedule changed would help nobody.
  */
-export const immutableFields = [...apiFields, "region", "tenantAcid"] as const;
+const immutableFields = resourceTypes.ActivationKey.replacedBy;
 /**
  * Inputs the API fills in when the program leaves them out (a subscription applied
  * by auto-subscribe, the gateway's URI): left out, they are not compared.
  */
 const apiFilledFields = ["subscriptionKey", "applianceUri"];
-/** A credential: the SDK lists it in additionalSecretOutputs, errors redact it. */
-export const secretFields = ["activationKey"] as const;
 /** Set by the API only. */
 const readOnlyFields = [
   "activationKey",

@@ -17,6 +17,7 @@ import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
 import { inputFailuresFrom } from "../core/checkInputs";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
+import { resourceTypes } from "../core/resourceTypes";
 
 const collectionPath = "/compute-ops-mgmt/v1beta2/approval-policies";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
@@ -209,13 +210,10 @@ const apiFields = ["name", "description", "policyData"] as const;
 /** Every input. */
 const inputFields = [...apiFields, "region", "tenantAcid", "adoptId"] as const;
 /**
- * A different region or tenant is a different object space: the policy cannot
- * move, so a change makes a new one. `adoptId` is handled in diff: naming another
- * policy replaces, dropping it once adopted changes nothing.
+ * Inputs whose change makes a new policy. `adoptId` is handled in diff: naming
+ * another policy replaces, dropping it once adopted changes nothing.
  */
-export const immutableFields = ["region", "tenantAcid"] as const;
-/** Approval policies hold no credential. */
-export const secretFields: readonly string[] = [];
+const immutableFields = resourceTypes.ApprovalPolicy.replacedBy;
 /** Set by the API only. */
 const readOnlyFields = [
   "state",

@@ -24,6 +24,7 @@ import {
   PartialCreateError,
   providerKey,
 } from "../core/pulumiResults";
+import { resourceTypes } from "../core/resourceTypes";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/external-services";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
@@ -368,22 +369,12 @@ const inputFields = [...apiFields, "testOnCreate", "region", "tenantAcid", "adop
  * different region or tenant is a different object space. `adoptId` is handled in
  * diff: naming another integration replaces, dropping it once adopted changes nothing.
  */
-export const immutableFields = [
-  "serviceType",
-  "authenticationType",
-  "region",
-  "tenantAcid",
-] as const;
-/**
- * Credentials inside `authentication`, which the API answers masked. The SDK keeps
- * the whole `authentication` secret in state; clientId and username are not secret.
- */
-export const secretFields = [
-  "authentication.clientSecret",
-  "authentication.refreshToken",
-  "authentication.password",
-] as const;
-const secretAuthenticationKeys = ["clientSecret", "refreshToken", "password"];
+const immutableFields = resourceTypes.ExternalService.replacedBy;
+/** The keys of `authentication` whose values the API answers masked. */
+const maskedAuthenticationKeys: readonly string[] =
+  resourceTypes.ExternalService.maskedCredentials.map((path) =>
+    path.replace(/^authentication\./, ""),
+  );
 /** Set by the API only. */
 const readOnlyFields = ["status", "generation", "createdAt", "updatedAt", "resourceUri"] as const;
 /** The serviceData keys a program declares, per type; others (associatedGatewayId) are the API's. */
@@ -413,7 +404,7 @@ function liveAuthentication(declared: unknown, live: unknown): Record<string, un
   const out: Record<string, unknown> = {};
   for (const [key, declaredValue] of Object.entries(declaredAuth)) {
     const liveValue = liveAuth[key];
-    if (secretAuthenticationKeys.includes(key)) {
+    if (maskedAuthenticationKeys.includes(key)) {
       out[key] =
         typeof liveValue === "string" && liveValue !== "" && liveValue !== maskedSecret
           ? liveValue

@@ -16,6 +16,7 @@ import { inputFailuresFrom } from "../core/checkInputs";
 import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { formatElapsed, waitForState } from "../core/waitForState";
+import { resourceTypes } from "../core/resourceTypes";
 
 const collectionPath = "/compute-ops-mgmt/v1/jobs";
 // Job ids are UUIDs, but a path segment is encoded whatever it holds.
@@ -89,20 +90,8 @@ interface JobResponse {
 // ---------------------------------------------------------------------------
 // Fields
 
-const inputFields = [
-  "jobTemplate",
-  "resourceType",
-  "resourceId",
-  "jobParams",
-  "triggers",
-  "waitForCompletion",
-  "timeoutMinutes",
-  "region",
-  "tenantAcid",
-] as const;
-
 /** A job cannot be changed: every input is immutable, and a change is a new run. */
-export const immutableFields = inputFields;
+const inputFields = resourceTypes.Job.replacedBy;
 
 const outputFields = [
   "state",

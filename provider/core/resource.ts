@@ -4,10 +4,9 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
+export type { ResourceTypeName } from "./resourceTypes";
+
 /** Every resource implementation has all six lifecycle methods. */
 export type ResourceImplementation = Required<
   Pick<dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
 >;
-
-export type ResourceTypeName =
-  "ApprovalPolicy" | "ExternalService" | "ActivationKey" | "Job" | "ServerPoolRequest";

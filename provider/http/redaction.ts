@@ -65,6 +65,21 @@ export function registerSecretsIn(value: unknown, seen = new WeakSet<object>()):
   }
 }
 
+/**
+ * Registers the values of a resource's secret outputs (its definition's
+ * `secretOutputs`): a string whole, an object by its credential fields.
+ */
+export function registerSecretOutputs(
+  secretOutputs: readonly string[],
+  outputs: Record<string, unknown>,
+): void {
+  for (const name of secretOutputs) {
+    const value = outputs[name];
+    if (typeof value === "string") registerSecret(value);
+    else registerSecretsIn(value);
+  }
+}
+
 /** True when a field of this name holds a credential. */
 export function isSecretFieldName(name: string): boolean {
   return secretKeyPattern.test(name);

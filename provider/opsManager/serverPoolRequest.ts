@@ -13,6 +13,7 @@ import type { ResourceImplementation } from "../core/resource";
 import { opsManagerClientFor, OpsManagerClient } from "./client";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { formatElapsed, waitClock, waitForState } from "../core/waitForState";
+import { resourceTypes } from "../core/resourceTypes";
 
 // ---------------------------------------------------------------------------
 // Inputs
@@ -75,16 +76,8 @@ interface ServerPoolRequestResponse {
 // ---------------------------------------------------------------------------
 // Fields
 
-const inputFields = [
-  "properties",
-  "groupId",
-  "waitForCompletion",
-  "timeoutMinutes",
-  "adoptId",
-] as const;
-
 /** The API has no update: every input is immutable. */
-export const immutableFields = inputFields;
+const inputFields = resourceTypes.ServerPoolRequest.replacedBy;
 
 const outputFields = [
   "statusName",
