@@ -12,7 +12,7 @@ import { ApiError } from "../http/apiError";
 import { createOnce } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import { clientFor } from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
 import { inputFailuresFrom } from "../core/checkInputs";
@@ -202,10 +202,10 @@ const expirationToleranceMs = 60_000;
  * to guess between.
  */
 async function findKeyMadeBy(
+  client: GreenLakeClient,
   inputs: ActivationKeyInputs,
   postedAt: number,
 ): Promise<ActivationKeyResponse | undefined> {
-  const client = clientFor(inputs);
   const keys = (
     await client.list<unknown>(collectionPath, {
       filter: `targetDevice eq ${odataString(inputs.targetDevice)}`,
@@ -236,77 +236,88 @@ async function findKeyMadeBy(
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-export const activationKey: ResourceImplementation = {
-  async check(_olds, news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const result = validateActivationKey(rest);
-    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
-    // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
-    // key outside its window shows no change.
-    return { inputs: { ...result.data, [providerKey]: provider } };
-  },
+/** The activationKey lifecycle on the given dependencies (the process's own by default). */
+export function activationKeyImplementation({
+  clientFor,
+}: Pick<
+  ComputeOpsDependencies,
+  "clientFor"
+> = defaultComputeOpsDependencies): ResourceImplementation {
+  return {
+    async check(_olds, news) {
+      const { [providerKey]: provider, ...rest } = news;
+      const result = validateActivationKey(rest);
+      if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
+      // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
+      // key outside its window shows no change.
+      return { inputs: { ...result.data, [providerKey]: provider } };
+    },
 
-  async diff(_id, olds, news) {
-    const replaces: string[] = immutableFields.filter((field) => {
-      if (news[field] === undefined && apiFilledFields.includes(field)) return false;
-      return !jsonEqual(olds[field], news[field]);
-    });
-    // A key inside its renewal window (or expired) is replaced, the new key made
-    // before the old one is deleted, so a scheduled pipeline always holds a valid key.
-    if (dueForRenewal(olds.expiresAt, news.renewBeforeHours)) replaces.push("expiresAt");
-    // Never a change without a replace: there is no update for a key.
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
-  },
+    async diff(_id, olds, news) {
+      const replaces: string[] = immutableFields.filter((field) => {
+        if (news[field] === undefined && apiFilledFields.includes(field)) return false;
+        return !jsonEqual(olds[field], news[field]);
+      });
+      // A key inside its renewal window (or expired) is replaced, the new key made
+      // before the old one is deleted, so a scheduled pipeline always holds a valid key.
+      if (dueForRenewal(olds.expiresAt, news.renewBeforeHours)) replaces.push("expiresAt");
+      // Never a change without a replace: there is no update for a key.
+      return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+    },
 
-  async create(news) {
-    const { [providerKey]: _provider, ...rest } = news;
-    const inputs = activationKeyInputs.parse(rest);
-    const client = clientFor(inputs);
-    const body = definedOnly(pick(inputs as Record<string, unknown>, apiFields));
-    const postedAt = Date.now();
-    const created = await createOnce(
-      async () => parseResponse(await client.post(collectionPath, body), `POST ${collectionPath}`),
-      () => findKeyMadeBy(inputs, postedAt),
-    );
-    return { id: created.id, outs: outputsFrom(inputs, created) };
-  },
+    async create(news) {
+      const { [providerKey]: _provider, ...rest } = news;
+      const inputs = activationKeyInputs.parse(rest);
+      const client = clientFor(inputs);
+      const body = definedOnly(pick(inputs as Record<string, unknown>, apiFields));
+      const postedAt = Date.now();
+      const created = await createOnce(
+        async () =>
+          parseResponse(await client.post(collectionPath, body), `POST ${collectionPath}`),
+        () => findKeyMadeBy(client, inputs, postedAt),
+      );
+      return { id: created.id, outs: outputsFrom(inputs, created) };
+    },
 
-  async read(id, props) {
-    const old = (props ?? {}) as Record<string, unknown>;
-    const key = old.activationKey;
-    if (typeof key !== "string" || key === "") return { id: "" };
-    registerSecret(key);
-    // No GET by id (seed 002): the list, filtered on the key string (the client
-    // percent-encodes the filter, quotes included).
-    const found = await clientFor(old).list<unknown>(collectionPath, {
-      filter: `activationKey eq ${odataString(key)}`,
-    });
-    const live = found
-      .map((item) => parseResponse(item, `GET ${collectionPath}`))
-      .find((k) => k.activationKey === key);
-    // Expired keys leave the list; one not yet swept is just as unusable.
-    if (live === undefined || Date.parse(live.expiresAt) <= Date.now()) return { id: "" };
-    // A key cannot change: its inputs are the ones it was made from.
-    const inputs = definedOnly(pick(old, inputFields));
-    return { id: live.id ?? id, props: outputsFrom(inputs, live), inputs };
-  },
+    async read(id, props) {
+      const old = (props ?? {}) as Record<string, unknown>;
+      const key = old.activationKey;
+      if (typeof key !== "string" || key === "") return { id: "" };
+      registerSecret(key);
+      // No GET by id (seed 002): the list, filtered on the key string (the client
+      // percent-encodes the filter, quotes included).
+      const found = await clientFor(old).list<unknown>(collectionPath, {
+        filter: `activationKey eq ${odataString(key)}`,
+      });
+      const live = found
+        .map((item) => parseResponse(item, `GET ${collectionPath}`))
+        .find((k) => k.activationKey === key);
+      // Expired keys leave the list; one not yet swept is just as unusable.
+      if (live === undefined || Date.parse(live.expiresAt) <= Date.now()) return { id: "" };
+      // A key cannot change: its inputs are the ones it was made from.
+      const inputs = definedOnly(pick(old, inputFields));
+      return { id: live.id ?? id, props: outputsFrom(inputs, live), inputs };
+    },
 
-  async update() {
-    throw new Error("an ActivationKey cannot be updated in place: every change makes a new key");
-  },
+    async update() {
+      throw new Error("an ActivationKey cannot be updated in place: every change makes a new key");
+    },
 
-  async delete(_id, props) {
-    const key = props?.activationKey;
-    // A key whose string was never recorded cannot be addressed; it expires on its own.
-    if (typeof key !== "string" || key === "") return;
-    // The key travels in the path, encoded: errors must not show it in either form.
-    registerSecret(key);
-    registerSecret(encodeURIComponent(key));
-    try {
-      await clientFor(props).delete(keyPath(key));
-    } catch (error) {
-      // Deleted or expired already: deleting succeeds (DESIGN.md decision 5).
-      if (!ApiError.isNotFound(error)) throw error;
-    }
-  },
-};
+    async delete(_id, props) {
+      const key = props?.activationKey;
+      // A key whose string was never recorded cannot be addressed; it expires on its own.
+      if (typeof key !== "string" || key === "") return;
+      // The key travels in the path, encoded: errors must not show it in either form.
+      registerSecret(key);
+      registerSecret(encodeURIComponent(key));
+      try {
+        await clientFor(props).delete(keyPath(key));
+      } catch (error) {
+        // Deleted or expired already: deleting succeeds (DESIGN.md decision 5).
+        if (!ApiError.isNotFound(error)) throw error;
+      }
+    },
+  };
+}
+
+export const activationKey = activationKeyImplementation();

@@ -12,7 +12,7 @@ import { ApiError } from "../http/apiError";
 import { createOnce } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import { clientFor } from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./client";
 import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
 import { inputFailuresFrom } from "../core/checkInputs";
@@ -326,146 +326,156 @@ const createdClockSkewMs = 10 * 60_000;
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-export const approvalPolicy: ResourceImplementation = {
-  async check(_olds, news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const result = approvalPolicyInputs.safeParse(rest);
-    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
-    return { inputs: { ...result.data, [providerKey]: provider } };
-  },
+/** The approvalPolicy lifecycle on the given dependencies (the process's own by default). */
+export function approvalPolicyImplementation({
+  clientFor,
+}: Pick<
+  ComputeOpsDependencies,
+  "clientFor"
+> = defaultComputeOpsDependencies): ResourceImplementation {
+  return {
+    async check(_olds, news) {
+      const { [providerKey]: provider, ...rest } = news;
+      const result = approvalPolicyInputs.safeParse(rest);
+      if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
+      return { inputs: { ...result.data, [providerKey]: provider } };
+    },
 
-  async diff(id, olds, news) {
-    const changes: string[] = changedApiFields(olds, news);
-    const replaces: string[] = [];
-    for (const field of immutableFields) {
-      if (!jsonEqual(olds[field], news[field])) replaces.push(field);
-    }
-    // Naming another policy to adopt means managing another object. Dropping adoptId,
-    // or naming the policy already managed, leaves the policy as it is.
-    if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
-      replaces.push("adoptId");
-    }
-    return {
-      changes: changes.length > 0 || replaces.length > 0,
-      replaces,
-      deleteBeforeReplace: false,
-    };
-  },
+    async diff(id, olds, news) {
+      const changes: string[] = changedApiFields(olds, news);
+      const replaces: string[] = [];
+      for (const field of immutableFields) {
+        if (!jsonEqual(olds[field], news[field])) replaces.push(field);
+      }
+      // Naming another policy to adopt means managing another object. Dropping adoptId,
+      // or naming the policy already managed, leaves the policy as it is.
+      if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
+        replaces.push("adoptId");
+      }
+      return {
+        changes: changes.length > 0 || replaces.length > 0,
+        replaces,
+        deleteBeforeReplace: false,
+      };
+    },
 
-  async create(news) {
-    const inputs = parseInputs(news);
-    const client = clientFor(inputs);
+    async create(news) {
+      const inputs = parseInputs(news);
+      const client = clientFor(inputs);
 
-    if (inputs.adoptId !== undefined) {
-      // Adoption: read the existing policy instead of creating one, and bring what
-      // the program declares to the declared state; the rest stays as it is.
-      let existing: ApprovalPolicyResponse;
-      try {
-        existing = parseResponse(
-          await client.get(itemPath(inputs.adoptId)),
-          `GET ${itemPath(inputs.adoptId)}`,
+      if (inputs.adoptId !== undefined) {
+        // Adoption: read the existing policy instead of creating one, and bring what
+        // the program declares to the declared state; the rest stays as it is.
+        let existing: ApprovalPolicyResponse;
+        try {
+          existing = parseResponse(
+            await client.get(itemPath(inputs.adoptId)),
+            `GET ${itemPath(inputs.adoptId)}`,
+          );
+        } catch (error) {
+          if (ApiError.isNotFound(error)) {
+            throw new Error(
+              `adoptId ${inputs.adoptId}: no approval policy with this id exists to adopt`,
+            );
+          }
+          throw error;
+        }
+        const current = {
+          name: existing.name,
+          description: existing.description ?? undefined,
+          policyData: livePolicyData(existing),
+        };
+        const patch = mergePatchFor(
+          inputs.description === undefined ? { ...current, description: undefined } : current,
+          createBody(inputs),
         );
-      } catch (error) {
-        if (ApiError.isNotFound(error)) {
-          throw new Error(
-            `adoptId ${inputs.adoptId}: no approval policy with this id exists to adopt`,
+        if (patch === undefined) return { id: existing.id, outs: outputsFrom(inputs, existing) };
+        try {
+          const updated = parseResponse(
+            await client.patch(itemPath(existing.id), patch),
+            `PATCH ${itemPath(existing.id)}`,
+          );
+          return { id: updated.id, outs: outputsFrom(inputs, updated) };
+        } catch (error) {
+          // The policy is ours now: record it, so a later up retries and destroy deletes it.
+          throw new PartialCreateError(
+            `adopted approval policy ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
+            existing.id,
+            { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
           );
         }
+      }
+
+      const postedAt = Date.now();
+      const created = await createOnce(
+        async () =>
+          parseResponse(
+            await client.post(collectionPath, createBody(inputs)),
+            `POST ${collectionPath}`,
+          ),
+        // The POST's answer was lost: names are unique (the API answers 409 to a second
+        // one), so a policy of this name made since the POST is the one it created.
+        async () => {
+          const found = await client.list<unknown>(collectionPath, {
+            filter: `name eq ${odataString(inputs.name)}`,
+          });
+          return found
+            .map((item) => parseResponse(item, `GET ${collectionPath}`))
+            .find(
+              (p) =>
+                p.name === inputs.name &&
+                (p.createdAt === undefined ||
+                  Date.parse(p.createdAt) >= postedAt - createdClockSkewMs),
+            );
+        },
+      );
+      return { id: created.id, outs: outputsFrom(inputs, created) };
+    },
+
+    async read(id, props) {
+      const old = (props ?? {}) as Record<string, unknown>;
+      let live: ApprovalPolicyResponse;
+      try {
+        live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
+      } catch (error) {
+        // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
+        if (ApiError.isNotFound(error)) return { id: "" };
         throw error;
       }
-      const current = {
-        name: existing.name,
-        description: existing.description ?? undefined,
-        policyData: livePolicyData(existing),
-      };
-      const patch = mergePatchFor(
-        inputs.description === undefined ? { ...current, description: undefined } : current,
-        createBody(inputs),
+      // Live values in input shape, for the fields the program declared: a description
+      // the program never set is the server's business, not drift.
+      const inputs: Record<string, unknown> = pick(old, [...immutableFields, "adoptId"]);
+      inputs.name = live.name;
+      if (old.description !== undefined) inputs.description = live.description ?? undefined;
+      const policyData = livePolicyData(live);
+      // The same sets in another order keep the declared order, so state does not churn.
+      inputs.policyData = samePolicyData(old.policyData, policyData) ? old.policyData : policyData;
+      const liveInputs = definedOnly(inputs);
+      return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
+    },
+
+    async update(id, olds, news) {
+      const inputs = parseInputs(news);
+      const client = clientFor(inputs);
+      const patch = mergePatchFor(olds, createBody(inputs));
+      const updated = parseResponse(
+        patch === undefined
+          ? await client.get(itemPath(id))
+          : await client.patch(itemPath(id), patch),
+        `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
       );
-      if (patch === undefined) return { id: existing.id, outs: outputsFrom(inputs, existing) };
+      return { outs: outputsFrom(inputs, updated) };
+    },
+
+    async delete(id, props) {
       try {
-        const updated = parseResponse(
-          await client.patch(itemPath(existing.id), patch),
-          `PATCH ${itemPath(existing.id)}`,
-        );
-        return { id: updated.id, outs: outputsFrom(inputs, updated) };
+        await clientFor(props).delete(itemPath(id));
       } catch (error) {
-        // The policy is ours now: record it, so a later up retries and destroy deletes it.
-        throw new PartialCreateError(
-          `adopted approval policy ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
-          existing.id,
-          { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
-        );
+        // Already gone: deleting succeeds (DESIGN.md decision 5).
+        if (!ApiError.isNotFound(error)) throw error;
       }
-    }
+    },
+  };
+}
 
-    const postedAt = Date.now();
-    const created = await createOnce(
-      async () =>
-        parseResponse(
-          await client.post(collectionPath, createBody(inputs)),
-          `POST ${collectionPath}`,
-        ),
-      // The POST's answer was lost: names are unique (the API answers 409 to a second
-      // one), so a policy of this name made since the POST is the one it created.
-      async () => {
-        const found = await client.list<unknown>(collectionPath, {
-          filter: `name eq ${odataString(inputs.name)}`,
-        });
-        return found
-          .map((item) => parseResponse(item, `GET ${collectionPath}`))
-          .find(
-            (p) =>
-              p.name === inputs.name &&
-              (p.createdAt === undefined ||
-                Date.parse(p.createdAt) >= postedAt - createdClockSkewMs),
-          );
-      },
-    );
-    return { id: created.id, outs: outputsFrom(inputs, created) };
-  },
-
-  async read(id, props) {
-    const old = (props ?? {}) as Record<string, unknown>;
-    let live: ApprovalPolicyResponse;
-    try {
-      live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
-    } catch (error) {
-      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
-      if (ApiError.isNotFound(error)) return { id: "" };
-      throw error;
-    }
-    // Live values in input shape, for the fields the program declared: a description
-    // the program never set is the server's business, not drift.
-    const inputs: Record<string, unknown> = pick(old, [...immutableFields, "adoptId"]);
-    inputs.name = live.name;
-    if (old.description !== undefined) inputs.description = live.description ?? undefined;
-    const policyData = livePolicyData(live);
-    // The same sets in another order keep the declared order, so state does not churn.
-    inputs.policyData = samePolicyData(old.policyData, policyData) ? old.policyData : policyData;
-    const liveInputs = definedOnly(inputs);
-    return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
-  },
-
-  async update(id, olds, news) {
-    const inputs = parseInputs(news);
-    const client = clientFor(inputs);
-    const patch = mergePatchFor(olds, createBody(inputs));
-    const updated = parseResponse(
-      patch === undefined
-        ? await client.get(itemPath(id))
-        : await client.patch(itemPath(id), patch),
-      `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
-    );
-    return { outs: outputsFrom(inputs, updated) };
-  },
-
-  async delete(id, props) {
-    try {
-      await clientFor(props).delete(itemPath(id));
-    } catch (error) {
-      // Already gone: deleting succeeds (DESIGN.md decision 5).
-      if (!ApiError.isNotFound(error)) throw error;
-    }
-  },
-};
+export const approvalPolicy = approvalPolicyImplementation();

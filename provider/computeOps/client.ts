@@ -13,12 +13,10 @@ import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { ApiError, apiErrorFromAxios } from "../http/apiError";
 import type { ComputeOpsSettings } from "../core/configuration";
-import { installRetries, isRepeatable, maxRetries, retriesMade } from "../http/retry";
-
-// The retry test hooks, where a test of either client looks for them.
-export { setRetryDelayForTests, setRetrySleepForTests } from "../http/retry";
-import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { computeOpsSettings } from "../core/configuration";
+import { systemClock, type WaitClock } from "../core/waitForState";
+import { registerSecret, registerSecretsIn } from "../http/redaction";
+import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
 import { QueryValues, queryString } from "./odata";
 
 /** A page of a Compute Ops Management list (api-facts: Lists). */
@@ -34,8 +32,12 @@ export interface GreenLakeClientOptions {
   timeoutMs?: number;
   /** Default page size of `list()`. Default 100 (the API allows up to 1000). */
   pageSize?: number;
-  /** Retries after the first attempt. Default 4. */
-  retries?: number;
+  /** How requests are retried; parts left out are the defaults (4 retries from 500 ms). */
+  retry?: Partial<RetryPolicy>;
+  /** The tokens to share; default: the process's own. */
+  tokens?: TokenCache;
+  /** The time, for token lifetimes. Default Date.now. */
+  now?: () => number;
 }
 
 const defaultTimeoutMs = 30_000;
@@ -49,19 +51,22 @@ interface CachedToken {
   renewAt: number;
 }
 
+/** Tokens by token URL and client id, and the token requests in flight. */
+export class TokenCache {
+  readonly tokens = new Map<string, CachedToken>();
+  readonly requests = new Map<string, Promise<CachedToken>>();
+
+  /** Drops the cached token after a 401, unless another caller already replaced it. */
+  forget(key: string, refused: string | undefined): void {
+    const cached = this.tokens.get(key);
+    if (cached && (refused === undefined || cached.value === refused)) this.tokens.delete(key);
+  }
+}
+
 // One token per token URL and client id for the whole process: the dynamic-provider
 // host serves every resource of a deployment from one process, and GreenLake limits
 // how often a client may ask.
-const tokens = new Map<string, CachedToken>();
-const tokenRequests = new Map<string, Promise<CachedToken>>();
-const clients = new Map<string, GreenLakeClient>();
-
-/** Test hook: forgets cached tokens, token requests in flight and clients. */
-export function clearGreenLakeCachesForTests(): void {
-  tokens.clear();
-  tokenRequests.clear();
-  clients.clear();
-}
+const processTokens = new TokenCache();
 
 /**
  * How long before expiry a token is renewed: five minutes, but never more than a
@@ -75,6 +80,9 @@ export class GreenLakeClient {
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
   private readonly pageSize: number;
+  private readonly retry: Partial<RetryPolicy>;
+  private readonly tokens: TokenCache;
+  private readonly now: () => number;
 
   constructor(
     readonly settings: ComputeOpsSettings,
@@ -85,6 +93,9 @@ export class GreenLakeClient {
     registerSecret(settings.token);
     this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     this.pageSize = options.pageSize ?? defaultPageSize;
+    this.retry = options.retry ?? {};
+    this.tokens = options.tokens ?? processTokens;
+    this.now = options.now ?? (() => Date.now());
     this.http = axios.create({
       baseURL: settings.endpoint,
       timeout: this.timeoutMs,
@@ -100,7 +111,7 @@ export class GreenLakeClient {
       if (settings.tenantAcid !== undefined) config.headers.set("Tenant-Acid", settings.tenantAcid);
       return config;
     });
-    installRetries(this.http, options.retries ?? maxRetries);
+    installRetries(this.http, this.retry);
   }
 
   /** What logs show of a client: where it points, never its credentials. */
@@ -190,7 +201,7 @@ export class GreenLakeClient {
         // An expired or revoked token: fetch a fresh one, once (api-facts: Auth). A 401
         // is answered before the server acts, so even a POST may go again.
         if (status === 401 && !renewed && this.settings.token === undefined) {
-          forgetToken(this.tokenKey(), sentBearer(error as AxiosError));
+          this.tokens.forget(this.tokenKey(), sentBearer(error as AxiosError));
           continue;
         }
         throw apiErrorFromAxios(error, method, path, {
@@ -216,27 +227,22 @@ export class GreenLakeClient {
   private async bearerToken(): Promise<string> {
     if (this.settings.token !== undefined) return this.settings.token;
     const key = this.tokenKey();
+    const { tokens, requests } = this.tokens;
     const cached = tokens.get(key);
-    if (cached && Date.now() < cached.renewAt) return cached.value;
+    if (cached && this.now() < cached.renewAt) return cached.value;
     // Concurrent callers wait for the same token request.
-    let pending = tokenRequests.get(key);
+    let pending = requests.get(key);
     if (!pending) {
-      pending = requestToken(this.settings, this.timeoutMs)
+      pending = requestToken(this.settings, this.timeoutMs, this.retry, this.now)
         .then((token) => {
           tokens.set(key, token);
           return token;
         })
-        .finally(() => tokenRequests.delete(key));
-      tokenRequests.set(key, pending);
+        .finally(() => requests.delete(key));
+      requests.set(key, pending);
     }
     return (await pending).value;
   }
-}
-
-/** Drops the cached token after a 401, unless another caller already replaced it. */
-function forgetToken(key: string, refused: string | undefined): void {
-  const cached = tokens.get(key);
-  if (cached && (refused === undefined || cached.value === refused)) tokens.delete(key);
 }
 
 function sentBearer(error: AxiosError): string | undefined {
@@ -245,7 +251,12 @@ function sentBearer(error: AxiosError): string | undefined {
 }
 
 /** The client-credentials grant (api-facts: Auth), form-encoded. */
-async function requestToken(settings: ComputeOpsSettings, timeoutMs: number): Promise<CachedToken> {
+async function requestToken(
+  settings: ComputeOpsSettings,
+  timeoutMs: number,
+  retry: Partial<RetryPolicy>,
+  now: () => number,
+): Promise<CachedToken> {
   const { clientId, clientSecret } = settings;
   const tokenUrl = settings.tokenUrl;
   const where = (tokenUrl ?? "(no token URL)").split("?")[0];
@@ -259,13 +270,13 @@ async function requestToken(settings: ComputeOpsSettings, timeoutMs: number): Pr
     });
   }
   const tokenHttp = axios.create({ timeout: timeoutMs, maxRedirects: 0 });
-  installRetries(tokenHttp);
+  installRetries(tokenHttp, retry);
   const form = new URLSearchParams({
     grant_type: "client_credentials",
     client_id: clientId,
     client_secret: clientSecret,
   });
-  const requestedAt = Date.now();
+  const requestedAt = now();
   let data: { access_token?: unknown; expires_in?: unknown };
   try {
     const response = await tokenHttp.post(tokenUrl, form.toString(), {
@@ -304,43 +315,60 @@ async function requestToken(settings: ComputeOpsSettings, timeoutMs: number): Pr
 }
 
 /**
- * One client per distinct settings per process, so every resource shares one token.
- * The cache key is a hash: no secret sits in it in plain text.
+ * The clients resources use: one per distinct settings, so every resource of a
+ * deployment shares one client and one token. The cache key is a hash: no secret
+ * sits in it in plain text.
  */
-export function greenLakeClientFor(
-  settings: ComputeOpsSettings,
-  options: GreenLakeClientOptions = {},
-): GreenLakeClient {
-  const key = createHash("sha256")
-    .update(
-      JSON.stringify([
-        settings.endpoint,
-        settings.tokenUrl,
-        settings.clientId,
-        settings.clientSecret,
-        settings.token,
-        settings.workspaceId,
-        settings.tenantAcid,
-        options.timeoutMs,
-        options.pageSize,
-        options.retries,
-      ]),
-    )
-    .digest("hex");
-  let client = clients.get(key);
-  if (!client) {
-    client = new GreenLakeClient(settings, options);
-    clients.set(key, client);
+export class GreenLakeClients {
+  private readonly clients = new Map<string, GreenLakeClient>();
+
+  constructor(private readonly options: GreenLakeClientOptions = {}) {}
+
+  /** The client for these settings, made on first use. */
+  clientFor(settings: ComputeOpsSettings): GreenLakeClient {
+    const key = createHash("sha256")
+      .update(
+        JSON.stringify([
+          settings.endpoint,
+          settings.tokenUrl,
+          settings.clientId,
+          settings.clientSecret,
+          settings.token,
+          settings.workspaceId,
+          settings.tenantAcid,
+        ]),
+      )
+      .digest("hex");
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new GreenLakeClient(settings, this.options);
+      this.clients.set(key, client);
+    }
+    return client;
   }
-  return client;
+
+  /** The client for the resource's own `region`/`tenantAcid`, or the stack's. */
+  forResource = (inputs: { region?: unknown; tenantAcid?: unknown }): GreenLakeClient =>
+    this.clientFor(
+      computeOpsSettings({
+        region: typeof inputs.region === "string" ? inputs.region : undefined,
+        tenantAcid: typeof inputs.tenantAcid === "string" ? inputs.tenantAcid : undefined,
+      }),
+    );
 }
 
-/** The client for the resource's own `region`/`tenantAcid`, or the stack's. */
-export function clientFor(inputs: { region?: unknown; tenantAcid?: unknown }): GreenLakeClient {
-  return greenLakeClientFor(
-    computeOpsSettings({
-      region: typeof inputs.region === "string" ? inputs.region : undefined,
-      tenantAcid: typeof inputs.tenantAcid === "string" ? inputs.tenantAcid : undefined,
-    }),
-  );
+/** The process's clients, with the default options. */
+export const processClients = new GreenLakeClients();
+
+/** What a Compute Ops Management resource takes from outside; tests pass their own. */
+export interface ComputeOpsDependencies {
+  /** The client for a resource's own `region`/`tenantAcid`, or the stack's. */
+  clientFor: (inputs: { region?: unknown; tenantAcid?: unknown }) => GreenLakeClient;
+  /** How waits sleep, tell time and report progress. */
+  clock: WaitClock;
 }
+
+export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
+  clientFor: processClients.forResource,
+  clock: systemClock,
+};

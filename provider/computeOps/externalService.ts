@@ -13,7 +13,7 @@ import { ApiError } from "../http/apiError";
 import { createOnce } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick, projectOnto } from "../core/declaredState";
-import { clientFor } from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./client";
 import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
 import { inputFailuresFrom } from "../core/checkInputs";
@@ -512,185 +512,195 @@ const createdClockSkewMs = 10 * 60_000;
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-export const externalService: ResourceImplementation = {
-  async check(_olds, news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const result = validateExternalService(rest);
-    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
-    return { inputs: { ...result.data, [providerKey]: provider } };
-  },
+/** The externalService lifecycle on the given dependencies (the process's own by default). */
+export function externalServiceImplementation({
+  clientFor,
+}: Pick<
+  ComputeOpsDependencies,
+  "clientFor"
+> = defaultComputeOpsDependencies): ResourceImplementation {
+  return {
+    async check(_olds, news) {
+      const { [providerKey]: provider, ...rest } = news;
+      const result = validateExternalService(rest);
+      if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
+      return { inputs: { ...result.data, [providerKey]: provider } };
+    },
 
-  async diff(id, olds, news) {
-    const changes: string[] = changedUpdatableFields(olds, news);
-    const replaces: string[] = [];
-    for (const field of immutableFields) {
-      if (!jsonEqual(olds[field], news[field])) replaces.push(field);
-    }
-    // Naming another integration to adopt means managing another object. Dropping
-    // adoptId, or naming the integration already managed, leaves it as it is.
-    if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
-      replaces.push("adoptId");
-    }
-    // testOnCreate only matters when the integration is created: no call, no change.
-    return {
-      changes: changes.length > 0 || replaces.length > 0,
-      replaces,
-      deleteBeforeReplace: false,
-    };
-  },
+    async diff(id, olds, news) {
+      const changes: string[] = changedUpdatableFields(olds, news);
+      const replaces: string[] = [];
+      for (const field of immutableFields) {
+        if (!jsonEqual(olds[field], news[field])) replaces.push(field);
+      }
+      // Naming another integration to adopt means managing another object. Dropping
+      // adoptId, or naming the integration already managed, leaves it as it is.
+      if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
+        replaces.push("adoptId");
+      }
+      // testOnCreate only matters when the integration is created: no call, no change.
+      return {
+        changes: changes.length > 0 || replaces.length > 0,
+        replaces,
+        deleteBeforeReplace: false,
+      };
+    },
 
-  async create(news) {
-    const inputs = parseInputs(news);
-    const client = clientFor(inputs);
-    let service: ExternalServiceResponse;
+    async create(news) {
+      const inputs = parseInputs(news);
+      const client = clientFor(inputs);
+      let service: ExternalServiceResponse;
 
-    if (inputs.adoptId !== undefined) {
-      // Adoption: read the existing integration instead of creating one.
-      let existing: ExternalServiceResponse;
-      try {
-        existing = parseResponse(
-          await client.get(itemPath(inputs.adoptId)),
-          `GET ${itemPath(inputs.adoptId)}`,
-        );
-      } catch (error) {
-        if (ApiError.isNotFound(error)) {
-          throw new Error(
-            `adoptId ${inputs.adoptId}: no external service with this id exists to adopt`,
+      if (inputs.adoptId !== undefined) {
+        // Adoption: read the existing integration instead of creating one.
+        let existing: ExternalServiceResponse;
+        try {
+          existing = parseResponse(
+            await client.get(itemPath(inputs.adoptId)),
+            `GET ${itemPath(inputs.adoptId)}`,
+          );
+        } catch (error) {
+          if (ApiError.isNotFound(error)) {
+            throw new Error(
+              `adoptId ${inputs.adoptId}: no external service with this id exists to adopt`,
+            );
+          }
+          throw error;
+        }
+        // Nothing is changed yet: a type that PATCH cannot change is refused outright.
+        for (const field of ["serviceType", "authenticationType"] as const) {
+          if (existing[field] !== undefined && existing[field] !== inputs[field]) {
+            throw new Error(
+              `adoptId ${inputs.adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed (seed 003)`,
+            );
+          }
+        }
+        // The credentials in effect cannot be read back (they are masked), so the declared
+        // ones are always sent; the rest only where it differs.
+        const current = {
+          ...pick(existing as Record<string, unknown>, updatableFields),
+          serviceData: existing.serviceData ?? undefined,
+          description: inputs.description === undefined ? undefined : existing.description,
+          authentication: undefined,
+        };
+        const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
+        patch.authentication = inputs.authentication;
+        try {
+          service = parseResponse(
+            await client.patch(itemPath(existing.id), patch),
+            `PATCH ${itemPath(existing.id)}`,
+          );
+        } catch (error) {
+          throw new PartialCreateError(
+            `adopted external service ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
+            existing.id,
+            { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
           );
         }
+      } else {
+        const postedAt = Date.now();
+        service = await createOnce(
+          async () =>
+            parseResponse(
+              await client.post(collectionPath, createBody(inputs)),
+              `POST ${collectionPath}`,
+            ),
+          // The POST's answer was lost: names are unique (a second one answers 409, errorCode
+          // 1700004), so an integration of this name made since the POST is ours.
+          async () => {
+            const found = await client.list<unknown>(collectionPath, {
+              filter: `name eq ${odataString(inputs.name)}`,
+            });
+            return found
+              .map((item) => parseResponse(item, `GET ${collectionPath}`))
+              .find(
+                (s) =>
+                  s.name === inputs.name &&
+                  (s.createdAt === undefined ||
+                    Date.parse(s.createdAt) >= postedAt - createdClockSkewMs),
+              );
+          },
+        );
+      }
+
+      if (inputs.testOnCreate) {
+        try {
+          // A repeated test only records one more activity, so it may be retried.
+          await client.post(`${itemPath(service.id)}/test`, {}, { idempotent: true });
+        } catch (error) {
+          throw new PartialCreateError(
+            `created external service ${service.id} but its test could not start: ${(error as Error).message}`,
+            service.id,
+            { ...outputsFrom(inputs, service), [providerKey]: news[providerKey] },
+          );
+        }
+      }
+      return { id: service.id, outs: outputsFrom(inputs, service) };
+    },
+
+    async read(id, props) {
+      const old = (props ?? {}) as Record<string, unknown>;
+      let live: ExternalServiceResponse;
+      try {
+        live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
+      } catch (error) {
+        // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
+        if (ApiError.isNotFound(error)) return { id: "" };
         throw error;
       }
-      // Nothing is changed yet: a type that PATCH cannot change is refused outright.
-      for (const field of ["serviceType", "authenticationType"] as const) {
-        if (existing[field] !== undefined && existing[field] !== inputs[field]) {
-          throw new Error(
-            `adoptId ${inputs.adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed (seed 003)`,
-          );
+      // Live values in input shape, restricted to what the program declared (its keys in
+      // the old outputs): secrets carried over where masked, API-only keys left out.
+      const inputs: Record<string, unknown> = pick(old, [
+        "testOnCreate",
+        "region",
+        "tenantAcid",
+        "adoptId",
+      ]);
+      for (const field of apiFields) {
+        if (old[field] === undefined) continue;
+        const liveValue = (live as Record<string, unknown>)[field];
+        if (field === "authentication") {
+          inputs.authentication = liveAuthentication(old.authentication, liveValue);
+        } else if (field === "serviceData") {
+          const declaredData = declarableServiceData(old.serviceType, old.serviceData);
+          const liveData = isObject(liveValue) ? { ...liveValue } : {};
+          // Compared in the form check() sends: 64 lower-case hex digits.
+          if (typeof liveData.vCenterCertFingerprint === "string") {
+            liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
+              .replace(/:/g, "")
+              .toLowerCase();
+          }
+          inputs.serviceData = projectOnto(declaredData, liveData);
+        } else if (liveValue !== undefined && liveValue !== null) {
+          inputs[field] = liveValue;
         }
       }
-      // The credentials in effect cannot be read back (they are masked), so the declared
-      // ones are always sent; the rest only where it differs.
-      const current = {
-        ...pick(existing as Record<string, unknown>, updatableFields),
-        serviceData: existing.serviceData ?? undefined,
-        description: inputs.description === undefined ? undefined : existing.description,
-        authentication: undefined,
-      };
-      const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
-      patch.authentication = inputs.authentication;
-      try {
-        service = parseResponse(
-          await client.patch(itemPath(existing.id), patch),
-          `PATCH ${itemPath(existing.id)}`,
-        );
-      } catch (error) {
-        throw new PartialCreateError(
-          `adopted external service ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
-          existing.id,
-          { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
-        );
-      }
-    } else {
-      const postedAt = Date.now();
-      service = await createOnce(
-        async () =>
-          parseResponse(
-            await client.post(collectionPath, createBody(inputs)),
-            `POST ${collectionPath}`,
-          ),
-        // The POST's answer was lost: names are unique (a second one answers 409, errorCode
-        // 1700004), so an integration of this name made since the POST is ours.
-        async () => {
-          const found = await client.list<unknown>(collectionPath, {
-            filter: `name eq ${odataString(inputs.name)}`,
-          });
-          return found
-            .map((item) => parseResponse(item, `GET ${collectionPath}`))
-            .find(
-              (s) =>
-                s.name === inputs.name &&
-                (s.createdAt === undefined ||
-                  Date.parse(s.createdAt) >= postedAt - createdClockSkewMs),
-            );
-        },
+      const liveInputs = definedOnly(inputs);
+      return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
+    },
+
+    async update(id, olds, news) {
+      const inputs = parseInputs(news);
+      const client = clientFor(inputs);
+      const patch = mergePatchFor(olds, inputs as Record<string, unknown>);
+      const updated = parseResponse(
+        patch === undefined
+          ? await client.get(itemPath(id))
+          : await client.patch(itemPath(id), patch),
+        `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
       );
-    }
+      return { outs: outputsFrom(inputs, updated) };
+    },
 
-    if (inputs.testOnCreate) {
+    async delete(id, props) {
       try {
-        // A repeated test only records one more activity, so it may be retried.
-        await client.post(`${itemPath(service.id)}/test`, {}, { idempotent: true });
+        await clientFor(props).delete(itemPath(id));
       } catch (error) {
-        throw new PartialCreateError(
-          `created external service ${service.id} but its test could not start: ${(error as Error).message}`,
-          service.id,
-          { ...outputsFrom(inputs, service), [providerKey]: news[providerKey] },
-        );
+        // Already gone: deleting succeeds (DESIGN.md decision 5).
+        if (!ApiError.isNotFound(error)) throw error;
       }
-    }
-    return { id: service.id, outs: outputsFrom(inputs, service) };
-  },
+    },
+  };
+}
 
-  async read(id, props) {
-    const old = (props ?? {}) as Record<string, unknown>;
-    let live: ExternalServiceResponse;
-    try {
-      live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
-    } catch (error) {
-      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
-      if (ApiError.isNotFound(error)) return { id: "" };
-      throw error;
-    }
-    // Live values in input shape, restricted to what the program declared (its keys in
-    // the old outputs): secrets carried over where masked, API-only keys left out.
-    const inputs: Record<string, unknown> = pick(old, [
-      "testOnCreate",
-      "region",
-      "tenantAcid",
-      "adoptId",
-    ]);
-    for (const field of apiFields) {
-      if (old[field] === undefined) continue;
-      const liveValue = (live as Record<string, unknown>)[field];
-      if (field === "authentication") {
-        inputs.authentication = liveAuthentication(old.authentication, liveValue);
-      } else if (field === "serviceData") {
-        const declaredData = declarableServiceData(old.serviceType, old.serviceData);
-        const liveData = isObject(liveValue) ? { ...liveValue } : {};
-        // Compared in the form check() sends: 64 lower-case hex digits.
-        if (typeof liveData.vCenterCertFingerprint === "string") {
-          liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
-            .replace(/:/g, "")
-            .toLowerCase();
-        }
-        inputs.serviceData = projectOnto(declaredData, liveData);
-      } else if (liveValue !== undefined && liveValue !== null) {
-        inputs[field] = liveValue;
-      }
-    }
-    const liveInputs = definedOnly(inputs);
-    return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
-  },
-
-  async update(id, olds, news) {
-    const inputs = parseInputs(news);
-    const client = clientFor(inputs);
-    const patch = mergePatchFor(olds, inputs as Record<string, unknown>);
-    const updated = parseResponse(
-      patch === undefined
-        ? await client.get(itemPath(id))
-        : await client.patch(itemPath(id), patch),
-      `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
-    );
-    return { outs: outputsFrom(inputs, updated) };
-  },
-
-  async delete(id, props) {
-    try {
-      await clientFor(props).delete(itemPath(id));
-    } catch (error) {
-      // Already gone: deleting succeeds (DESIGN.md decision 5).
-      if (!ApiError.isNotFound(error)) throw error;
-    }
-  },
-};
+export const externalService = externalServiceImplementation();

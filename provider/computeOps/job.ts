@@ -9,13 +9,13 @@ import { ApiError } from "../http/apiError";
 import { createOnce } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import { clientFor, GreenLakeClient } from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
 import { inputFailuresFrom } from "../core/checkInputs";
 import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
-import { formatElapsed, waitForState } from "../core/waitForState";
+import { formatElapsed, WaitClock, waitForState } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
 
 const collectionPath = "/compute-ops-mgmt/v1/jobs";
@@ -168,6 +168,7 @@ async function awaitJob(
   inputs: JobInputs,
   provider: unknown,
   lastSeen: JobResponse,
+  clock: WaitClock,
 ): Promise<Record<string, unknown>> {
   const declared = inputs as Record<string, unknown>;
   const label = jobLabel(id, inputs);
@@ -202,6 +203,7 @@ async function awaitJob(
       isTerminal: (live) => terminalStates.includes(live.state),
       timeoutMs: inputs.timeoutMinutes * 60_000,
       isTransient,
+      clock,
     });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
@@ -249,113 +251,124 @@ function odataTimestamp(ms: number): string {
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-export const job: ResourceImplementation = {
-  async check(_olds, news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const result = jobInputs.safeParse(rest);
-    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
-    // The template stays as the program wrote it (a name reads better in a preview);
-    // create maps it to its UUID, and diff compares templates by UUID.
-    return { inputs: { ...result.data, [providerKey]: provider } };
-  },
+/** The job lifecycle on the given dependencies (the process's own by default). */
+export function jobImplementation({
+  clientFor,
+  clock,
+}: Pick<
+  ComputeOpsDependencies,
+  "clientFor" | "clock"
+> = defaultComputeOpsDependencies): ResourceImplementation {
+  return {
+    async check(_olds, news) {
+      const { [providerKey]: provider, ...rest } = news;
+      const result = jobInputs.safeParse(rest);
+      if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
+      // The template stays as the program wrote it (a name reads better in a preview);
+      // create maps it to its UUID, and diff compares templates by UUID.
+      return { inputs: { ...result.data, [providerKey]: provider } };
+    },
 
-  async diff(_id, olds, news) {
-    // olds are the recorded outputs, which carry the declared inputs verbatim, so
-    // a plain comparison of each declared input is exact: an added, removed or
-    // changed job parameter or trigger is a new run.
-    const replaces = changedInputs(olds, news);
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
-  },
+    async diff(_id, olds, news) {
+      // olds are the recorded outputs, which carry the declared inputs verbatim, so
+      // a plain comparison of each declared input is exact: an added, removed or
+      // changed job parameter or trigger is a new run.
+      const replaces = changedInputs(olds, news);
+      return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+    },
 
-  async create(news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const inputs = jobInputs.parse(rest);
-    const client = clientFor(inputs);
-    const templateId = templateIdFor(inputs.jobTemplate) as string;
-    // A minute of slack for clocks that disagree, for the lost-answer lookup below.
-    const postedAfter = odataTimestamp(Date.now() - 60_000);
+    async create(news) {
+      const { [providerKey]: provider, ...rest } = news;
+      const inputs = jobInputs.parse(rest);
+      const client = clientFor(inputs);
+      const templateId = templateIdFor(inputs.jobTemplate) as string;
+      // A minute of slack for clocks that disagree, for the lost-answer lookup below.
+      const postedAfter = odataTimestamp(Date.now() - 60_000);
 
-    // Not retried by the client (a repeat would run the job twice). When the answer
-    // is lost, the job is looked up by template, target and creation time instead.
-    const created = await createOnce(
-      () =>
-        client.post<JobResponse>(
-          collectionPath,
-          definedOnly({
-            jobTemplate: templateId,
-            resourceId: inputs.resourceId,
-            resourceType: inputs.resourceType,
-            jobParams: inputs.jobParams,
-          }),
-        ),
-      async () => {
-        // `resource/id` is the filter name the spec gives; the client percent-encodes
-        // the whole filter, so a server id's '+' arrives as %2B (seed 000).
-        const found = await client.list<JobResponse>(collectionPath, {
-          filter:
-            `jobTemplate eq ${odataString(templateId)}` +
-            ` and resource/id eq ${odataString(inputs.resourceId)}` +
-            ` and createdAt ge ${postedAfter}`,
-        });
-        return found.length === 1 ? found[0] : undefined;
-      },
-    );
-
-    if (!inputs.waitForCompletion) {
-      return { id: created.id, outs: outputsFrom(inputs as Record<string, unknown>, created) };
-    }
-    const outs = await awaitJob(client, created.id, inputs, provider, created);
-    return { id: created.id, outs };
-  },
-
-  async read(id, props) {
-    const recorded = (props ?? {}) as Record<string, unknown>;
-    // No input can change in place, so the declared inputs are what was recorded:
-    // a refresh shows the job's progress in its outputs and never invents drift.
-    const inputs = definedOnly({
-      ...pick(recorded, inputFields),
-      [providerKey]: recorded[providerKey],
-    });
-    try {
-      const live = await clientFor(recorded).get<JobResponse>(itemPath(id));
-      return {
-        id,
-        props: { ...outputsFrom(recorded, live), [providerKey]: recorded[providerKey] },
-        inputs,
-      };
-    } catch (error) {
-      // Jobs with deleteOnComplete vanish once COMPLETE (spec): the run happened,
-      // so the job keeps its last known outputs instead of reading as gone (which
-      // would make the next `up` run it again).
-      if (ApiError.isNotFound(error)) return { id, props: recorded, inputs };
-      throw error;
-    }
-  },
-
-  async update(id, olds, news) {
-    // Every input change replaces, so the engine calls update for one reason only:
-    // the job's create failed or timed out (a partial create left "initialization
-    // errors" on it) and the program did not change. The engine then asks the
-    // provider to finish the work, so the wait resumes: a job that has since
-    // completed clears the failure, and one that ended in error fails the step again.
-    const { [providerKey]: provider, ...rest } = news;
-    const inputs = jobInputs.parse(rest);
-    const changed = changedInputs(olds, news);
-    if (changed.length > 0) {
-      throw new Error(
-        `A Job cannot be changed in place (${changed.join(", ")} changed); ` +
-          "every change of input runs the job again as a replacement.",
+      // Not retried by the client (a repeat would run the job twice). When the answer
+      // is lost, the job is looked up by template, target and creation time instead.
+      const created = await createOnce(
+        () =>
+          client.post<JobResponse>(
+            collectionPath,
+            definedOnly({
+              jobTemplate: templateId,
+              resourceId: inputs.resourceId,
+              resourceType: inputs.resourceType,
+              jobParams: inputs.jobParams,
+            }),
+          ),
+        async () => {
+          // `resource/id` is the filter name the spec gives; the client percent-encodes
+          // the whole filter, so a server id's '+' arrives as %2B (seed 000).
+          const found = await client.list<JobResponse>(collectionPath, {
+            filter:
+              `jobTemplate eq ${odataString(templateId)}` +
+              ` and resource/id eq ${odataString(inputs.resourceId)}` +
+              ` and createdAt ge ${postedAfter}`,
+          });
+          return found.length === 1 ? found[0] : undefined;
+        },
       );
-    }
-    const client = clientFor(inputs);
-    const lastSeen = { ...(olds as unknown as JobResponse), id };
-    if (!inputs.waitForCompletion) {
-      return { outs: outputsFrom(inputs as Record<string, unknown>, lastSeen) };
-    }
-    return { outs: await awaitJob(client, id, inputs, provider, lastSeen) };
-  },
 
-  async delete() {
-    // The API has no DELETE for jobs (seed 000): forgetting the job is all there is.
-  },
-};
+      if (!inputs.waitForCompletion) {
+        return { id: created.id, outs: outputsFrom(inputs as Record<string, unknown>, created) };
+      }
+      const outs = await awaitJob(client, created.id, inputs, provider, created, clock);
+      return { id: created.id, outs };
+    },
+
+    async read(id, props) {
+      const recorded = (props ?? {}) as Record<string, unknown>;
+      // No input can change in place, so the declared inputs are what was recorded:
+      // a refresh shows the job's progress in its outputs and never invents drift.
+      const inputs = definedOnly({
+        ...pick(recorded, inputFields),
+        [providerKey]: recorded[providerKey],
+      });
+      try {
+        const live = await clientFor(recorded).get<JobResponse>(itemPath(id));
+        return {
+          id,
+          props: { ...outputsFrom(recorded, live), [providerKey]: recorded[providerKey] },
+          inputs,
+        };
+      } catch (error) {
+        // Jobs with deleteOnComplete vanish once COMPLETE (spec): the run happened,
+        // so the job keeps its last known outputs instead of reading as gone (which
+        // would make the next `up` run it again).
+        if (ApiError.isNotFound(error)) return { id, props: recorded, inputs };
+        throw error;
+      }
+    },
+
+    async update(id, olds, news) {
+      // Every input change replaces, so the engine calls update for one reason only:
+      // the job's create failed or timed out (a partial create left "initialization
+      // errors" on it) and the program did not change. The engine then asks the
+      // provider to finish the work, so the wait resumes: a job that has since
+      // completed clears the failure, and one that ended in error fails the step again.
+      const { [providerKey]: provider, ...rest } = news;
+      const inputs = jobInputs.parse(rest);
+      const changed = changedInputs(olds, news);
+      if (changed.length > 0) {
+        throw new Error(
+          `A Job cannot be changed in place (${changed.join(", ")} changed); ` +
+            "every change of input runs the job again as a replacement.",
+        );
+      }
+      const client = clientFor(inputs);
+      const lastSeen = { ...(olds as unknown as JobResponse), id };
+      if (!inputs.waitForCompletion) {
+        return { outs: outputsFrom(inputs as Record<string, unknown>, lastSeen) };
+      }
+      return { outs: await awaitJob(client, id, inputs, provider, lastSeen, clock) };
+    },
+
+    async delete() {
+      // The API has no DELETE for jobs (seed 000): forgetting the job is all there is.
+    },
+  };
+}
+
+export const job = jobImplementation();

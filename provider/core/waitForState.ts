@@ -11,34 +11,19 @@
  * life without flooding a CI log.
  */
 
-/** How waiting sleeps, tells time and reports; tests replace these. */
+/** How waiting sleeps, tells time and reports; tests pass their own. */
 export interface WaitClock {
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   log: (line: string) => void;
 }
 
-const realClock: WaitClock = {
+/** The real clock: timers, Date.now and stderr. */
+export const systemClock: WaitClock = {
   sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   now: () => Date.now(),
   log: (line) => console.error(line),
 };
-
-let clockOverrides: Partial<WaitClock> = {};
-
-/**
- * Test hook: replaces the clock every wait uses (a fake `now` that moves only when
- * `sleep` is called makes an hour-long wait run instantly); call with nothing to
- * restore the real one.
- */
-export function setWaitClockForTests(overrides: Partial<WaitClock> = {}): void {
-  clockOverrides = overrides;
-}
-
-/** The clock in use: the real one, or what a test put in its place. */
-export function waitClock(): WaitClock {
-  return { ...realClock, ...clockOverrides };
-}
 
 export interface WaitOptions<T> {
   /** Says what is awaited in progress lines, e.g. "compute-ops:Job 2500759c (Server Power On)". */
@@ -60,7 +45,10 @@ export interface WaitOptions<T> {
    * error ends the wait at once.
    */
   isTransient?: (error: unknown) => boolean;
-  /** Overrides of the clock for this wait only. */
+  /**
+   * The clock of this wait; parts left out are the system clock's (a fake `now`
+   * that moves only when `sleep` is called makes an hour-long wait run instantly).
+   */
   clock?: Partial<WaitClock>;
 }
 
@@ -85,7 +73,7 @@ export function formatElapsed(ms: number): string {
 
 /** Polls until `isTerminal` holds, or until the timeout passes (`finished` is then false). */
 export async function waitForState<T>(options: WaitOptions<T>): Promise<WaitOutcome<T>> {
-  const clock: WaitClock = { ...waitClock(), ...options.clock };
+  const clock: WaitClock = { ...systemClock, ...options.clock };
   const maxInterval = options.maxIntervalMs ?? 15_000;
   let interval = Math.min(options.intervalMs ?? 2_000, maxInterval);
   const started = clock.now();

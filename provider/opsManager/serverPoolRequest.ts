@@ -10,9 +10,9 @@ import { ApiError } from "../http/apiError";
 import { opsManagerSettings } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import type { ResourceImplementation } from "../core/resource";
-import { opsManagerClientFor, OpsManagerClient } from "./client";
+import { defaultOpsManagerDependencies, OpsManagerClient, OpsManagerDependencies } from "./client";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
-import { formatElapsed, waitClock, waitForState } from "../core/waitForState";
+import { formatElapsed, WaitClock, waitForState } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
 
 // ---------------------------------------------------------------------------
@@ -112,14 +112,6 @@ function checkFailuresFrom(error: ZodError): dynamic.CheckFailure[] {
   );
 }
 
-/** The client for the resource's group (its own `groupId`, or the stack's). */
-function clientAndGroup(groupIdInput: unknown): { client: OpsManagerClient; groupId: string } {
-  const settings = opsManagerSettings({
-    groupId: typeof groupIdInput === "string" ? groupIdInput : undefined,
-  });
-  return { client: opsManagerClientFor(settings), groupId: settings.groupId };
-}
-
 const requestsPath = (groupId: string) =>
   `/groups/${encodeURIComponent(groupId)}/serverPool/requests`;
 const requestPath = (groupId: string, id: string) =>
@@ -161,11 +153,11 @@ function outputsFrom(
 }
 
 /** Seed 004: a request expires if no server becomes available by `expires`. */
-function hasExpired(request: ServerPoolRequestResponse): boolean {
+function hasExpired(request: ServerPoolRequestResponse, now: number): boolean {
   return (
     request.statusName !== "COMPLETED" &&
     request.expires !== undefined &&
-    Date.parse(request.expires) <= waitClock().now()
+    Date.parse(request.expires) <= now
   );
 }
 
@@ -203,6 +195,7 @@ async function awaitRequest(
   inputs: ServerPoolRequestInputs,
   provider: unknown,
   lastSeen: ServerPoolRequestResponse,
+  clock: WaitClock,
 ): Promise<Record<string, unknown>> {
   const declared = inputs as Record<string, unknown>;
   const id = lastSeen.id;
@@ -221,9 +214,10 @@ async function awaitRequest(
       label,
       poll: () => client.get<ServerPoolRequestResponse>(requestPath(groupId, id)),
       stateOf: (r) => r.statusName,
-      isTerminal: (r) => terminal.includes(r.statusName) || hasExpired(r),
+      isTerminal: (r) => terminal.includes(r.statusName) || hasExpired(r, clock.now()),
       timeoutMs: inputs.timeoutMinutes * 60_000,
       isTransient,
+      clock,
     });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
@@ -285,151 +279,159 @@ function changedInputs(olds: Record<string, unknown>, news: Record<string, unkno
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-export const serverPoolRequest: ResourceImplementation = {
-  async check(_olds, news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const result = serverPoolRequestInputs.safeParse(rest);
-    if (!result.success) return { inputs: news, failures: checkFailuresFrom(result.error) };
-    return { inputs: { ...result.data, [providerKey]: provider } };
-  },
+/** The server-pool request lifecycle on the given dependencies (the process's own by default). */
+export function serverPoolRequestImplementation({
+  clientFor,
+  clock,
+}: OpsManagerDependencies = defaultOpsManagerDependencies): ResourceImplementation {
+  return {
+    async check(_olds, news) {
+      const { [providerKey]: provider, ...rest } = news;
+      const result = serverPoolRequestInputs.safeParse(rest);
+      if (!result.success) return { inputs: news, failures: checkFailuresFrom(result.error) };
+      return { inputs: { ...result.data, [providerKey]: provider } };
+    },
 
-  async diff(_id, olds, news) {
-    const replaces = changedInputs(olds, news);
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
-  },
+    async diff(_id, olds, news) {
+      const replaces = changedInputs(olds, news);
+      return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+    },
 
-  async create(news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const inputs = serverPoolRequestInputs.parse(rest);
-    const { client, groupId } = clientAndGroup(inputs.groupId);
-    let request: ServerPoolRequestResponse;
+    async create(news) {
+      const { [providerKey]: provider, ...rest } = news;
+      const inputs = serverPoolRequestInputs.parse(rest);
+      const { client, groupId } = clientFor(inputs.groupId);
+      let request: ServerPoolRequestResponse;
 
-    if (inputs.adoptId !== undefined) {
-      // Adoption (DESIGN.md decision 7): take over an existing request instead of
-      // POSTing. A request cannot be changed, so it is taken only if it asks for what
-      // the program declares, and a cancelled one is history, not something to manage.
-      request = await client.get<ServerPoolRequestResponse>(requestPath(groupId, inputs.adoptId));
-      if (cancelled.includes(request.statusName)) {
-        throw new Error(
-          `adoptId ${inputs.adoptId}: the server-pool request is ${request.statusName} and cannot be adopted; remove adoptId to make a new request`,
-        );
+      if (inputs.adoptId !== undefined) {
+        // Adoption (DESIGN.md decision 7): take over an existing request instead of
+        // POSTing. A request cannot be changed, so it is taken only if it asks for what
+        // the program declares, and a cancelled one is history, not something to manage.
+        request = await client.get<ServerPoolRequestResponse>(requestPath(groupId, inputs.adoptId));
+        if (cancelled.includes(request.statusName)) {
+          throw new Error(
+            `adoptId ${inputs.adoptId}: the server-pool request is ${request.statusName} and cannot be adopted; remove adoptId to make a new request`,
+          );
+        }
+        if (
+          request.properties !== undefined &&
+          !sameProperties(request.properties, inputs.properties)
+        ) {
+          throw new Error(
+            `adoptId ${inputs.adoptId}: the server-pool request asks for ${JSON.stringify(request.properties)} but the program declares ${JSON.stringify(inputs.properties)}; declare the request's properties to adopt it`,
+          );
+        }
+      } else {
+        const attemptedAt = Date.now() - 60_000;
+        try {
+          // Seed 004: "Send a document that contains only the properties array."
+          // The client never repeats this POST: a second one would be a second request.
+          request = await client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
+            properties: inputs.properties,
+          });
+        } catch (error) {
+          if (!(error instanceof ApiError && error.ambiguous)) throw error;
+          // The answer was lost and the request may exist: one asking for these
+          // properties, made in the last minute and not cancelled, is ours.
+          const list = await client.get<{ results?: ServerPoolRequestResponse[] }>(
+            requestsPath(groupId),
+          );
+          const found = (list.results ?? []).filter(
+            (r) =>
+              sameProperties(r.properties, inputs.properties) &&
+              !cancelled.includes(r.statusName) &&
+              r.created !== undefined &&
+              Date.parse(r.created) >= attemptedAt,
+          );
+          if (found.length !== 1) throw error;
+          request = found[0];
+        }
       }
-      if (
-        request.properties !== undefined &&
-        !sameProperties(request.properties, inputs.properties)
-      ) {
-        throw new Error(
-          `adoptId ${inputs.adoptId}: the server-pool request asks for ${JSON.stringify(request.properties)} but the program declares ${JSON.stringify(inputs.properties)}; declare the request's properties to adopt it`,
-        );
+
+      if (!inputs.waitForCompletion) {
+        return { id: request.id, outs: outputsFrom(inputs, request, groupId) };
       }
-    } else {
-      const attemptedAt = Date.now() - 60_000;
+      const outs = await awaitRequest(client, groupId, inputs, provider, request, clock);
+      return { id: request.id, outs };
+    },
+
+    async read(id, props) {
+      const recorded = (props ?? {}) as Record<string, unknown>;
+      const { client, groupId } = clientFor(recorded.groupId);
+      let live: ServerPoolRequestResponse;
       try {
-        // Seed 004: "Send a document that contains only the properties array."
-        // The client never repeats this POST: a second one would be a second request.
-        request = await client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
-          properties: inputs.properties,
-        });
+        live = await client.get<ServerPoolRequestResponse>(requestPath(groupId, id));
       } catch (error) {
-        if (!(error instanceof ApiError && error.ambiguous)) throw error;
-        // The answer was lost and the request may exist: one asking for these
-        // properties, made in the last minute and not cancelled, is ours.
-        const list = await client.get<{ results?: ServerPoolRequestResponse[] }>(
-          requestsPath(groupId),
-        );
-        const found = (list.results ?? []).filter(
-          (r) =>
-            sameProperties(r.properties, inputs.properties) &&
-            !cancelled.includes(r.statusName) &&
-            r.created !== undefined &&
-            Date.parse(r.created) >= attemptedAt,
-        );
-        if (found.length !== 1) throw error;
-        request = found[0];
-      }
-    }
-
-    if (!inputs.waitForCompletion) {
-      return { id: request.id, outs: outputsFrom(inputs, request, groupId) };
-    }
-    const outs = await awaitRequest(client, groupId, inputs, provider, request);
-    return { id: request.id, outs };
-  },
-
-  async read(id, props) {
-    const recorded = (props ?? {}) as Record<string, unknown>;
-    const { client, groupId } = clientAndGroup(recorded.groupId);
-    let live: ServerPoolRequestResponse;
-    try {
-      live = await client.get<ServerPoolRequestResponse>(requestPath(groupId, id));
-    } catch (error) {
-      if (ApiError.isNotFound(error)) return { id: "" };
-      throw error;
-    }
-    // Cancelled by hand (or being cancelled): the servers are released and the
-    // request is history, so it reads as gone and the next `up` makes a new one.
-    if (cancelled.includes(live.statusName)) return { id: "" };
-    // A FAILED request stays: its statusName is the news a refresh brings.
-    // Nothing can change in place, so the declared inputs are what was recorded.
-    const inputs = definedOnly({
-      ...pick(recorded, inputFields),
-      [providerKey]: recorded[providerKey],
-    });
-    return {
-      id,
-      props: { ...outputsFrom(recorded, live, groupId), [providerKey]: recorded[providerKey] },
-      inputs,
-    };
-  },
-
-  async update(id, olds, news) {
-    // Every input change replaces, so the engine calls update for one reason only:
-    // the create failed or timed out (a partial create left "initialization errors")
-    // and the program did not change. The engine then asks the provider to finish
-    // the work, so the wait resumes: a request that has since COMPLETED clears the
-    // failure, and a FAILED or expired one fails the step again.
-    const { [providerKey]: provider, ...rest } = news;
-    const inputs = serverPoolRequestInputs.parse(rest);
-    const changed = changedInputs(olds, news);
-    if (changed.length > 0) {
-      throw new Error(
-        `A ServerPoolRequest cannot be changed in place (${changed.join(", ")} changed); ` +
-          "every change of input makes a new request as a replacement.",
-      );
-    }
-    const { client, groupId } = clientAndGroup(olds.groupId ?? inputs.groupId);
-    const lastSeen = { ...(olds as unknown as ServerPoolRequestResponse), id };
-    if (!inputs.waitForCompletion) {
-      const live = await client.get<ServerPoolRequestResponse>(requestPath(groupId, id));
-      return { outs: outputsFrom(inputs, live, groupId) };
-    }
-    return { outs: await awaitRequest(client, groupId, inputs, provider, lastSeen) };
-  },
-
-  async delete(id, props) {
-    const { client, groupId } = clientAndGroup(props.groupId);
-    const path = requestPath(groupId, id);
-    // Seed 004 documents DELETE as "cancel", not what it answers for a request that
-    // is already cancelled or failed. So look first: a request that is gone,
-    // cancelled or FAILED holds no server, and leaving it alone is success.
-    const statusNow = async (): Promise<string | undefined> => {
-      try {
-        return (await client.get<ServerPoolRequestResponse>(path)).statusName;
-      } catch (error) {
-        if (ApiError.isNotFound(error)) return undefined;
+        if (ApiError.isNotFound(error)) return { id: "" };
         throw error;
       }
-    };
-    const before = await statusNow();
-    if (before === undefined || nothingToCancel.includes(before)) return;
-    try {
-      await client.delete(path);
-    } catch (error) {
-      if (ApiError.isNotFound(error)) return;
-      // It may have failed or been cancelled between the look and the DELETE.
-      const after = await statusNow();
-      if (after === undefined || nothingToCancel.includes(after)) return;
-      throw error;
-    }
-  },
-};
+      // Cancelled by hand (or being cancelled): the servers are released and the
+      // request is history, so it reads as gone and the next `up` makes a new one.
+      if (cancelled.includes(live.statusName)) return { id: "" };
+      // A FAILED request stays: its statusName is the news a refresh brings.
+      // Nothing can change in place, so the declared inputs are what was recorded.
+      const inputs = definedOnly({
+        ...pick(recorded, inputFields),
+        [providerKey]: recorded[providerKey],
+      });
+      return {
+        id,
+        props: { ...outputsFrom(recorded, live, groupId), [providerKey]: recorded[providerKey] },
+        inputs,
+      };
+    },
+
+    async update(id, olds, news) {
+      // Every input change replaces, so the engine calls update for one reason only:
+      // the create failed or timed out (a partial create left "initialization errors")
+      // and the program did not change. The engine then asks the provider to finish
+      // the work, so the wait resumes: a request that has since COMPLETED clears the
+      // failure, and a FAILED or expired one fails the step again.
+      const { [providerKey]: provider, ...rest } = news;
+      const inputs = serverPoolRequestInputs.parse(rest);
+      const changed = changedInputs(olds, news);
+      if (changed.length > 0) {
+        throw new Error(
+          `A ServerPoolRequest cannot be changed in place (${changed.join(", ")} changed); ` +
+            "every change of input makes a new request as a replacement.",
+        );
+      }
+      const { client, groupId } = clientFor(olds.groupId ?? inputs.groupId);
+      const lastSeen = { ...(olds as unknown as ServerPoolRequestResponse), id };
+      if (!inputs.waitForCompletion) {
+        const live = await client.get<ServerPoolRequestResponse>(requestPath(groupId, id));
+        return { outs: outputsFrom(inputs, live, groupId) };
+      }
+      return { outs: await awaitRequest(client, groupId, inputs, provider, lastSeen, clock) };
+    },
+
+    async delete(id, props) {
+      const { client, groupId } = clientFor(props.groupId);
+      const path = requestPath(groupId, id);
+      // Seed 004 documents DELETE as "cancel", not what it answers for a request that
+      // is already cancelled or failed. So look first: a request that is gone,
+      // cancelled or FAILED holds no server, and leaving it alone is success.
+      const statusNow = async (): Promise<string | undefined> => {
+        try {
+          return (await client.get<ServerPoolRequestResponse>(path)).statusName;
+        } catch (error) {
+          if (ApiError.isNotFound(error)) return undefined;
+          throw error;
+        }
+      };
+      const before = await statusNow();
+      if (before === undefined || nothingToCancel.includes(before)) return;
+      try {
+        await client.delete(path);
+      } catch (error) {
+        if (ApiError.isNotFound(error)) return;
+        // It may have failed or been cancelled between the look and the DELETE.
+        const after = await statusNow();
+        if (after === undefined || nothingToCancel.includes(after)) return;
+        throw error;
+      }
+    },
+  };
+}
+
+export const serverPoolRequest = serverPoolRequestImplementation();

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import nock from "nock";
-import { approvalPolicy } from "../../../provider/computeOps/approvalPolicy";
+import { approvalPolicyImplementation } from "../../../provider/computeOps/approvalPolicy";
 import { PartialCreateError } from "../../../provider/core/pulumiResults";
-import { endpoint, provider, useTestApis } from "../resourceTestSetup";
+import { endpoint, provider, testComputeOps, useTestApis } from "../resourceTestSetup";
+
+const approvalPolicy = approvalPolicyImplementation(testComputeOps());
 
 const path = "/compute-ops-mgmt/v1beta2/approval-policies";
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";

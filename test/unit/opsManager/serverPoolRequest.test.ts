@@ -1,13 +1,14 @@
 import { expect } from "chai";
 import nock from "nock";
 import { PartialCreateError } from "../../../provider/core/pulumiResults";
-import { serverPoolRequest } from "../../../provider/opsManager/serverPoolRequest";
-import { setWaitClockForTests } from "../../../provider/core/waitForState";
+import type { ResourceImplementation } from "../../../provider/core/resource";
+import { serverPoolRequestImplementation } from "../../../provider/opsManager/serverPoolRequest";
 import {
   digestChallenge,
   groupId,
   opsManagerUrl,
   provider,
+  testOpsManager,
   useTestApis,
 } from "../resourceTestSetup";
 
@@ -52,17 +53,19 @@ function opsManager() {
 describe("ServerPoolRequest", () => {
   useTestApis();
   let progress: string[] = [];
+  let serverPoolRequest: ResourceImplementation;
   beforeEach(() => {
     // Time moves only when the waiter sleeps, so waits take no time.
     let now = start;
     progress = [];
-    setWaitClockForTests({
-      now: () => now,
-      sleep: async (ms) => void (now += ms),
-      log: (line) => void progress.push(line),
-    });
+    serverPoolRequest = serverPoolRequestImplementation(
+      testOpsManager({
+        now: () => now,
+        sleep: async (ms) => void (now += ms),
+        log: (line) => void progress.push(line),
+      }),
+    );
   });
-  afterEach(() => setWaitClockForTests());
 
   describe("check", () => {
     it("names each property at fault the way a program writes it", async () => {
