@@ -5,17 +5,21 @@
  * included, is a new run, and delete only forgets the job.
  */
 import { z } from "zod";
-import { ApiError } from "../http/apiError";
-import { createOnce } from "../core/lifecycle";
+import {
+  checkInputs,
+  createOnce,
+  createRecoveryWindowMs,
+  readOrGone,
+  withoutProvider,
+} from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
-import { inputFailuresFrom } from "../core/checkInputs";
 import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
-import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
-import { formatElapsed, WaitClock, waitForState } from "../core/waitForState";
+import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
+import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
 
 const collectionPath = "/compute-ops-mgmt/v1/jobs";
@@ -148,21 +152,12 @@ function jobLabel(id: string, inputs: JobInputs): string {
   return `compute-ops:Job ${id} (${template} on ${inputs.resourceId})`;
 }
 
-/** Poll errors worth waiting through: no answer, throttling, a server error. */
-function isTransient(error: unknown): boolean {
-  return (
-    error instanceof ApiError &&
-    (error.status === undefined || error.status === 429 || error.status >= 500)
-  );
-}
-
 /**
- * Waits for the job to reach a terminal state and returns its outputs; throws a
- * PartialCreateError (so Pulumi records the id and these outputs, DESIGN.md
- * decision 8) when it ends in failure, when the timeout passes, or when it can no
- * longer be read.
+ * Waits for the job to reach a terminal state and returns its outputs; a job that
+ * ends in failure, outlasts the timeout or can no longer be read is recorded as a
+ * partial create.
  */
-async function awaitJob(
+function awaitJob(
   client: GreenLakeClient,
   id: string,
   inputs: JobInputs,
@@ -170,63 +165,44 @@ async function awaitJob(
   lastSeen: JobResponse,
   clock: WaitClock,
 ): Promise<Record<string, unknown>> {
-  const declared = inputs as Record<string, unknown>;
   const label = jobLabel(id, inputs);
-  const partial = (message: string, live: JobResponse) =>
-    new PartialCreateError(message, id, {
-      ...outputsFrom(declared, live),
-      [providerKey]: provider,
-    });
-
-  let outcome;
-  try {
-    outcome = await waitForState({
-      label,
-      poll: async () => {
-        try {
-          return await client.get<JobResponse>(itemPath(id));
-        } catch (error) {
-          // The spec: a job with deleteOnComplete is deleted once it reaches
-          // COMPLETE, so a job that vanishes while awaited has completed.
-          if (ApiError.isNotFound(error)) {
-            return {
-              ...lastSeen,
-              id,
-              state: "COMPLETE",
-              status: "The job completed and was deleted (deleteOnComplete)",
-            };
-          }
-          throw error;
-        }
+  return awaitCreated<JobResponse>({
+    id,
+    noun: "job",
+    label,
+    lastSeen,
+    provider,
+    clock,
+    outputsOf: (live) => outputsFrom(inputs as Record<string, unknown>, live),
+    // The spec: a job with deleteOnComplete is deleted once it reaches COMPLETE, so
+    // a job that vanishes while awaited has completed.
+    poll: async () =>
+      (await readOrGone(() => client.get<JobResponse>(itemPath(id)))) ?? {
+        ...lastSeen,
+        id,
+        state: "COMPLETE",
+        status: "The job completed and was deleted (deleteOnComplete)",
       },
-      stateOf: (live) => (live.resultCode ? `${live.state} ${live.resultCode}` : live.state),
-      isTerminal: (live) => terminalStates.includes(live.state),
-      timeoutMs: inputs.timeoutMinutes * 60_000,
-      isTransient,
-      clock,
-    });
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw partial(`${label}: could not follow the job: ${why}`, lastSeen);
-  }
-
-  const live = outcome.value;
-  if (!outcome.finished) {
-    throw partial(
-      `${label} did not finish within timeoutMinutes (${inputs.timeoutMinutes}); last seen: ` +
-        `${describeJob(live)}. The job goes on in Compute Ops Management and its id is ` +
-        "recorded: the next `pulumi up` waits for it again.",
-      live,
-    );
-  }
-  if (hasFailed(live)) {
-    throw partial(
-      `${label} failed after ${formatElapsed(outcome.elapsedMs)}: ${describeJob(live)}. ` +
-        "Its id is recorded; change `triggers` (or another input) to run the job again.",
-      live,
-    );
-  }
-  return outputsFrom(declared, live);
+    stateOf: (live) => (live.resultCode ? `${live.state} ${live.resultCode}` : live.state),
+    isTerminal: (live) => terminalStates.includes(live.state),
+    timeoutMs: inputs.timeoutMinutes * 60_000,
+    failureOf: ({ finished, value: live, elapsedMs }) => {
+      if (!finished) {
+        return (
+          `${label} did not finish within timeoutMinutes (${inputs.timeoutMinutes}); last seen: ` +
+          `${describeJob(live)}. The job goes on in Compute Ops Management and its id is ` +
+          "recorded: the next `pulumi up` waits for it again."
+        );
+      }
+      if (hasFailed(live)) {
+        return (
+          `${label} failed after ${formatElapsed(elapsedMs)}: ${describeJob(live)}. ` +
+          "Its id is recorded; change `triggers` (or another input) to run the job again."
+        );
+      }
+      return undefined;
+    },
+  });
 }
 
 /** The declared inputs that differ; a template compares by id, so a name equals its UUID. */
@@ -261,12 +237,9 @@ export function jobImplementation({
 > = defaultComputeOpsDependencies): ResourceImplementation {
   return {
     async check(_olds, news) {
-      const { [providerKey]: provider, ...rest } = news;
-      const result = jobInputs.safeParse(rest);
-      if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
       // The template stays as the program wrote it (a name reads better in a preview);
       // create maps it to its UUID, and diff compares templates by UUID.
-      return { inputs: { ...result.data, [providerKey]: provider } };
+      return checkInputs(news, (raw) => jobInputs.safeParse(raw));
     },
 
     async diff(_id, olds, news) {
@@ -278,12 +251,12 @@ export function jobImplementation({
     },
 
     async create(news) {
-      const { [providerKey]: provider, ...rest } = news;
-      const inputs = jobInputs.parse(rest);
+      const provider = news[providerKey];
+      const inputs = jobInputs.parse(withoutProvider(news));
       const client = clientFor(inputs);
       const templateId = templateIdFor(inputs.jobTemplate) as string;
-      // A minute of slack for clocks that disagree, for the lost-answer lookup below.
-      const postedAfter = odataTimestamp(Date.now() - 60_000);
+      // Slack for clocks that disagree, for the lost-answer lookup below.
+      const postedAfter = odataTimestamp(Date.now() - createRecoveryWindowMs);
 
       // Not retried by the client (a repeat would run the job twice). When the answer
       // is lost, the job is looked up by template, target and creation time instead.
@@ -326,20 +299,16 @@ export function jobImplementation({
         ...pick(recorded, inputFields),
         [providerKey]: recorded[providerKey],
       });
-      try {
-        const live = await clientFor(recorded).get<JobResponse>(itemPath(id));
-        return {
-          id,
-          props: { ...outputsFrom(recorded, live), [providerKey]: recorded[providerKey] },
-          inputs,
-        };
-      } catch (error) {
-        // Jobs with deleteOnComplete vanish once COMPLETE (spec): the run happened,
-        // so the job keeps its last known outputs instead of reading as gone (which
-        // would make the next `up` run it again).
-        if (ApiError.isNotFound(error)) return { id, props: recorded, inputs };
-        throw error;
-      }
+      const live = await readOrGone(() => clientFor(recorded).get<JobResponse>(itemPath(id)));
+      // Jobs with deleteOnComplete vanish once COMPLETE (spec): the run happened,
+      // so the job keeps its last known outputs instead of reading as gone (which
+      // would make the next `up` run it again).
+      if (live === undefined) return { id, props: recorded, inputs };
+      return {
+        id,
+        props: { ...outputsFrom(recorded, live), [providerKey]: recorded[providerKey] },
+        inputs,
+      };
     },
 
     async update(id, olds, news) {
@@ -348,8 +317,8 @@ export function jobImplementation({
       // errors" on it) and the program did not change. The engine then asks the
       // provider to finish the work, so the wait resumes: a job that has since
       // completed clears the failure, and one that ended in error fails the step again.
-      const { [providerKey]: provider, ...rest } = news;
-      const inputs = jobInputs.parse(rest);
+      const provider = news[providerKey];
+      const inputs = jobInputs.parse(withoutProvider(news));
       const changed = changedInputs(olds, news);
       if (changed.length > 0) {
         throw new Error(

@@ -10,6 +10,8 @@
  * change and, while the state stays the same, every 30 seconds: enough to show
  * life without flooding a CI log.
  */
+import { isTransient } from "./lifecycle";
+import { PartialCreateError, providerKey } from "./pulumiResults";
 
 /** How waiting sleeps, tells time and reports; tests pass their own. */
 export interface WaitClock {
@@ -110,4 +112,44 @@ export async function waitForState<T>(options: WaitOptions<T>): Promise<WaitOutc
     await clock.sleep(Math.min(interval, deadline - t));
     interval = Math.min(Math.round(interval * 1.5), maxInterval);
   }
+}
+
+export interface AwaitCreatedOptions<T> extends Omit<WaitOptions<T>, "isTransient" | "clock"> {
+  /** The object's id, recorded by Pulumi whatever the outcome. */
+  id: string;
+  /** What the object is called in "could not follow the job". */
+  noun: string;
+  /** The value read last before waiting: the outputs when none can be read. */
+  lastSeen: T;
+  /** The resource's outputs for a value read. */
+  outputsOf: (value: T) => Record<string, unknown>;
+  /** The serialized provider, recorded with the outputs. */
+  provider: unknown;
+  /** Why the outcome is a failure (a message saying the way out), or undefined when the work is done. */
+  failureOf: (outcome: WaitOutcome<T>) => string | undefined;
+  clock: WaitClock;
+}
+
+/**
+ * Waits for asynchronous work an object started (a job, a server-pool request) and
+ * returns its outputs. Polls survive transient errors. Every other ending (a
+ * failure, the timeout, an object that cannot be read) throws a PartialCreateError,
+ * so Pulumi records the id and these outputs (DESIGN.md decision 8).
+ */
+export async function awaitCreated<T>(
+  options: AwaitCreatedOptions<T>,
+): Promise<Record<string, unknown>> {
+  const { id, noun, lastSeen, outputsOf, provider, failureOf, ...wait } = options;
+  const partial = (message: string, value: T) =>
+    new PartialCreateError(message, id, { ...outputsOf(value), [providerKey]: provider });
+  let outcome: WaitOutcome<T>;
+  try {
+    outcome = await waitForState({ ...wait, isTransient });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw partial(`${options.label}: could not follow the ${noun}: ${why}`, lastSeen);
+  }
+  const failure = failureOf(outcome);
+  if (failure !== undefined) throw partial(failure, outcome.value);
+  return outputsOf(outcome.value);
 }

@@ -6,13 +6,20 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z, ZodError } from "zod";
-import { ApiError } from "../http/apiError";
+import {
+  checkInputs,
+  createOnce,
+  createRecoveryWindowMs,
+  isGone,
+  readOrGone,
+  withoutProvider,
+} from "../core/lifecycle";
 import { opsManagerSettings } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import type { ResourceImplementation } from "../core/resource";
 import { defaultOpsManagerDependencies, OpsManagerClient, OpsManagerDependencies } from "./client";
-import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
-import { formatElapsed, WaitClock, waitForState } from "../core/waitForState";
+import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
+import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
 
 // ---------------------------------------------------------------------------
@@ -175,21 +182,12 @@ function requestLabel(id: string, properties: unknown): string {
   return `ops-manager:ServerPoolRequest ${id} (${wanted})`;
 }
 
-/** Poll errors worth waiting through: no answer, throttling, a server error. */
-function isTransient(error: unknown): boolean {
-  return (
-    error instanceof ApiError &&
-    (error.status === undefined || error.status === 429 || error.status >= 500)
-  );
-}
-
 /**
  * Waits until the request is COMPLETED and returns its outputs. Anything else
- * (FAILED, cancelled, expired, the timeout, a request that cannot be read) throws
- * a PartialCreateError, so Pulumi records the id and `pulumi destroy` can cancel
- * the request (DESIGN.md decision 8).
+ * (FAILED, cancelled, expired, the timeout, a request that cannot be read) is
+ * recorded as a partial create, so `pulumi destroy` can cancel the request.
  */
-async function awaitRequest(
+function awaitRequest(
   client: OpsManagerClient,
   groupId: string,
   inputs: ServerPoolRequestInputs,
@@ -197,60 +195,43 @@ async function awaitRequest(
   lastSeen: ServerPoolRequestResponse,
   clock: WaitClock,
 ): Promise<Record<string, unknown>> {
-  const declared = inputs as Record<string, unknown>;
   const id = lastSeen.id;
   const label = requestLabel(id, inputs.properties);
-  const partial = (message: string, live: ServerPoolRequestResponse) =>
-    new PartialCreateError(message, id, {
-      ...outputsFrom(declared, live, groupId),
-      [providerKey]: provider,
-    });
   const retry =
     "Its id is recorded: change `properties` (or run `pulumi up --replace` on it) to make a new request, or `pulumi destroy` to cancel it.";
-
-  let outcome;
-  try {
-    outcome = await waitForState({
-      label,
-      poll: () => client.get<ServerPoolRequestResponse>(requestPath(groupId, id)),
-      stateOf: (r) => r.statusName,
-      isTerminal: (r) => terminal.includes(r.statusName) || hasExpired(r, clock.now()),
-      timeoutMs: inputs.timeoutMinutes * 60_000,
-      isTransient,
-      clock,
-    });
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw partial(`${label}: could not follow the request: ${why}`, lastSeen);
-  }
-
-  const live = outcome.value;
-  if (live.statusName === "COMPLETED") return outputsFrom(declared, live, groupId);
-  if (!outcome.finished) {
-    throw partial(
-      `${label} is still ${live.statusName} after timeoutMinutes (${inputs.timeoutMinutes}); ` +
-        `it expires at ${live.expires ?? "an unknown time"}. Its id is recorded: the next ` +
-        "`pulumi up` waits for it again.",
-      live,
-    );
-  }
-  if (live.statusName === "FAILED") {
-    throw partial(
-      `${label} FAILED after ${formatElapsed(outcome.elapsedMs)} (expires ${live.expires ?? "unknown"}): ` +
-        `no server in the pool could be provisioned for these properties. ${retry}`,
-      live,
-    );
-  }
-  if (cancelled.includes(live.statusName)) {
-    throw partial(
-      `${label} was cancelled (${live.statusName}) while it was awaited. ${retry}`,
-      live,
-    );
-  }
-  throw partial(
-    `${label} expired at ${live.expires} while ${live.statusName}: no server became available. ${retry}`,
-    live,
-  );
+  return awaitCreated<ServerPoolRequestResponse>({
+    id,
+    noun: "request",
+    label,
+    lastSeen,
+    provider,
+    clock,
+    outputsOf: (live) => outputsFrom(inputs as Record<string, unknown>, live, groupId),
+    poll: () => client.get<ServerPoolRequestResponse>(requestPath(groupId, id)),
+    stateOf: (r) => r.statusName,
+    isTerminal: (r) => terminal.includes(r.statusName) || hasExpired(r, clock.now()),
+    timeoutMs: inputs.timeoutMinutes * 60_000,
+    failureOf: ({ finished, value: live, elapsedMs }) => {
+      if (live.statusName === "COMPLETED") return undefined;
+      if (!finished) {
+        return (
+          `${label} is still ${live.statusName} after timeoutMinutes (${inputs.timeoutMinutes}); ` +
+          `it expires at ${live.expires ?? "an unknown time"}. Its id is recorded: the next ` +
+          "`pulumi up` waits for it again."
+        );
+      }
+      if (live.statusName === "FAILED") {
+        return (
+          `${label} FAILED after ${formatElapsed(elapsedMs)} (expires ${live.expires ?? "unknown"}): ` +
+          `no server in the pool could be provisioned for these properties. ${retry}`
+        );
+      }
+      if (cancelled.includes(live.statusName)) {
+        return `${label} was cancelled (${live.statusName}) while it was awaited. ${retry}`;
+      }
+      return `${label} expired at ${live.expires} while ${live.statusName}: no server became available. ${retry}`;
+    },
+  });
 }
 
 /**
@@ -286,10 +267,7 @@ export function serverPoolRequestImplementation({
 }: OpsManagerDependencies = defaultOpsManagerDependencies): ResourceImplementation {
   return {
     async check(_olds, news) {
-      const { [providerKey]: provider, ...rest } = news;
-      const result = serverPoolRequestInputs.safeParse(rest);
-      if (!result.success) return { inputs: news, failures: checkFailuresFrom(result.error) };
-      return { inputs: { ...result.data, [providerKey]: provider } };
+      return checkInputs(news, (raw) => serverPoolRequestInputs.safeParse(raw), checkFailuresFrom);
     },
 
     async diff(_id, olds, news) {
@@ -298,8 +276,8 @@ export function serverPoolRequestImplementation({
     },
 
     async create(news) {
-      const { [providerKey]: provider, ...rest } = news;
-      const inputs = serverPoolRequestInputs.parse(rest);
+      const provider = news[providerKey];
+      const inputs = serverPoolRequestInputs.parse(withoutProvider(news));
       const { client, groupId } = clientFor(inputs.groupId);
       let request: ServerPoolRequestResponse;
 
@@ -322,30 +300,30 @@ export function serverPoolRequestImplementation({
           );
         }
       } else {
-        const attemptedAt = Date.now() - 60_000;
-        try {
+        const postedAt = Date.now();
+        request = await createOnce(
           // Seed 004: "Send a document that contains only the properties array."
           // The client never repeats this POST: a second one would be a second request.
-          request = await client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
-            properties: inputs.properties,
-          });
-        } catch (error) {
-          if (!(error instanceof ApiError && error.ambiguous)) throw error;
-          // The answer was lost and the request may exist: one asking for these
-          // properties, made in the last minute and not cancelled, is ours.
-          const list = await client.get<{ results?: ServerPoolRequestResponse[] }>(
-            requestsPath(groupId),
-          );
-          const found = (list.results ?? []).filter(
-            (r) =>
-              sameProperties(r.properties, inputs.properties) &&
-              !cancelled.includes(r.statusName) &&
-              r.created !== undefined &&
-              Date.parse(r.created) >= attemptedAt,
-          );
-          if (found.length !== 1) throw error;
-          request = found[0];
-        }
+          () =>
+            client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
+              properties: inputs.properties,
+            }),
+          // The answer was lost and the request may exist: the one request asking for
+          // these properties, made since the POST and not cancelled, is ours.
+          async () => {
+            const list = await client.get<{ results?: ServerPoolRequestResponse[] }>(
+              requestsPath(groupId),
+            );
+            const found = (list.results ?? []).filter(
+              (r) =>
+                sameProperties(r.properties, inputs.properties) &&
+                !cancelled.includes(r.statusName) &&
+                r.created !== undefined &&
+                Date.parse(r.created) >= postedAt - createRecoveryWindowMs,
+            );
+            return found.length === 1 ? found[0] : undefined;
+          },
+        );
       }
 
       if (!inputs.waitForCompletion) {
@@ -358,13 +336,10 @@ export function serverPoolRequestImplementation({
     async read(id, props) {
       const recorded = (props ?? {}) as Record<string, unknown>;
       const { client, groupId } = clientFor(recorded.groupId);
-      let live: ServerPoolRequestResponse;
-      try {
-        live = await client.get<ServerPoolRequestResponse>(requestPath(groupId, id));
-      } catch (error) {
-        if (ApiError.isNotFound(error)) return { id: "" };
-        throw error;
-      }
+      const live = await readOrGone(() =>
+        client.get<ServerPoolRequestResponse>(requestPath(groupId, id)),
+      );
+      if (live === undefined) return { id: "" };
       // Cancelled by hand (or being cancelled): the servers are released and the
       // request is history, so it reads as gone and the next `up` makes a new one.
       if (cancelled.includes(live.statusName)) return { id: "" };
@@ -387,8 +362,8 @@ export function serverPoolRequestImplementation({
       // and the program did not change. The engine then asks the provider to finish
       // the work, so the wait resumes: a request that has since COMPLETED clears the
       // failure, and a FAILED or expired one fails the step again.
-      const { [providerKey]: provider, ...rest } = news;
-      const inputs = serverPoolRequestInputs.parse(rest);
+      const provider = news[providerKey];
+      const inputs = serverPoolRequestInputs.parse(withoutProvider(news));
       const changed = changedInputs(olds, news);
       if (changed.length > 0) {
         throw new Error(
@@ -411,20 +386,14 @@ export function serverPoolRequestImplementation({
       // Seed 004 documents DELETE as "cancel", not what it answers for a request that
       // is already cancelled or failed. So look first: a request that is gone,
       // cancelled or FAILED holds no server, and leaving it alone is success.
-      const statusNow = async (): Promise<string | undefined> => {
-        try {
-          return (await client.get<ServerPoolRequestResponse>(path)).statusName;
-        } catch (error) {
-          if (ApiError.isNotFound(error)) return undefined;
-          throw error;
-        }
-      };
+      const statusNow = async (): Promise<string | undefined> =>
+        (await readOrGone(() => client.get<ServerPoolRequestResponse>(path)))?.statusName;
       const before = await statusNow();
       if (before === undefined || nothingToCancel.includes(before)) return;
       try {
         await client.delete(path);
       } catch (error) {
-        if (ApiError.isNotFound(error)) return;
+        if (isGone(error)) return;
         // It may have failed or been cancelled between the look and the DELETE.
         const after = await statusNow();
         if (after === undefined || nothingToCancel.includes(after)) return;
