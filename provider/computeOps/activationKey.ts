@@ -8,15 +8,21 @@
  * new key. Keys leave the list once expired, so an expired key reads as gone.
  */
 import { z } from "zod";
-import { ApiError } from "../http/apiError";
-import { createOnce } from "../core/lifecycle";
+import {
+  checkInputs,
+  createOnce,
+  createRecoveryWindowMs,
+  deleteIgnoringGone,
+  parseResponse,
+  Validation,
+  withoutProvider,
+} from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
-import { inputFailuresFrom } from "../core/checkInputs";
-import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
+import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { registerSecret, registerSecretOutputs } from "../http/redaction";
 import { resourceTypes } from "../core/resourceTypes";
 
@@ -75,9 +81,7 @@ function crossFieldIssues(raw: Record<string, unknown>): z.ZodIssue[] {
   ];
 }
 
-function validateActivationKey(
-  raw: Record<string, unknown>,
-): { success: true; data: ActivationKeyInputs } | { success: false; error: z.ZodError } {
+function validateActivationKey(raw: Record<string, unknown>): Validation<ActivationKeyInputs> {
   const result = activationKeyInputs.safeParse(raw);
   const issues = [...(result.success ? [] : result.error.issues), ...crossFieldIssues(raw)];
   if (!result.success || issues.length > 0)
@@ -105,18 +109,11 @@ const activationKeyResponse = z
   .passthrough();
 type ActivationKeyResponse = z.infer<typeof activationKeyResponse>;
 
-function parseResponse(body: unknown, what: string): ActivationKeyResponse {
-  const result = activationKeyResponse.safeParse(body);
-  if (!result.success) {
-    throw new Error(
-      `${what} answered with an unexpected activation key: ${result.error.issues
-        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-        .join("; ")}`,
-    );
-  }
+function parseKey(body: unknown, what: string): ActivationKeyResponse {
+  const key = parseResponse(activationKeyResponse, body, what, "activation key");
   // The key is a secret output: errors and logs must not show it from now on.
-  registerSecretOutputs(resourceTypes.ActivationKey.secretOutputs, result.data);
-  return result.data;
+  registerSecretOutputs(resourceTypes.ActivationKey.secretOutputs, key);
+  return key;
 }
 
 // ---------------------------------------------------------------------------
@@ -190,8 +187,6 @@ export function dueForRenewal(expiresAt: unknown, renewBeforeHours: unknown, now
   return now >= expires - window;
 }
 
-/** How far the API's clock may be from ours when recognising a key made by a lost POST. */
-const clockSkewMs = 10 * 60_000;
 /** How far expiresAt - createdAt may be from expirationInHours for the same key. */
 const expirationToleranceMs = 60_000;
 
@@ -210,7 +205,7 @@ async function findKeyMadeBy(
     await client.list<unknown>(collectionPath, {
       filter: `targetDevice eq ${odataString(inputs.targetDevice)}`,
     })
-  ).map((item) => parseResponse(item, `GET ${collectionPath}`));
+  ).map((item) => parseKey(item, `GET ${collectionPath}`));
   const candidates = keys.filter((key) => {
     if (key.targetDevice !== undefined && key.targetDevice !== inputs.targetDevice) return false;
     for (const field of apiFilledFields as ("subscriptionKey" | "applianceUri")[]) {
@@ -220,8 +215,8 @@ async function findKeyMadeBy(
     const created = Date.parse(key.createdAt);
     const lifetime = Date.parse(key.expiresAt) - created;
     return (
-      created >= postedAt - clockSkewMs &&
-      created <= Date.now() + clockSkewMs &&
+      created >= postedAt - createRecoveryWindowMs &&
+      created <= Date.now() + createRecoveryWindowMs &&
       Math.abs(lifetime - inputs.expirationInHours * hour) <= expirationToleranceMs
     );
   });
@@ -237,20 +232,15 @@ async function findKeyMadeBy(
 // Lifecycle
 
 /** The activationKey lifecycle on the given dependencies (the process's own by default). */
-export function activationKeyImplementation({
-  clientFor,
-}: Pick<
-  ComputeOpsDependencies,
-  "clientFor"
-> = defaultComputeOpsDependencies): ResourceImplementation {
+export function activationKeyImplementation(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): ResourceImplementation {
+  const { clientFor } = dependencies;
   return {
     async check(_olds, news) {
-      const { [providerKey]: provider, ...rest } = news;
-      const result = validateActivationKey(rest);
-      if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
       // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
       // key outside its window shows no change.
-      return { inputs: { ...result.data, [providerKey]: provider } };
+      return checkInputs(news, validateActivationKey);
     },
 
     async diff(_id, olds, news) {
@@ -266,14 +256,12 @@ export function activationKeyImplementation({
     },
 
     async create(news) {
-      const { [providerKey]: _provider, ...rest } = news;
-      const inputs = activationKeyInputs.parse(rest);
+      const inputs = activationKeyInputs.parse(withoutProvider(news));
       const client = clientFor(inputs);
       const body = definedOnly(pick(inputs as Record<string, unknown>, apiFields));
       const postedAt = Date.now();
       const created = await createOnce(
-        async () =>
-          parseResponse(await client.post(collectionPath, body), `POST ${collectionPath}`),
+        async () => parseKey(await client.post(collectionPath, body), `POST ${collectionPath}`),
         () => findKeyMadeBy(client, inputs, postedAt),
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
@@ -290,7 +278,7 @@ export function activationKeyImplementation({
         filter: `activationKey eq ${odataString(key)}`,
       });
       const live = found
-        .map((item) => parseResponse(item, `GET ${collectionPath}`))
+        .map((item) => parseKey(item, `GET ${collectionPath}`))
         .find((k) => k.activationKey === key);
       // Expired keys leave the list; one not yet swept is just as unusable.
       if (live === undefined || Date.parse(live.expiresAt) <= Date.now()) return { id: "" };
@@ -310,12 +298,8 @@ export function activationKeyImplementation({
       // The key travels in the path, encoded: errors must not show it in either form.
       registerSecret(key);
       registerSecret(encodeURIComponent(key));
-      try {
-        await clientFor(props).delete(keyPath(key));
-      } catch (error) {
-        // Deleted or expired already: deleting succeeds (DESIGN.md decision 5).
-        if (!ApiError.isNotFound(error)) throw error;
-      }
+      // Deleted or expired already: deleting succeeds.
+      await deleteIgnoringGone(() => clientFor(props).delete(keyPath(key)));
     },
   };
 }

@@ -8,14 +8,25 @@
  * (`adoptId`, DESIGN.md decision 7).
  */
 import { z } from "zod";
-import { ApiError } from "../http/apiError";
-import { createOnce } from "../core/lifecycle";
+import {
+  adoptOrExplain,
+  checkInputs,
+  createOnce,
+  deleteIgnoringGone,
+  parseResponse,
+  readOrGone,
+  replacingFields,
+  withoutProvider,
+} from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./client";
-import { odataString } from "./odata";
+import {
+  ComputeOpsDependencies,
+  defaultComputeOpsDependencies,
+  findNamedSince,
+  patchOrRead,
+} from "./client";
 import type { ResourceImplementation } from "../core/resource";
-import { inputFailuresFrom } from "../core/checkInputs";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 
@@ -190,16 +201,8 @@ const approvalPolicyResponse = z
   .passthrough();
 type ApprovalPolicyResponse = z.infer<typeof approvalPolicyResponse>;
 
-function parseResponse(body: unknown, what: string): ApprovalPolicyResponse {
-  const result = approvalPolicyResponse.safeParse(body);
-  if (!result.success) {
-    throw new Error(
-      `${what} answered with an unexpected approval policy: ${result.error.issues
-        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-        .join("; ")}`,
-    );
-  }
-  return result.data;
+function parsePolicy(body: unknown, what: string): ApprovalPolicyResponse {
+  return parseResponse(approvalPolicyResponse, body, what, "approval policy");
 }
 
 // ---------------------------------------------------------------------------
@@ -315,43 +318,22 @@ function createBody(inputs: ApprovalPolicyInputs): Record<string, unknown> {
   return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
 }
 
-function parseInputs(news: Record<string, unknown>): ApprovalPolicyInputs {
-  const { [providerKey]: _provider, ...rest } = news;
-  return approvalPolicyInputs.parse(rest);
-}
-
-/** How far back a found policy's createdAt may be to count as made by our own POST. */
-const createdClockSkewMs = 10 * 60_000;
-
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-/** The approvalPolicy lifecycle on the given dependencies (the process's own by default). */
-export function approvalPolicyImplementation({
-  clientFor,
-}: Pick<
-  ComputeOpsDependencies,
-  "clientFor"
-> = defaultComputeOpsDependencies): ResourceImplementation {
+/** The approval policy lifecycle on the given dependencies (the process's own by default). */
+export function approvalPolicyImplementation(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): ResourceImplementation {
+  const { clientFor } = dependencies;
   return {
     async check(_olds, news) {
-      const { [providerKey]: provider, ...rest } = news;
-      const result = approvalPolicyInputs.safeParse(rest);
-      if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
-      return { inputs: { ...result.data, [providerKey]: provider } };
+      return checkInputs(news, (raw) => approvalPolicyInputs.safeParse(raw));
     },
 
     async diff(id, olds, news) {
-      const changes: string[] = changedApiFields(olds, news);
-      const replaces: string[] = [];
-      for (const field of immutableFields) {
-        if (!jsonEqual(olds[field], news[field])) replaces.push(field);
-      }
-      // Naming another policy to adopt means managing another object. Dropping adoptId,
-      // or naming the policy already managed, leaves the policy as it is.
-      if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
-        replaces.push("adoptId");
-      }
+      const changes = changedApiFields(olds, news);
+      const replaces = replacingFields(id, olds, news, immutableFields);
       return {
         changes: changes.length > 0 || replaces.length > 0,
         replaces,
@@ -360,26 +342,18 @@ export function approvalPolicyImplementation({
     },
 
     async create(news) {
-      const inputs = parseInputs(news);
+      const inputs = approvalPolicyInputs.parse(withoutProvider(news));
       const client = clientFor(inputs);
 
       if (inputs.adoptId !== undefined) {
         // Adoption: read the existing policy instead of creating one, and bring what
         // the program declares to the declared state; the rest stays as it is.
-        let existing: ApprovalPolicyResponse;
-        try {
-          existing = parseResponse(
-            await client.get(itemPath(inputs.adoptId)),
-            `GET ${itemPath(inputs.adoptId)}`,
-          );
-        } catch (error) {
-          if (ApiError.isNotFound(error)) {
-            throw new Error(
-              `adoptId ${inputs.adoptId}: no approval policy with this id exists to adopt`,
-            );
-          }
-          throw error;
-        }
+        const path = itemPath(inputs.adoptId);
+        const existing = await adoptOrExplain(
+          async () => parsePolicy(await client.get(path), `GET ${path}`),
+          inputs.adoptId,
+          "approval policy",
+        );
         const current = {
           name: existing.name,
           description: existing.description ?? undefined,
@@ -391,7 +365,7 @@ export function approvalPolicyImplementation({
         );
         if (patch === undefined) return { id: existing.id, outs: outputsFrom(inputs, existing) };
         try {
-          const updated = parseResponse(
+          const updated = parsePolicy(
             await client.patch(itemPath(existing.id), patch),
             `PATCH ${itemPath(existing.id)}`,
           );
@@ -409,39 +383,24 @@ export function approvalPolicyImplementation({
       const postedAt = Date.now();
       const created = await createOnce(
         async () =>
-          parseResponse(
+          parsePolicy(
             await client.post(collectionPath, createBody(inputs)),
             `POST ${collectionPath}`,
           ),
         // The POST's answer was lost: names are unique (the API answers 409 to a second
         // one), so a policy of this name made since the POST is the one it created.
-        async () => {
-          const found = await client.list<unknown>(collectionPath, {
-            filter: `name eq ${odataString(inputs.name)}`,
-          });
-          return found
-            .map((item) => parseResponse(item, `GET ${collectionPath}`))
-            .find(
-              (p) =>
-                p.name === inputs.name &&
-                (p.createdAt === undefined ||
-                  Date.parse(p.createdAt) >= postedAt - createdClockSkewMs),
-            );
-        },
+        () => findNamedSince(client, collectionPath, inputs.name, postedAt, parsePolicy),
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },
 
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
-      let live: ApprovalPolicyResponse;
-      try {
-        live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
-      } catch (error) {
-        // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
-        if (ApiError.isNotFound(error)) return { id: "" };
-        throw error;
-      }
+      const live = await readOrGone(async () =>
+        parsePolicy(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`),
+      );
+      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
+      if (live === undefined) return { id: "" };
       // Live values in input shape, for the fields the program declared: a description
       // the program never set is the server's business, not drift.
       const inputs: Record<string, unknown> = pick(old, [...immutableFields, "adoptId"]);
@@ -455,25 +414,14 @@ export function approvalPolicyImplementation({
     },
 
     async update(id, olds, news) {
-      const inputs = parseInputs(news);
-      const client = clientFor(inputs);
+      const inputs = approvalPolicyInputs.parse(withoutProvider(news));
       const patch = mergePatchFor(olds, createBody(inputs));
-      const updated = parseResponse(
-        patch === undefined
-          ? await client.get(itemPath(id))
-          : await client.patch(itemPath(id), patch),
-        `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
-      );
+      const updated = await patchOrRead(clientFor(inputs), itemPath(id), patch, parsePolicy);
       return { outs: outputsFrom(inputs, updated) };
     },
 
     async delete(id, props) {
-      try {
-        await clientFor(props).delete(itemPath(id));
-      } catch (error) {
-        // Already gone: deleting succeeds (DESIGN.md decision 5).
-        if (!ApiError.isNotFound(error)) throw error;
-      }
+      await deleteIgnoringGone(() => clientFor(props).delete(itemPath(id)));
     },
   };
 }

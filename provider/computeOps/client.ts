@@ -17,7 +17,8 @@ import { computeOpsSettings } from "../core/configuration";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
-import { QueryValues, queryString } from "./odata";
+import { odataString, QueryValues, queryString } from "./odata";
+import { createRecoveryWindowMs } from "../core/lifecycle";
 
 /** A page of a Compute Ops Management list (api-facts: Lists). */
 export interface ListPage<T> {
@@ -372,3 +373,39 @@ export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
   clientFor: processClients.forResource,
   clock: systemClock,
 };
+
+/**
+ * After a POST whose answer was lost: the object of this name made since the POST.
+ * Names are unique (a second POST of one answers 409), so it is the one the POST created.
+ */
+export async function findNamedSince<T extends { name?: string; createdAt?: string }>(
+  client: GreenLakeClient,
+  collectionPath: string,
+  name: string,
+  postedAt: number,
+  parse: (item: unknown, what: string) => T,
+): Promise<T | undefined> {
+  const found = await client.list<unknown>(collectionPath, {
+    filter: `name eq ${odataString(name)}`,
+  });
+  return found
+    .map((item) => parse(item, `GET ${collectionPath}`))
+    .find(
+      (item) =>
+        item.name === name &&
+        (item.createdAt === undefined ||
+          Date.parse(item.createdAt) >= postedAt - createRecoveryWindowMs),
+    );
+}
+
+/** PATCHes a merge patch, or GETs when nothing changed: the object as it now is, either way. */
+export async function patchOrRead<T>(
+  client: GreenLakeClient,
+  path: string,
+  mergePatch: Record<string, unknown> | undefined,
+  parse: (body: unknown, what: string) => T,
+): Promise<T> {
+  return mergePatch === undefined
+    ? parse(await client.get(path), `GET ${path}`)
+    : parse(await client.patch(path, mergePatch), `PATCH ${path}`);
+}

@@ -9,14 +9,25 @@
  * values and never reports the mask as drift (DESIGN.md decision 3).
  */
 import { z } from "zod";
-import { ApiError } from "../http/apiError";
-import { createOnce } from "../core/lifecycle";
+import {
+  adoptOrExplain,
+  checkInputs,
+  createOnce,
+  deleteIgnoringGone,
+  parseResponse,
+  readOrGone,
+  replacingFields,
+  withoutProvider,
+} from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick, projectOnto } from "../core/declaredState";
-import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./client";
-import { odataString } from "./odata";
+import {
+  ComputeOpsDependencies,
+  defaultComputeOpsDependencies,
+  findNamedSince,
+  patchOrRead,
+} from "./client";
 import type { ResourceImplementation } from "../core/resource";
-import { inputFailuresFrom } from "../core/checkInputs";
 import {
   definedOnly,
   jsonEqual,
@@ -335,16 +346,8 @@ const externalServiceResponse = z
   .passthrough();
 type ExternalServiceResponse = z.infer<typeof externalServiceResponse>;
 
-function parseResponse(body: unknown, what: string): ExternalServiceResponse {
-  const result = externalServiceResponse.safeParse(body);
-  if (!result.success) {
-    throw new Error(
-      `${what} answered with an unexpected external service: ${result.error.issues
-        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-        .join("; ")}`,
-    );
-  }
-  return result.data;
+function parseService(body: unknown, what: string): ExternalServiceResponse {
+  return parseResponse(externalServiceResponse, body, what, "external service");
 }
 
 // ---------------------------------------------------------------------------
@@ -500,44 +503,64 @@ function createBody(inputs: ExternalServiceInputs): Record<string, unknown> {
 }
 
 function parseInputs(news: Record<string, unknown>): ExternalServiceInputs {
-  const { [providerKey]: _provider, ...rest } = news;
-  const result = validateExternalService(rest);
+  const result = validateExternalService(withoutProvider(news));
   if (!result.success) throw result.error;
   return result.data;
 }
 
-/** How far back a found integration's createdAt may be to count as made by our own POST. */
-const createdClockSkewMs = 10 * 60_000;
+/**
+ * The live integration in input shape, restricted to what the program declared
+ * (its keys in the old outputs): secrets carried over where masked, API-only keys
+ * left out.
+ */
+function liveInputsFrom(
+  old: Record<string, unknown>,
+  live: ExternalServiceResponse,
+): Record<string, unknown> {
+  const inputs: Record<string, unknown> = pick(old, [
+    "testOnCreate",
+    "region",
+    "tenantAcid",
+    "adoptId",
+  ]);
+  for (const field of apiFields) {
+    if (old[field] === undefined) continue;
+    const liveValue = (live as Record<string, unknown>)[field];
+    if (field === "authentication") {
+      inputs.authentication = liveAuthentication(old.authentication, liveValue);
+    } else if (field === "serviceData") {
+      const declaredData = declarableServiceData(old.serviceType, old.serviceData);
+      const liveData = isObject(liveValue) ? { ...liveValue } : {};
+      // Compared in the form check() sends: 64 lower-case hex digits.
+      if (typeof liveData.vCenterCertFingerprint === "string") {
+        liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
+          .replace(/:/g, "")
+          .toLowerCase();
+      }
+      inputs.serviceData = projectOnto(declaredData, liveData);
+    } else if (liveValue !== undefined && liveValue !== null) {
+      inputs[field] = liveValue;
+    }
+  }
+  return definedOnly(inputs);
+}
 
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-/** The externalService lifecycle on the given dependencies (the process's own by default). */
-export function externalServiceImplementation({
-  clientFor,
-}: Pick<
-  ComputeOpsDependencies,
-  "clientFor"
-> = defaultComputeOpsDependencies): ResourceImplementation {
+/** The external service lifecycle on the given dependencies (the process's own by default). */
+export function externalServiceImplementation(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): ResourceImplementation {
+  const { clientFor } = dependencies;
   return {
     async check(_olds, news) {
-      const { [providerKey]: provider, ...rest } = news;
-      const result = validateExternalService(rest);
-      if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
-      return { inputs: { ...result.data, [providerKey]: provider } };
+      return checkInputs(news, validateExternalService);
     },
 
     async diff(id, olds, news) {
-      const changes: string[] = changedUpdatableFields(olds, news);
-      const replaces: string[] = [];
-      for (const field of immutableFields) {
-        if (!jsonEqual(olds[field], news[field])) replaces.push(field);
-      }
-      // Naming another integration to adopt means managing another object. Dropping
-      // adoptId, or naming the integration already managed, leaves it as it is.
-      if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
-        replaces.push("adoptId");
-      }
+      const changes = changedUpdatableFields(olds, news);
+      const replaces = replacingFields(id, olds, news, immutableFields);
       // testOnCreate only matters when the integration is created: no call, no change.
       return {
         changes: changes.length > 0 || replaces.length > 0,
@@ -553,20 +576,12 @@ export function externalServiceImplementation({
 
       if (inputs.adoptId !== undefined) {
         // Adoption: read the existing integration instead of creating one.
-        let existing: ExternalServiceResponse;
-        try {
-          existing = parseResponse(
-            await client.get(itemPath(inputs.adoptId)),
-            `GET ${itemPath(inputs.adoptId)}`,
-          );
-        } catch (error) {
-          if (ApiError.isNotFound(error)) {
-            throw new Error(
-              `adoptId ${inputs.adoptId}: no external service with this id exists to adopt`,
-            );
-          }
-          throw error;
-        }
+        const path = itemPath(inputs.adoptId);
+        const existing = await adoptOrExplain(
+          async () => parseService(await client.get(path), `GET ${path}`),
+          inputs.adoptId,
+          "external service",
+        );
         // Nothing is changed yet: a type that PATCH cannot change is refused outright.
         for (const field of ["serviceType", "authenticationType"] as const) {
           if (existing[field] !== undefined && existing[field] !== inputs[field]) {
@@ -586,7 +601,7 @@ export function externalServiceImplementation({
         const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
         patch.authentication = inputs.authentication;
         try {
-          service = parseResponse(
+          service = parseService(
             await client.patch(itemPath(existing.id), patch),
             `PATCH ${itemPath(existing.id)}`,
           );
@@ -601,25 +616,13 @@ export function externalServiceImplementation({
         const postedAt = Date.now();
         service = await createOnce(
           async () =>
-            parseResponse(
+            parseService(
               await client.post(collectionPath, createBody(inputs)),
               `POST ${collectionPath}`,
             ),
-          // The POST's answer was lost: names are unique (a second one answers 409, errorCode
-          // 1700004), so an integration of this name made since the POST is ours.
-          async () => {
-            const found = await client.list<unknown>(collectionPath, {
-              filter: `name eq ${odataString(inputs.name)}`,
-            });
-            return found
-              .map((item) => parseResponse(item, `GET ${collectionPath}`))
-              .find(
-                (s) =>
-                  s.name === inputs.name &&
-                  (s.createdAt === undefined ||
-                    Date.parse(s.createdAt) >= postedAt - createdClockSkewMs),
-              );
-          },
+          // The POST's answer was lost: names are unique (a second one answers 409,
+          // errorCode 1700004), so an integration of this name made since the POST is ours.
+          () => findNamedSince(client, collectionPath, inputs.name, postedAt, parseService),
         );
       }
 
@@ -640,65 +643,24 @@ export function externalServiceImplementation({
 
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
-      let live: ExternalServiceResponse;
-      try {
-        live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
-      } catch (error) {
-        // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
-        if (ApiError.isNotFound(error)) return { id: "" };
-        throw error;
-      }
-      // Live values in input shape, restricted to what the program declared (its keys in
-      // the old outputs): secrets carried over where masked, API-only keys left out.
-      const inputs: Record<string, unknown> = pick(old, [
-        "testOnCreate",
-        "region",
-        "tenantAcid",
-        "adoptId",
-      ]);
-      for (const field of apiFields) {
-        if (old[field] === undefined) continue;
-        const liveValue = (live as Record<string, unknown>)[field];
-        if (field === "authentication") {
-          inputs.authentication = liveAuthentication(old.authentication, liveValue);
-        } else if (field === "serviceData") {
-          const declaredData = declarableServiceData(old.serviceType, old.serviceData);
-          const liveData = isObject(liveValue) ? { ...liveValue } : {};
-          // Compared in the form check() sends: 64 lower-case hex digits.
-          if (typeof liveData.vCenterCertFingerprint === "string") {
-            liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
-              .replace(/:/g, "")
-              .toLowerCase();
-          }
-          inputs.serviceData = projectOnto(declaredData, liveData);
-        } else if (liveValue !== undefined && liveValue !== null) {
-          inputs[field] = liveValue;
-        }
-      }
-      const liveInputs = definedOnly(inputs);
+      const live = await readOrGone(async () =>
+        parseService(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`),
+      );
+      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
+      if (live === undefined) return { id: "" };
+      const liveInputs = liveInputsFrom(old, live);
       return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
     },
 
     async update(id, olds, news) {
       const inputs = parseInputs(news);
-      const client = clientFor(inputs);
       const patch = mergePatchFor(olds, inputs as Record<string, unknown>);
-      const updated = parseResponse(
-        patch === undefined
-          ? await client.get(itemPath(id))
-          : await client.patch(itemPath(id), patch),
-        `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
-      );
+      const updated = await patchOrRead(clientFor(inputs), itemPath(id), patch, parseService);
       return { outs: outputsFrom(inputs, updated) };
     },
 
     async delete(id, props) {
-      try {
-        await clientFor(props).delete(itemPath(id));
-      } catch (error) {
-        // Already gone: deleting succeeds (DESIGN.md decision 5).
-        if (!ApiError.isNotFound(error)) throw error;
-      }
+      await deleteIgnoringGone(() => clientFor(props).delete(itemPath(id)));
     },
   };
 }

@@ -228,13 +228,10 @@ function odataTimestamp(ms: number): string {
 // Lifecycle
 
 /** The job lifecycle on the given dependencies (the process's own by default). */
-export function jobImplementation({
-  clientFor,
-  clock,
-}: Pick<
-  ComputeOpsDependencies,
-  "clientFor" | "clock"
-> = defaultComputeOpsDependencies): ResourceImplementation {
+export function jobImplementation(
+  dependencies: ComputeOpsDependencies = defaultComputeOpsDependencies,
+): ResourceImplementation {
+  const { clientFor, clock } = dependencies;
   return {
     async check(_olds, news) {
       // The template stays as the program wrote it (a name reads better in a preview);

@@ -261,10 +261,10 @@ function changedInputs(olds: Record<string, unknown>, news: Record<string, unkno
 // Lifecycle
 
 /** The server-pool request lifecycle on the given dependencies (the process's own by default). */
-export function serverPoolRequestImplementation({
-  clientFor,
-  clock,
-}: OpsManagerDependencies = defaultOpsManagerDependencies): ResourceImplementation {
+export function serverPoolRequestImplementation(
+  dependencies: OpsManagerDependencies = defaultOpsManagerDependencies,
+): ResourceImplementation {
+  const { clientFor, clock } = dependencies;
   return {
     async check(_olds, news) {
       return checkInputs(news, (raw) => serverPoolRequestInputs.safeParse(raw), checkFailuresFrom);

@@ -363,6 +363,25 @@ describe("ApprovalPolicy", () => {
       scope.done();
     });
 
+    it("takes a policy of the name made more than the recovery window before the POST for another's", async () => {
+      // Five minutes before: within the old ten-minute window, outside the one minute of all resources.
+      const fiveMinutesAgo = new Date(Date.now() - 5 * 60_000).toISOString();
+      const scope = nock(endpoint)
+        .post(path)
+        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
+        .get(path)
+        .query(true)
+        .reply(200, {
+          items: [{ ...live, createdAt: fiveMinutesAgo }],
+          count: 1,
+          offset: 0,
+          total: 1,
+        });
+      const error = await approvalPolicy.create(await checked(declared)).catch((e: unknown) => e);
+      expect(String(error)).to.include("may have been applied");
+      scope.done();
+    });
+
     it("adopts an existing policy: reads it and patches only what differs, without a POST", async () => {
       const scope = nock(endpoint)
         .get(`${path}/${policyId}`)
