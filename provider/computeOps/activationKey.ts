@@ -10,6 +10,7 @@
 import { z } from "zod";
 import {
   checkInputs,
+  diffResult,
   createOnce,
   createRecoveryWindowMs,
   deleteIgnoringGone,
@@ -252,7 +253,7 @@ export function activationKeyImplementation(
       // before the old one is deleted, so a scheduled pipeline always holds a valid key.
       if (dueForRenewal(olds.expiresAt, news.renewBeforeHours)) replaces.push("expiresAt");
       // Never a change without a replace: there is no update for a key.
-      return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+      return diffResult([], replaces);
     },
 
     async create(news) {

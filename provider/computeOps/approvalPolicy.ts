@@ -13,6 +13,7 @@ import {
   checkInputs,
   createOnce,
   deleteIgnoringGone,
+  diffResult,
   parseResponse,
   readOrGone,
   replacingFields,
@@ -334,11 +335,7 @@ export function approvalPolicyImplementation(
     async diff(id, olds, news) {
       const changes = changedApiFields(olds, news);
       const replaces = replacingFields(id, olds, news, immutableFields);
-      return {
-        changes: changes.length > 0 || replaces.length > 0,
-        replaces,
-        deleteBeforeReplace: false,
-      };
+      return diffResult(changes, replaces);
     },
 
     async create(news) {

@@ -14,6 +14,7 @@ import {
   checkInputs,
   createOnce,
   deleteIgnoringGone,
+  diffResult,
   parseResponse,
   readOrGone,
   replacingFields,
@@ -562,11 +563,7 @@ export function externalServiceImplementation(
       const changes = changedUpdatableFields(olds, news);
       const replaces = replacingFields(id, olds, news, immutableFields);
       // testOnCreate only matters when the integration is created: no call, no change.
-      return {
-        changes: changes.length > 0 || replaces.length > 0,
-        replaces,
-        deleteBeforeReplace: false,
-      };
+      return diffResult(changes, replaces);
     },
 
     async create(news) {

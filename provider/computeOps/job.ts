@@ -7,6 +7,7 @@
 import { z } from "zod";
 import {
   checkInputs,
+  diffResult,
   createOnce,
   createRecoveryWindowMs,
   readOrGone,
@@ -244,7 +245,7 @@ export function jobImplementation(
       // a plain comparison of each declared input is exact: an added, removed or
       // changed job parameter or trigger is a new run.
       const replaces = changedInputs(olds, news);
-      return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+      return diffResult([], replaces);
     },
 
     async create(news) {

@@ -146,6 +146,18 @@ export function replacingFields(
 }
 
 /**
+ * Diff's answer: a change when a field changes in place or the object must be
+ * replaced; a replacement is made before the old object is deleted.
+ */
+export function diffResult(changes: readonly string[], replaces: string[]): dynamic.DiffResult {
+  return {
+    changes: changes.length > 0 || replaces.length > 0,
+    replaces,
+    deleteBeforeReplace: false,
+  };
+}
+
+/**
  * POSTs a new object. The client never repeats a POST that may have been applied;
  * when that happens (a dropped connection, a timeout, a 5xx) the object may exist,
  * so `findCreated` looks for it by what identifies it, and it is used if found.

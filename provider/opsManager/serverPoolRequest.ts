@@ -8,6 +8,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { z, ZodError } from "zod";
 import {
   checkInputs,
+  diffResult,
   createOnce,
   createRecoveryWindowMs,
   isGone,
@@ -272,7 +273,7 @@ export function serverPoolRequestImplementation(
 
     async diff(_id, olds, news) {
       const replaces = changedInputs(olds, news);
-      return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+      return diffResult([], replaces);
     },
 
     async create(news) {
