@@ -120,24 +120,16 @@ function parseKey(body: unknown, what: string): ActivationKeyResponse {
 // ---------------------------------------------------------------------------
 // Fields
 
-/** What the POST sends. */
-const apiFields = [
-  "targetDevice",
-  "expirationInHours",
-  "subscriptionKey",
-  "applianceUri",
-  "locationId",
-  "serviceDeliveryContact",
-  "tags",
-] as const;
-/** Every input. */
-const inputFields = [...apiFields, "renewBeforeHours", "region", "tenantAcid"] as const;
 /**
  * No PATCH exists (seed 002): every input the key is made from replaces it. Only
  * renewBeforeHours does not: it is the provider's schedule, not part of the key,
  * and revoking a key in use because the schedule changed would help nobody.
  */
 const immutableFields = resourceTypes.ActivationKey.replacedBy;
+/** What the POST sends: what the key is made from, but where it is made. */
+const apiFields = immutableFields.filter((field) => field !== "region" && field !== "tenantAcid");
+/** Every input. */
+const inputFields = [...apiFields, "renewBeforeHours", "region", "tenantAcid"];
 /**
  * Inputs the API fills in when the program leaves them out (a subscription applied
  * by auto-subscribe, the gateway's URI): left out, they are not compared.

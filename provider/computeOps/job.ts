@@ -11,6 +11,7 @@ import {
   createOnce,
   createRecoveryWindowMs,
   readOrGone,
+  refuseChangeInPlace,
   withoutProvider,
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
@@ -310,20 +311,12 @@ export function jobImplementation(
     },
 
     async update(id, olds, news) {
-      // Every input change replaces, so the engine calls update for one reason only:
-      // the job's create failed or timed out (a partial create left "initialization
-      // errors" on it) and the program did not change. The engine then asks the
-      // provider to finish the work, so the wait resumes: a job that has since
-      // completed clears the failure, and one that ended in error fails the step again.
+      // Only a create that failed or timed out comes here: the wait resumes, so a job
+      // that has since completed clears the failure, and one that ended in error
+      // fails the step again.
+      refuseChangeInPlace("Job", changedInputs(olds, news), "runs the job again");
       const provider = news[providerKey];
       const inputs = jobInputs.parse(withoutProvider(news));
-      const changed = changedInputs(olds, news);
-      if (changed.length > 0) {
-        throw new Error(
-          `A Job cannot be changed in place (${changed.join(", ")} changed); ` +
-            "every change of input runs the job again as a replacement.",
-        );
-      }
       const client = clientFor(inputs);
       const lastSeen = { ...(olds as unknown as JobResponse), id };
       if (!inputs.waitForCompletion) {

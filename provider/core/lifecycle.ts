@@ -158,6 +158,20 @@ export function diffResult(changes: readonly string[], replaces: string[]): dyna
 }
 
 /**
+ * Update of a type that every change of input replaces: the engine calls it only to
+ * finish a create that failed part-way (a partial create left "initialization
+ * errors") while the program did not change. An input that changed anyway is refused.
+ */
+export function refuseChangeInPlace(type: string, changed: string[], replacement: string): void {
+  if (changed.length > 0) {
+    throw new Error(
+      `A ${type} cannot be changed in place (${changed.join(", ")} changed); ` +
+        `every change of input ${replacement} as a replacement.`,
+    );
+  }
+}
+
+/**
  * POSTs a new object. The client never repeats a POST that may have been applied;
  * when that happens (a dropped connection, a timeout, a 5xx) the object may exist,
  * so `findCreated` looks for it by what identifies it, and it is used if found.

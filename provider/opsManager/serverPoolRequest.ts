@@ -13,6 +13,7 @@ import {
   createRecoveryWindowMs,
   isGone,
   readOrGone,
+  refuseChangeInPlace,
   withoutProvider,
 } from "../core/lifecycle";
 import { opsManagerSettings } from "../core/configuration";
@@ -358,20 +359,12 @@ export function serverPoolRequestImplementation(
     },
 
     async update(id, olds, news) {
-      // Every input change replaces, so the engine calls update for one reason only:
-      // the create failed or timed out (a partial create left "initialization errors")
-      // and the program did not change. The engine then asks the provider to finish
-      // the work, so the wait resumes: a request that has since COMPLETED clears the
-      // failure, and a FAILED or expired one fails the step again.
+      // Only a create that failed or timed out comes here: the wait resumes, so a
+      // request that has since COMPLETED clears the failure, and a FAILED or expired
+      // one fails the step again.
+      refuseChangeInPlace("ServerPoolRequest", changedInputs(olds, news), "makes a new request");
       const provider = news[providerKey];
       const inputs = serverPoolRequestInputs.parse(withoutProvider(news));
-      const changed = changedInputs(olds, news);
-      if (changed.length > 0) {
-        throw new Error(
-          `A ServerPoolRequest cannot be changed in place (${changed.join(", ")} changed); ` +
-            "every change of input makes a new request as a replacement.",
-        );
-      }
       const { client, groupId } = clientFor(olds.groupId ?? inputs.groupId);
       const lastSeen = { ...(olds as unknown as ServerPoolRequestResponse), id };
       if (!inputs.waitForCompletion) {
