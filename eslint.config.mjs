@@ -25,4 +25,68 @@ export default tseslint.config(
       ],
     },
   },
+  // The provider's layers import one way: core <- http <- computeOps | opsManager <-
+  // registry <- index. A resource importing what loads it would bring back the cycle.
+  layer("provider/core/**", ["**/http/**", "**/computeOps/**", "**/opsManager/**"]),
+  layer("provider/http/**", ["**/computeOps/**", "**/opsManager/**"]),
+  layer("provider/computeOps/**", ["**/opsManager/**"]),
+  layer("provider/opsManager/**", ["**/computeOps/**"]),
+  // The SDK loads only the import-free resource type definitions of the provider.
+  {
+    files: ["sdk/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)provider(/(?!core/resourceTypes$)|$)",
+              message: "The SDK may load only provider/core/resourceTypes from the provider.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["provider/core/resourceTypes.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportDeclaration, ExportAllDeclaration, ExportNamedDeclaration[source]",
+          message:
+            "The resource type definitions stay import-free: the SDK loads them in every program.",
+        },
+      ],
+    },
+  },
 );
+
+/** Files of one provider layer may not import the layers above it, nor the registry or index. */
+function layer(files, forbidden) {
+  return {
+    files: [files],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                ...forbidden,
+                "**/registry",
+                "**/provider",
+                "../index",
+                "../../index",
+                "pulumi-ops-management/provider",
+              ],
+              message:
+                "provider/ layers import one way: core <- http <- computeOps | opsManager <- registry <- index.",
+            },
+          ],
+        },
+      ],
+    },
+  };
+}

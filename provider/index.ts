@@ -1,19 +1,15 @@
 /**
  * What the serialized provider shim loads, by package name, inside Pulumi's
  * dynamic-provider host (DESIGN.md decision 1). Each resource's implementation
- * is loaded on its first use only, so a host that manages activation keys never
- * pays for loading the Ops Manager client, and cold start stays small.
+ * is loaded on its first use only (registry.ts).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { applyStackConfig } from "./configuration";
+import { applyStackConfig } from "./core/configuration";
+import type { ResourceImplementation, ResourceTypeName } from "./core/resource";
+import { implementationOf } from "./registry";
 
-export type ResourceTypeName =
-  "ApprovalPolicy" | "ExternalService" | "ActivationKey" | "Job" | "ServerPoolRequest";
-
-/** Every resource implementation has all six lifecycle methods. */
-export type ResourceImplementation = Required<
-  Pick<dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
->;
+export type { ResourceImplementation, ResourceTypeName } from "./core/resource";
+export { implementationOf } from "./registry";
 
 /**
  * The entry points the serialized shim calls, one per lifecycle method, each as
@@ -41,23 +37,4 @@ async function call(
 ): Promise<unknown> {
   const lifecycleMethod = implementationOf(type)[method] as (...a: unknown[]) => Promise<unknown>;
   return lifecycleMethod(...args);
-}
-
-/** The implementation of one resource type, loaded on first use. */
-export function implementationOf(type: ResourceTypeName): ResourceImplementation {
-  switch (type) {
-    case "ApprovalPolicy":
-      return (require("./approvalPolicy") as typeof import("./approvalPolicy")).approvalPolicy;
-    case "ExternalService":
-      return (require("./externalService") as typeof import("./externalService")).externalService;
-    case "ActivationKey":
-      return (require("./activationKey") as typeof import("./activationKey")).activationKey;
-    case "Job":
-      return (require("./job") as typeof import("./job")).job;
-    case "ServerPoolRequest":
-      return (require("./serverPoolRequest") as typeof import("./serverPoolRequest"))
-        .serverPoolRequest;
-    default:
-      throw new Error(`pulumi-ops-management has no resource type "${String(type)}"`);
-  }
 }

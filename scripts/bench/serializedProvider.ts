@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { resourceTypeNames, type ResourceTypeName } from "../../provider/core/resourceTypes";
 import { repoRoot } from "../pulumiRunner";
 import { BaselineApprovalPolicy, baselineProvider } from "./baselineProgram/baselineProvider";
 import { Measurement, progress, ratioMeasurement, timed } from "./measurement";
@@ -18,14 +19,8 @@ import { benchPolicyArgs } from "./policies";
 type SdkModule = typeof import("../../sdk");
 type ResourceClass = new (name: string, args: never) => pulumi.CustomResource;
 
-const resourceTypes = [
-  "ApprovalPolicy",
-  "ExternalService",
-  "ActivationKey",
-  "Job",
-  "ServerPoolRequest",
-] as const;
-type ResourceType = (typeof resourceTypes)[number];
+const resourceTypes = resourceTypeNames;
+type ResourceType = ResourceTypeName;
 
 /** Registrations seen by the mocks: resource name → its `__provider` text. */
 const registered = new Map<string, string>();

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
+import { resourceTypes, withSecretOutputs } from "../resourceType";
 
 export interface ActivationKeyArgs {
   /**
@@ -89,7 +90,7 @@ export class ActivationKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ActivationKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("ActivationKey", { updatable: false }),
+      providerShim("ActivationKey", resourceTypes.ActivationKey),
       name,
       {
         ...args,
@@ -111,12 +112,8 @@ export class ActivationKey extends pulumi.dynamic.Resource {
         updatedAt: undefined,
         resourceUri: undefined,
       },
-      {
-        ...opts,
-        // The key is a credential (DESIGN.md decision 3); the user's own list is kept.
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "activationKey"],
-      },
-      "compute-ops",
+      withSecretOutputs("ActivationKey", opts),
+      resourceTypes.ActivationKey.module,
       "ActivationKey",
     );
   }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
+import { resourceTypes, withSecretOutputs } from "../resourceType";
 
 /** One operation that needs approval, and who approves it. */
 export interface ApprovableArgs {
@@ -107,7 +108,7 @@ export class ApprovalPolicy extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ApprovalPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("ApprovalPolicy", { updatable: true }),
+      providerShim("ApprovalPolicy", resourceTypes.ApprovalPolicy),
       name,
       {
         ...args,
@@ -123,8 +124,8 @@ export class ApprovalPolicy extends pulumi.dynamic.Resource {
         updatedAt: undefined,
         resourceUri: undefined,
       },
-      opts,
-      "compute-ops",
+      withSecretOutputs("ApprovalPolicy", opts),
+      resourceTypes.ApprovalPolicy.module,
       "ApprovalPolicy",
     );
   }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
+import { resourceTypes, withSecretOutputs } from "../resourceType";
 
 /**
  * The scope of events for which ServiceNow incidents are created. Selections
@@ -164,7 +165,7 @@ export class ExternalService extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ExternalServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("ExternalService", { updatable: true }),
+      providerShim("ExternalService", resourceTypes.ExternalService),
       name,
       {
         ...args,
@@ -184,11 +185,8 @@ export class ExternalService extends pulumi.dynamic.Resource {
         updatedAt: undefined,
         resourceUri: undefined,
       },
-      {
-        ...opts,
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "authentication"],
-      },
-      "compute-ops",
+      withSecretOutputs("ExternalService", opts),
+      resourceTypes.ExternalService.module,
       "ExternalService",
     );
   }

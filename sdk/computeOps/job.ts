@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
+import { resourceTypes, withSecretOutputs } from "../resourceType";
 
 export interface JobArgs {
   /**
@@ -80,7 +81,7 @@ export class Job extends pulumi.dynamic.Resource {
     super(
       // update is never called for a change (every change replaces); the engine calls
       // it after a failed or timed-out run to resume waiting, so the shim carries it.
-      providerShim("Job", { updatable: true }),
+      providerShim("Job", resourceTypes.Job),
       name,
       {
         ...args,
@@ -93,8 +94,8 @@ export class Job extends pulumi.dynamic.Resource {
         updatedAt: undefined,
         resourceUri: undefined,
       },
-      opts,
-      "compute-ops",
+      withSecretOutputs("Job", opts),
+      resourceTypes.Job.module,
       "Job",
     );
   }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
+import { resourceTypes, withSecretOutputs } from "../resourceType";
 
 export interface ServerPoolRequestArgs {
   /**
@@ -65,7 +66,7 @@ export class ServerPoolRequest extends pulumi.dynamic.Resource {
     super(
       // update is never called for a change (every change replaces); the engine calls
       // it after a failed or timed-out create to resume waiting, so the shim carries it.
-      providerShim("ServerPoolRequest", { updatable: true }),
+      providerShim("ServerPoolRequest", resourceTypes.ServerPoolRequest),
       name,
       {
         ...args,
@@ -79,8 +80,8 @@ export class ServerPoolRequest extends pulumi.dynamic.Resource {
         cancelDate: undefined,
         links: undefined,
       },
-      opts,
-      "ops-manager",
+      withSecretOutputs("ServerPoolRequest", opts),
+      resourceTypes.ServerPoolRequest.module,
       "ServerPoolRequest",
     );
   }

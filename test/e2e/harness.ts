@@ -8,12 +8,13 @@ import * as path from "node:path";
 import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator";
 import { PulumiWorkspace, RunResult, repoRoot } from "../../scripts/pulumiRunner";
 import { emulatorObjectCounts, emulatorStackConfig, emulatorToken } from "../../scripts/demo";
+import type { ResourceTypeName } from "../../provider/core/resourceTypes";
 
 export const expectNoChangesExitCode = 7;
 export const declaredProgramDir = path.join(repoRoot, "test", "e2e", "programs", "declared");
 
 export interface DeclaredResource {
-  type: "ApprovalPolicy" | "ExternalService" | "ActivationKey" | "Job" | "ServerPoolRequest";
+  type: ResourceTypeName;
   name: string;
   args: Record<string, unknown>;
 }

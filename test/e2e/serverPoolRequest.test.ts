@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { DeclaredResource, E2EStack } from "./harness";
-import { opsManagerClientFor } from "../../provider/opsManagerClient";
+import { OpsManagerClient } from "../../provider/opsManager/client";
 
 function dbHosts(args: Record<string, unknown> = {}): DeclaredResource {
   return {
@@ -23,7 +23,7 @@ describe("ServerPoolRequest under the real Pulumi engine", function () {
 
   function opsManager() {
     const { credentials, opsManagerBaseUrl } = stack.emulator;
-    return opsManagerClientFor({
+    return new OpsManagerClient({
       baseUrl: opsManagerBaseUrl,
       username: credentials.opsManagerUsername,
       apiKey: credentials.opsManagerApiKey,

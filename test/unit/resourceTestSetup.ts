@@ -1,9 +1,32 @@
 /** Shared set-up for the resources' nock tests: a static token, no real waits. */
 import nock from "nock";
-import { applyStackConfig, resetStackConfig } from "../../provider/configuration";
-import { clearGreenLakeCachesForTests } from "../../provider/greenLakeClient";
-import { setRetryDelayForTests } from "../../provider/httpRetry";
-import { clearOpsManagerCachesForTests } from "../../provider/opsManagerClient";
+import {
+  ComputeOpsDependencies,
+  GreenLakeClients,
+  TokenCache,
+} from "../../provider/computeOps/client";
+import { applyStackConfig, resetStackConfig } from "../../provider/core/configuration";
+import { systemClock, WaitClock } from "../../provider/core/waitForState";
+import {
+  DigestNonces,
+  OpsManagerClients,
+  OpsManagerDependencies,
+} from "../../provider/opsManager/client";
+
+/** Retries that do not wait. */
+const instantRetries = { sleep: () => undefined };
+
+/** A Compute Ops resource's dependencies: fresh clients and tokens, retries that do not wait. */
+export function testComputeOps(clock: Partial<WaitClock> = {}): ComputeOpsDependencies {
+  const clients = new GreenLakeClients({ retry: instantRetries, tokens: new TokenCache() });
+  return { clientFor: clients.forResource, clock: { ...systemClock, ...clock } };
+}
+
+/** The Ops Manager resource's dependencies: fresh clients and nonces, retries that do not wait. */
+export function testOpsManager(clock: Partial<WaitClock> = {}): OpsManagerDependencies {
+  const clients = new OpsManagerClients({ retry: instantRetries, nonces: new DigestNonces() });
+  return { clientFor: clients.forGroup, clock: { ...systemClock, ...clock } };
+}
 
 export const endpoint = "https://com.example.test";
 export const opsManagerUrl = "https://opsmanager.example.test:8080";
@@ -17,9 +40,6 @@ export function useTestApis(): void {
     resetStackConfig();
   });
   beforeEach(() => {
-    clearGreenLakeCachesForTests();
-    clearOpsManagerCachesForTests();
-    setRetryDelayForTests(0);
     const values: Record<string, string> = {
       "compute-ops:endpoint": endpoint,
       "compute-ops:token": "unit-test-token",
@@ -31,7 +51,6 @@ export function useTestApis(): void {
     applyStackConfig({ get: (k) => values[k] });
   });
   afterEach(() => {
-    setRetryDelayForTests(1);
     const pending = nock.pendingMocks();
     nock.cleanAll();
     if (pending.length > 0) throw new Error(`unused nock interceptors: ${pending.join(", ")}`);

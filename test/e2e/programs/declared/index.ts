@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { computeOps, opsManager } from "pulumi-ops-management";
+import type { ResourceTypeName } from "pulumi-ops-management/provider";
 
 /** One resource of the program: its class name, Pulumi name and arguments. */
 interface DeclaredResource {
-  type: "ApprovalPolicy" | "ExternalService" | "ActivationKey" | "Job" | "ServerPoolRequest";
+  type: ResourceTypeName;
   name: string;
   args: Record<string, unknown>;
 }
 
-const classes = {
+const classes: Record<ResourceTypeName, unknown> = {
   ApprovalPolicy: computeOps.ApprovalPolicy,
   ExternalService: computeOps.ExternalService,
   ActivationKey: computeOps.ActivationKey,

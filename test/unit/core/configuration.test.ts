@@ -6,7 +6,7 @@ import {
   configuredSecrets,
   opsManagerSettings,
   resetStackConfig,
-} from "../../provider/configuration";
+} from "../../../provider/core/configuration";
 
 function stackConfig(values: Record<string, string>) {
   return { get: (key: string) => values[key] };

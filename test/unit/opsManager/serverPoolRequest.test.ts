@@ -1,15 +1,16 @@
 import { expect } from "chai";
 import nock from "nock";
-import { PartialCreateError } from "../../provider/pulumiResults";
-import { serverPoolRequest } from "../../provider/serverPoolRequest";
-import { setWaitClockForTests } from "../../provider/waitForState";
+import { PartialCreateError } from "../../../provider/core/pulumiResults";
+import type { ResourceImplementation } from "../../../provider/core/resource";
+import { serverPoolRequestImplementation } from "../../../provider/opsManager/serverPoolRequest";
 import {
   digestChallenge,
   groupId,
   opsManagerUrl,
   provider,
+  testOpsManager,
   useTestApis,
-} from "./resourceTestSetup";
+} from "../resourceTestSetup";
 
 const requests = `/api/public/v1.0/groups/${groupId}/serverPool/requests`;
 const requestId = "57f3cefa87d9d625dec353ca";
@@ -52,17 +53,19 @@ function opsManager() {
 describe("ServerPoolRequest", () => {
   useTestApis();
   let progress: string[] = [];
+  let serverPoolRequest: ResourceImplementation;
   beforeEach(() => {
     // Time moves only when the waiter sleeps, so waits take no time.
     let now = start;
     progress = [];
-    setWaitClockForTests({
-      now: () => now,
-      sleep: async (ms) => void (now += ms),
-      log: (line) => void progress.push(line),
-    });
+    serverPoolRequest = serverPoolRequestImplementation(
+      testOpsManager({
+        now: () => now,
+        sleep: async (ms) => void (now += ms),
+        log: (line) => void progress.push(line),
+      }),
+    );
   });
-  afterEach(() => setWaitClockForTests());
 
   describe("check", () => {
     it("names each property at fault the way a program writes it", async () => {

@@ -7,7 +7,7 @@
  * issued, activation keys just created) is cut out wherever it appears, and any
  * field whose name says it holds a credential loses its value, whatever it is.
  */
-import { configuredSecrets } from "./configuration";
+import { configuredSecrets } from "../core/configuration";
 
 export const redactedMarker = "[REDACTED]";
 
@@ -62,6 +62,21 @@ export function registerSecretsIn(value: unknown, seen = new WeakSet<object>()):
   for (const [key, field] of Object.entries(value)) {
     if (typeof field === "string" && isSecretFieldName(key)) registerSecret(field);
     else registerSecretsIn(field, seen);
+  }
+}
+
+/**
+ * Registers the values of a resource's secret outputs (its definition's
+ * `secretOutputs`): a string whole, an object by its credential fields.
+ */
+export function registerSecretOutputs(
+  secretOutputs: readonly string[],
+  outputs: Record<string, unknown>,
+): void {
+  for (const name of secretOutputs) {
+    const value = outputs[name];
+    if (typeof value === "string") registerSecret(value);
+    else registerSecretsIn(value);
   }
 }
 

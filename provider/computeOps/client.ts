@@ -11,13 +11,14 @@
 import axios, { AxiosError, AxiosInstance } from "axios";
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
-import { ApiError, apiErrorFromAxios } from "./apiError";
-import type { ComputeOpsSettings } from "./configuration";
-import { installRetries, isRepeatable, maxRetries, retriesMade } from "./httpRetry";
-
-// The retry test hooks, where a test of either client looks for them.
-export { setRetryDelayForTests, setRetrySleepForTests } from "./httpRetry";
-import { registerSecret, registerSecretsIn } from "./redaction";
+import { ApiError, apiErrorFromAxios } from "../http/apiError";
+import type { ComputeOpsSettings } from "../core/configuration";
+import { computeOpsSettings } from "../core/configuration";
+import { systemClock, type WaitClock } from "../core/waitForState";
+import { registerSecret, registerSecretsIn } from "../http/redaction";
+import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
+import { odataString, QueryValues, queryString } from "./odata";
+import { createRecoveryWindowMs } from "../core/lifecycle";
 
 /** A page of a Compute Ops Management list (api-facts: Lists). */
 export interface ListPage<T> {
@@ -32,45 +33,18 @@ export interface GreenLakeClientOptions {
   timeoutMs?: number;
   /** Default page size of `list()`. Default 100 (the API allows up to 1000). */
   pageSize?: number;
-  /** Retries after the first attempt. Default 4. */
-  retries?: number;
+  /** How requests are retried; parts left out are the defaults (4 retries from 500 ms). */
+  retry?: Partial<RetryPolicy>;
+  /** The tokens to share; default: the process's own. */
+  tokens?: TokenCache;
+  /** The time, for token lifetimes. Default Date.now. */
+  now?: () => number;
 }
-
-export type QueryValues = Record<string, string | number | boolean | undefined>;
 
 const defaultTimeoutMs = 30_000;
 const defaultPageSize = 100;
 /** When a token answer gives no `expires_in`: the shorter documented lifetime, 15 minutes. */
 const defaultTokenLifetimeS = 900;
-
-/**
- * Percent-encodes a query value. The seeds require every OData reserved character
- * (`! # $ & ' ( ) * + , / : ; = ? @ [ ]`) and the space to be encoded, and server ids
- * contain `+`, which a server would otherwise read as a space. encodeURIComponent
- * leaves `! ' ( ) *` alone, so those are encoded here too.
- */
-export function encodeQueryValue(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/**
- * `?a=1&filter=...`, built here rather than by axios, whose `params` leave some
- * reserved characters alone. Undefined values are left out; "" when nothing is left.
- */
-export function queryString(query: QueryValues): string {
-  const parts = Object.entries(query)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${encodeQueryValue(k)}=${encodeQueryValue(String(v))}`);
-  return parts.length > 0 ? `?${parts.join("&")}` : "";
-}
-
-/** An OData string literal: single quotes, with embedded quotes doubled. */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
 
 interface CachedToken {
   value: string;
@@ -78,19 +52,22 @@ interface CachedToken {
   renewAt: number;
 }
 
+/** Tokens by token URL and client id, and the token requests in flight. */
+export class TokenCache {
+  readonly tokens = new Map<string, CachedToken>();
+  readonly requests = new Map<string, Promise<CachedToken>>();
+
+  /** Drops the cached token after a 401, unless another caller already replaced it. */
+  forget(key: string, refused: string | undefined): void {
+    const cached = this.tokens.get(key);
+    if (cached && (refused === undefined || cached.value === refused)) this.tokens.delete(key);
+  }
+}
+
 // One token per token URL and client id for the whole process: the dynamic-provider
 // host serves every resource of a deployment from one process, and GreenLake limits
 // how often a client may ask.
-const tokens = new Map<string, CachedToken>();
-const tokenRequests = new Map<string, Promise<CachedToken>>();
-const clients = new Map<string, GreenLakeClient>();
-
-/** Test hook: forgets cached tokens, token requests in flight and clients. */
-export function clearGreenLakeCachesForTests(): void {
-  tokens.clear();
-  tokenRequests.clear();
-  clients.clear();
-}
+const processTokens = new TokenCache();
 
 /**
  * How long before expiry a token is renewed: five minutes, but never more than a
@@ -104,6 +81,9 @@ export class GreenLakeClient {
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
   private readonly pageSize: number;
+  private readonly retry: Partial<RetryPolicy>;
+  private readonly tokens: TokenCache;
+  private readonly now: () => number;
 
   constructor(
     readonly settings: ComputeOpsSettings,
@@ -114,6 +94,9 @@ export class GreenLakeClient {
     registerSecret(settings.token);
     this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     this.pageSize = options.pageSize ?? defaultPageSize;
+    this.retry = options.retry ?? {};
+    this.tokens = options.tokens ?? processTokens;
+    this.now = options.now ?? (() => Date.now());
     this.http = axios.create({
       baseURL: settings.endpoint,
       timeout: this.timeoutMs,
@@ -129,7 +112,7 @@ export class GreenLakeClient {
       if (settings.tenantAcid !== undefined) config.headers.set("Tenant-Acid", settings.tenantAcid);
       return config;
     });
-    installRetries(this.http, options.retries ?? maxRetries);
+    installRetries(this.http, this.retry);
   }
 
   /** What logs show of a client: where it points, never its credentials. */
@@ -219,7 +202,7 @@ export class GreenLakeClient {
         // An expired or revoked token: fetch a fresh one, once (api-facts: Auth). A 401
         // is answered before the server acts, so even a POST may go again.
         if (status === 401 && !renewed && this.settings.token === undefined) {
-          forgetToken(this.tokenKey(), sentBearer(error as AxiosError));
+          this.tokens.forget(this.tokenKey(), sentBearer(error as AxiosError));
           continue;
         }
         throw apiErrorFromAxios(error, method, path, {
@@ -245,27 +228,22 @@ export class GreenLakeClient {
   private async bearerToken(): Promise<string> {
     if (this.settings.token !== undefined) return this.settings.token;
     const key = this.tokenKey();
+    const { tokens, requests } = this.tokens;
     const cached = tokens.get(key);
-    if (cached && Date.now() < cached.renewAt) return cached.value;
+    if (cached && this.now() < cached.renewAt) return cached.value;
     // Concurrent callers wait for the same token request.
-    let pending = tokenRequests.get(key);
+    let pending = requests.get(key);
     if (!pending) {
-      pending = requestToken(this.settings, this.timeoutMs)
+      pending = requestToken(this.settings, this.timeoutMs, this.retry, this.now)
         .then((token) => {
           tokens.set(key, token);
           return token;
         })
-        .finally(() => tokenRequests.delete(key));
-      tokenRequests.set(key, pending);
+        .finally(() => requests.delete(key));
+      requests.set(key, pending);
     }
     return (await pending).value;
   }
-}
-
-/** Drops the cached token after a 401, unless another caller already replaced it. */
-function forgetToken(key: string, refused: string | undefined): void {
-  const cached = tokens.get(key);
-  if (cached && (refused === undefined || cached.value === refused)) tokens.delete(key);
 }
 
 function sentBearer(error: AxiosError): string | undefined {
@@ -274,7 +252,12 @@ function sentBearer(error: AxiosError): string | undefined {
 }
 
 /** The client-credentials grant (api-facts: Auth), form-encoded. */
-async function requestToken(settings: ComputeOpsSettings, timeoutMs: number): Promise<CachedToken> {
+async function requestToken(
+  settings: ComputeOpsSettings,
+  timeoutMs: number,
+  retry: Partial<RetryPolicy>,
+  now: () => number,
+): Promise<CachedToken> {
   const { clientId, clientSecret } = settings;
   const tokenUrl = settings.tokenUrl;
   const where = (tokenUrl ?? "(no token URL)").split("?")[0];
@@ -288,13 +271,13 @@ async function requestToken(settings: ComputeOpsSettings, timeoutMs: number): Pr
     });
   }
   const tokenHttp = axios.create({ timeout: timeoutMs, maxRedirects: 0 });
-  installRetries(tokenHttp);
+  installRetries(tokenHttp, retry);
   const form = new URLSearchParams({
     grant_type: "client_credentials",
     client_id: clientId,
     client_secret: clientSecret,
   });
-  const requestedAt = Date.now();
+  const requestedAt = now();
   let data: { access_token?: unknown; expires_in?: unknown };
   try {
     const response = await tokenHttp.post(tokenUrl, form.toString(), {
@@ -333,33 +316,96 @@ async function requestToken(settings: ComputeOpsSettings, timeoutMs: number): Pr
 }
 
 /**
- * One client per distinct settings per process, so every resource shares one token.
- * The cache key is a hash: no secret sits in it in plain text.
+ * The clients resources use: one per distinct settings, so every resource of a
+ * deployment shares one client and one token. The cache key is a hash: no secret
+ * sits in it in plain text.
  */
-export function greenLakeClientFor(
-  settings: ComputeOpsSettings,
-  options: GreenLakeClientOptions = {},
-): GreenLakeClient {
-  const key = createHash("sha256")
-    .update(
-      JSON.stringify([
-        settings.endpoint,
-        settings.tokenUrl,
-        settings.clientId,
-        settings.clientSecret,
-        settings.token,
-        settings.workspaceId,
-        settings.tenantAcid,
-        options.timeoutMs,
-        options.pageSize,
-        options.retries,
-      ]),
-    )
-    .digest("hex");
-  let client = clients.get(key);
-  if (!client) {
-    client = new GreenLakeClient(settings, options);
-    clients.set(key, client);
+export class GreenLakeClients {
+  private readonly clients = new Map<string, GreenLakeClient>();
+
+  constructor(private readonly options: GreenLakeClientOptions = {}) {}
+
+  /** The client for these settings, made on first use. */
+  clientFor(settings: ComputeOpsSettings): GreenLakeClient {
+    const key = createHash("sha256")
+      .update(
+        JSON.stringify([
+          settings.endpoint,
+          settings.tokenUrl,
+          settings.clientId,
+          settings.clientSecret,
+          settings.token,
+          settings.workspaceId,
+          settings.tenantAcid,
+        ]),
+      )
+      .digest("hex");
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new GreenLakeClient(settings, this.options);
+      this.clients.set(key, client);
+    }
+    return client;
   }
-  return client;
+
+  /** The client for the resource's own `region`/`tenantAcid`, or the stack's. */
+  forResource = (inputs: { region?: unknown; tenantAcid?: unknown }): GreenLakeClient =>
+    this.clientFor(
+      computeOpsSettings({
+        region: typeof inputs.region === "string" ? inputs.region : undefined,
+        tenantAcid: typeof inputs.tenantAcid === "string" ? inputs.tenantAcid : undefined,
+      }),
+    );
+}
+
+/** The process's clients, with the default options. */
+export const processClients = new GreenLakeClients();
+
+/** What a Compute Ops Management resource takes from outside; tests pass their own. */
+export interface ComputeOpsDependencies {
+  /** The client for a resource's own `region`/`tenantAcid`, or the stack's. */
+  clientFor: (inputs: { region?: unknown; tenantAcid?: unknown }) => GreenLakeClient;
+  /** How waits sleep, tell time and report progress. */
+  clock: WaitClock;
+}
+
+export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
+  clientFor: processClients.forResource,
+  clock: systemClock,
+};
+
+/**
+ * After a POST whose answer was lost: the object of this name made since the POST.
+ * Names are unique (a second POST of one answers 409), so it is the one the POST created.
+ */
+export async function findNamedSince<T extends { name?: string; createdAt?: string }>(
+  client: GreenLakeClient,
+  collectionPath: string,
+  name: string,
+  postedAt: number,
+  parse: (item: unknown, what: string) => T,
+): Promise<T | undefined> {
+  const found = await client.list<unknown>(collectionPath, {
+    filter: `name eq ${odataString(name)}`,
+  });
+  return found
+    .map((item) => parse(item, `GET ${collectionPath}`))
+    .find(
+      (item) =>
+        item.name === name &&
+        (item.createdAt === undefined ||
+          Date.parse(item.createdAt) >= postedAt - createRecoveryWindowMs),
+    );
+}
+
+/** PATCHes a merge patch, or GETs when nothing changed: the object as it now is, either way. */
+export async function patchOrRead<T>(
+  client: GreenLakeClient,
+  path: string,
+  mergePatch: Record<string, unknown> | undefined,
+  parse: (body: unknown, what: string) => T,
+): Promise<T> {
+  return mergePatch === undefined
+    ? parse(await client.get(path), `GET ${path}`)
+    : parse(await client.patch(path, mergePatch), `PATCH ${path}`);
 }

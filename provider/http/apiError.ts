@@ -7,7 +7,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import type { AxiosError } from "axios";
-import { refusedBeforeActing, requestNeverSent } from "./httpRetry";
+import { refusedBeforeActing, requestNeverSent } from "./retry";
 import { redact } from "./redaction";
 
 /** One entry of an `hpe.greenlake.bad_request` error detail. */

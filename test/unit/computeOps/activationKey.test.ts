@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import nock from "nock";
-import { activationKey, dueForRenewal } from "../../provider/activationKey";
-import { endpoint, provider, useTestApis } from "./resourceTestSetup";
+import {
+  activationKeyImplementation,
+  dueForRenewal,
+} from "../../../provider/computeOps/activationKey";
+import { endpoint, provider, testComputeOps, useTestApis } from "../resourceTestSetup";
+
+const activationKey = activationKeyImplementation(testComputeOps());
 
 const path = "/compute-ops-mgmt/v1beta1/activation-keys";
 const keyId = "5fae6c47-13f4-42f3-97b5-540f3d085791";

@@ -9,20 +9,34 @@
  * values and never reports the mask as drift (DESIGN.md decision 3).
  */
 import { z } from "zod";
-import { ApiError } from "./apiError";
-import { clientFor, createOnce } from "./computeOpsResource";
-import { computeOpsRegions } from "./configuration";
-import { pick, projectOnto } from "./declaredState";
-import { odataString } from "./greenLakeClient";
-import type { ResourceImplementation } from "./index";
-import { inputFailuresFrom } from "./inputFailures";
+import {
+  adoptOrExplain,
+  checkInputs,
+  createOnce,
+  deleteIgnoringGone,
+  diffResult,
+  parseResponse,
+  readOrGone,
+  replacingFields,
+  withoutProvider,
+} from "../core/lifecycle";
+import { computeOpsRegions } from "../core/configuration";
+import { pick, projectOnto } from "../core/declaredState";
+import {
+  ComputeOpsDependencies,
+  defaultComputeOpsDependencies,
+  findNamedSince,
+  patchOrRead,
+} from "./client";
+import type { ResourceImplementation } from "../core/resource";
 import {
   definedOnly,
   jsonEqual,
   maskedSecret,
   PartialCreateError,
   providerKey,
-} from "./pulumiResults";
+} from "../core/pulumiResults";
+import { resourceTypes } from "../core/resourceTypes";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/external-services";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
@@ -333,16 +347,8 @@ const externalServiceResponse = z
   .passthrough();
 type ExternalServiceResponse = z.infer<typeof externalServiceResponse>;
 
-function parseResponse(body: unknown, what: string): ExternalServiceResponse {
-  const result = externalServiceResponse.safeParse(body);
-  if (!result.success) {
-    throw new Error(
-      `${what} answered with an unexpected external service: ${result.error.issues
-        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-        .join("; ")}`,
-    );
-  }
-  return result.data;
+function parseService(body: unknown, what: string): ExternalServiceResponse {
+  return parseResponse(externalServiceResponse, body, what, "external service");
 }
 
 // ---------------------------------------------------------------------------
@@ -367,22 +373,12 @@ const inputFields = [...apiFields, "testOnCreate", "region", "tenantAcid", "adop
  * different region or tenant is a different object space. `adoptId` is handled in
  * diff: naming another integration replaces, dropping it once adopted changes nothing.
  */
-export const immutableFields = [
-  "serviceType",
-  "authenticationType",
-  "region",
-  "tenantAcid",
-] as const;
-/**
- * Credentials inside `authentication`, which the API answers masked. The SDK keeps
- * the whole `authentication` secret in state; clientId and username are not secret.
- */
-export const secretFields = [
-  "authentication.clientSecret",
-  "authentication.refreshToken",
-  "authentication.password",
-] as const;
-const secretAuthenticationKeys = ["clientSecret", "refreshToken", "password"];
+const immutableFields = resourceTypes.ExternalService.replacedBy;
+/** The keys of `authentication` whose values the API answers masked. */
+const maskedAuthenticationKeys: readonly string[] =
+  resourceTypes.ExternalService.maskedCredentials.map((path) =>
+    path.replace(/^authentication\./, ""),
+  );
 /** Set by the API only. */
 const readOnlyFields = ["status", "generation", "createdAt", "updatedAt", "resourceUri"] as const;
 /** The serviceData keys a program declares, per type; others (associatedGatewayId) are the API's. */
@@ -412,7 +408,7 @@ function liveAuthentication(declared: unknown, live: unknown): Record<string, un
   const out: Record<string, unknown> = {};
   for (const [key, declaredValue] of Object.entries(declaredAuth)) {
     const liveValue = liveAuth[key];
-    if (secretAuthenticationKeys.includes(key)) {
+    if (maskedAuthenticationKeys.includes(key)) {
       out[key] =
         typeof liveValue === "string" && liveValue !== "" && liveValue !== maskedSecret
           ? liveValue
@@ -508,197 +504,162 @@ function createBody(inputs: ExternalServiceInputs): Record<string, unknown> {
 }
 
 function parseInputs(news: Record<string, unknown>): ExternalServiceInputs {
-  const { [providerKey]: _provider, ...rest } = news;
-  const result = validateExternalService(rest);
+  const result = validateExternalService(withoutProvider(news));
   if (!result.success) throw result.error;
   return result.data;
 }
 
-/** How far back a found integration's createdAt may be to count as made by our own POST. */
-const createdClockSkewMs = 10 * 60_000;
+/**
+ * The live integration in input shape, restricted to what the program declared
+ * (its keys in the old outputs): secrets carried over where masked, API-only keys
+ * left out.
+ */
+function liveInputsFrom(
+  old: Record<string, unknown>,
+  live: ExternalServiceResponse,
+): Record<string, unknown> {
+  const inputs: Record<string, unknown> = pick(old, [
+    "testOnCreate",
+    "region",
+    "tenantAcid",
+    "adoptId",
+  ]);
+  for (const field of apiFields) {
+    if (old[field] === undefined) continue;
+    const liveValue = (live as Record<string, unknown>)[field];
+    if (field === "authentication") {
+      inputs.authentication = liveAuthentication(old.authentication, liveValue);
+    } else if (field === "serviceData") {
+      const declaredData = declarableServiceData(old.serviceType, old.serviceData);
+      const liveData = isObject(liveValue) ? { ...liveValue } : {};
+      // Compared in the form check() sends: 64 lower-case hex digits.
+      if (typeof liveData.vCenterCertFingerprint === "string") {
+        liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
+          .replace(/:/g, "")
+          .toLowerCase();
+      }
+      inputs.serviceData = projectOnto(declaredData, liveData);
+    } else if (liveValue !== undefined && liveValue !== null) {
+      inputs[field] = liveValue;
+    }
+  }
+  return definedOnly(inputs);
+}
 
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-export const externalService: ResourceImplementation = {
-  async check(_olds, news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const result = validateExternalService(rest);
-    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
-    return { inputs: { ...result.data, [providerKey]: provider } };
-  },
+/** The external service lifecycle on the given dependencies (the process's own by default). */
+export function externalServiceImplementation(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): ResourceImplementation {
+  const { clientFor } = dependencies;
+  return {
+    async check(_olds, news) {
+      return checkInputs(news, validateExternalService);
+    },
 
-  async diff(id, olds, news) {
-    const changes: string[] = changedUpdatableFields(olds, news);
-    const replaces: string[] = [];
-    for (const field of immutableFields) {
-      if (!jsonEqual(olds[field], news[field])) replaces.push(field);
-    }
-    // Naming another integration to adopt means managing another object. Dropping
-    // adoptId, or naming the integration already managed, leaves it as it is.
-    if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
-      replaces.push("adoptId");
-    }
-    // testOnCreate only matters when the integration is created: no call, no change.
-    return {
-      changes: changes.length > 0 || replaces.length > 0,
-      replaces,
-      deleteBeforeReplace: false,
-    };
-  },
+    async diff(id, olds, news) {
+      const changes = changedUpdatableFields(olds, news);
+      const replaces = replacingFields(id, olds, news, immutableFields);
+      // testOnCreate only matters when the integration is created: no call, no change.
+      return diffResult(changes, replaces);
+    },
 
-  async create(news) {
-    const inputs = parseInputs(news);
-    const client = clientFor(inputs);
-    let service: ExternalServiceResponse;
+    async create(news) {
+      const inputs = parseInputs(news);
+      const client = clientFor(inputs);
+      let service: ExternalServiceResponse;
 
-    if (inputs.adoptId !== undefined) {
-      // Adoption: read the existing integration instead of creating one.
-      let existing: ExternalServiceResponse;
-      try {
-        existing = parseResponse(
-          await client.get(itemPath(inputs.adoptId)),
-          `GET ${itemPath(inputs.adoptId)}`,
+      if (inputs.adoptId !== undefined) {
+        // Adoption: read the existing integration instead of creating one.
+        const path = itemPath(inputs.adoptId);
+        const existing = await adoptOrExplain(
+          async () => parseService(await client.get(path), `GET ${path}`),
+          inputs.adoptId,
+          "external service",
         );
-      } catch (error) {
-        if (ApiError.isNotFound(error)) {
-          throw new Error(
-            `adoptId ${inputs.adoptId}: no external service with this id exists to adopt`,
-          );
-        }
-        throw error;
-      }
-      // Nothing is changed yet: a type that PATCH cannot change is refused outright.
-      for (const field of ["serviceType", "authenticationType"] as const) {
-        if (existing[field] !== undefined && existing[field] !== inputs[field]) {
-          throw new Error(
-            `adoptId ${inputs.adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed (seed 003)`,
-          );
-        }
-      }
-      // The credentials in effect cannot be read back (they are masked), so the declared
-      // ones are always sent; the rest only where it differs.
-      const current = {
-        ...pick(existing as Record<string, unknown>, updatableFields),
-        serviceData: existing.serviceData ?? undefined,
-        description: inputs.description === undefined ? undefined : existing.description,
-        authentication: undefined,
-      };
-      const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
-      patch.authentication = inputs.authentication;
-      try {
-        service = parseResponse(
-          await client.patch(itemPath(existing.id), patch),
-          `PATCH ${itemPath(existing.id)}`,
-        );
-      } catch (error) {
-        throw new PartialCreateError(
-          `adopted external service ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
-          existing.id,
-          { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
-        );
-      }
-    } else {
-      const postedAt = Date.now();
-      service = await createOnce(
-        async () =>
-          parseResponse(
-            await client.post(collectionPath, createBody(inputs)),
-            `POST ${collectionPath}`,
-          ),
-        // The POST's answer was lost: names are unique (a second one answers 409, errorCode
-        // 1700004), so an integration of this name made since the POST is ours.
-        async () => {
-          const found = await client.list<unknown>(collectionPath, {
-            filter: `name eq ${odataString(inputs.name)}`,
-          });
-          return found
-            .map((item) => parseResponse(item, `GET ${collectionPath}`))
-            .find(
-              (s) =>
-                s.name === inputs.name &&
-                (s.createdAt === undefined ||
-                  Date.parse(s.createdAt) >= postedAt - createdClockSkewMs),
+        // Nothing is changed yet: a type that PATCH cannot change is refused outright.
+        for (const field of ["serviceType", "authenticationType"] as const) {
+          if (existing[field] !== undefined && existing[field] !== inputs[field]) {
+            throw new Error(
+              `adoptId ${inputs.adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed (seed 003)`,
             );
-        },
-      );
-    }
-
-    if (inputs.testOnCreate) {
-      try {
-        // A repeated test only records one more activity, so it may be retried.
-        await client.post(`${itemPath(service.id)}/test`, {}, { idempotent: true });
-      } catch (error) {
-        throw new PartialCreateError(
-          `created external service ${service.id} but its test could not start: ${(error as Error).message}`,
-          service.id,
-          { ...outputsFrom(inputs, service), [providerKey]: news[providerKey] },
+          }
+        }
+        // The credentials in effect cannot be read back (they are masked), so the declared
+        // ones are always sent; the rest only where it differs.
+        const current = {
+          ...pick(existing as Record<string, unknown>, updatableFields),
+          serviceData: existing.serviceData ?? undefined,
+          description: inputs.description === undefined ? undefined : existing.description,
+          authentication: undefined,
+        };
+        const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
+        patch.authentication = inputs.authentication;
+        try {
+          service = parseService(
+            await client.patch(itemPath(existing.id), patch),
+            `PATCH ${itemPath(existing.id)}`,
+          );
+        } catch (error) {
+          throw new PartialCreateError(
+            `adopted external service ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
+            existing.id,
+            { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
+          );
+        }
+      } else {
+        const postedAt = Date.now();
+        service = await createOnce(
+          async () =>
+            parseService(
+              await client.post(collectionPath, createBody(inputs)),
+              `POST ${collectionPath}`,
+            ),
+          // The POST's answer was lost: names are unique (a second one answers 409,
+          // errorCode 1700004), so an integration of this name made since the POST is ours.
+          () => findNamedSince(client, collectionPath, inputs.name, postedAt, parseService),
         );
       }
-    }
-    return { id: service.id, outs: outputsFrom(inputs, service) };
-  },
 
-  async read(id, props) {
-    const old = (props ?? {}) as Record<string, unknown>;
-    let live: ExternalServiceResponse;
-    try {
-      live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
-    } catch (error) {
-      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
-      if (ApiError.isNotFound(error)) return { id: "" };
-      throw error;
-    }
-    // Live values in input shape, restricted to what the program declared (its keys in
-    // the old outputs): secrets carried over where masked, API-only keys left out.
-    const inputs: Record<string, unknown> = pick(old, [
-      "testOnCreate",
-      "region",
-      "tenantAcid",
-      "adoptId",
-    ]);
-    for (const field of apiFields) {
-      if (old[field] === undefined) continue;
-      const liveValue = (live as Record<string, unknown>)[field];
-      if (field === "authentication") {
-        inputs.authentication = liveAuthentication(old.authentication, liveValue);
-      } else if (field === "serviceData") {
-        const declaredData = declarableServiceData(old.serviceType, old.serviceData);
-        const liveData = isObject(liveValue) ? { ...liveValue } : {};
-        // Compared in the form check() sends: 64 lower-case hex digits.
-        if (typeof liveData.vCenterCertFingerprint === "string") {
-          liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
-            .replace(/:/g, "")
-            .toLowerCase();
+      if (inputs.testOnCreate) {
+        try {
+          // A repeated test only records one more activity, so it may be retried.
+          await client.post(`${itemPath(service.id)}/test`, {}, { idempotent: true });
+        } catch (error) {
+          throw new PartialCreateError(
+            `created external service ${service.id} but its test could not start: ${(error as Error).message}`,
+            service.id,
+            { ...outputsFrom(inputs, service), [providerKey]: news[providerKey] },
+          );
         }
-        inputs.serviceData = projectOnto(declaredData, liveData);
-      } else if (liveValue !== undefined && liveValue !== null) {
-        inputs[field] = liveValue;
       }
-    }
-    const liveInputs = definedOnly(inputs);
-    return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
-  },
+      return { id: service.id, outs: outputsFrom(inputs, service) };
+    },
 
-  async update(id, olds, news) {
-    const inputs = parseInputs(news);
-    const client = clientFor(inputs);
-    const patch = mergePatchFor(olds, inputs as Record<string, unknown>);
-    const updated = parseResponse(
-      patch === undefined
-        ? await client.get(itemPath(id))
-        : await client.patch(itemPath(id), patch),
-      `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
-    );
-    return { outs: outputsFrom(inputs, updated) };
-  },
+    async read(id, props) {
+      const old = (props ?? {}) as Record<string, unknown>;
+      const live = await readOrGone(async () =>
+        parseService(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`),
+      );
+      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
+      if (live === undefined) return { id: "" };
+      const liveInputs = liveInputsFrom(old, live);
+      return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
+    },
 
-  async delete(id, props) {
-    try {
-      await clientFor(props).delete(itemPath(id));
-    } catch (error) {
-      // Already gone: deleting succeeds (DESIGN.md decision 5).
-      if (!ApiError.isNotFound(error)) throw error;
-    }
-  },
-};
+    async update(id, olds, news) {
+      const inputs = parseInputs(news);
+      const patch = mergePatchFor(olds, inputs as Record<string, unknown>);
+      const updated = await patchOrRead(clientFor(inputs), itemPath(id), patch, parseService);
+      return { outs: outputsFrom(inputs, updated) };
+    },
+
+    async delete(id, props) {
+      await deleteIgnoringGone(() => clientFor(props).delete(itemPath(id)));
+    },
+  };
+}
+
+export const externalService = externalServiceImplementation();

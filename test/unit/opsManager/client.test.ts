@@ -2,13 +2,13 @@ import { expect } from "chai";
 import { createHash } from "node:crypto";
 import nock from "nock";
 import * as util from "node:util";
-import { ApiError } from "../../provider/apiError";
+import { ApiError } from "../../../provider/http/apiError";
 import {
-  clearOpsManagerCachesForTests,
+  DigestNonces,
   OpsManagerClient,
-  opsManagerClientFor,
-  setRetrySleepForTests,
-} from "../../provider/opsManagerClient";
+  OpsManagerClientOptions,
+  OpsManagerClients,
+} from "../../../provider/opsManager/client";
 
 const baseUrl = "https://opsmanager.example.com:8080";
 const apiKey = "ops-manager-api-key-5b1c";
@@ -67,18 +67,20 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
 
 describe("OpsManagerClient", () => {
   let delays: number[];
+  // Fresh nonces per test; retries run at once, each wait the policy asked for recorded instead.
+  let options: OpsManagerClientOptions;
+  let clients: OpsManagerClients;
+  const newClient = (clientSettings: ConstructorParameters<typeof OpsManagerClient>[0]) =>
+    new OpsManagerClient(clientSettings, options);
 
   before(() => nock.disableNetConnect());
   after(() => nock.enableNetConnect());
   beforeEach(() => {
-    clearOpsManagerCachesForTests();
     delays = [];
-    setRetrySleepForTests((ms) => {
-      delays.push(ms);
-    });
+    options = { nonces: new DigestNonces(), retry: { sleep: (ms) => void delays.push(ms) } };
+    clients = new OpsManagerClients(options);
   });
   afterEach(() => {
-    setRetrySleepForTests(undefined);
     const pending = nock.pendingMocks();
     nock.cleanAll();
     expect(pending, "unused nock interceptors").to.deep.equal([]);
@@ -96,7 +98,7 @@ describe("OpsManagerClient", () => {
           header = this.req.headers.authorization as string;
           return [200, { id: "abc" }];
         });
-      expect(await new OpsManagerClient(settings).get(`${path}/abc`)).to.deep.equal({
+      expect(await newClient(settings).get(`${path}/abc`)).to.deep.equal({
         id: "abc",
       });
       const p = verifyDigest(header, { method: "GET", uri: `${requests}/abc`, nonce: "n1" });
@@ -117,9 +119,9 @@ describe("OpsManagerClient", () => {
           return [200, { results: [] }];
         });
       // Separate clients of the same server and user share the nonce.
-      await new OpsManagerClient(settings).get(path);
-      await new OpsManagerClient(settings).get(path);
-      await opsManagerClientFor(settings).get(path);
+      await newClient(settings).get(path);
+      await newClient(settings).get(path);
+      await clients.clientFor(settings).get(path);
       const params = headers.map((h) =>
         verifyDigest(h, { method: "GET", uri: requests, nonce: "n1" }),
       );
@@ -142,7 +144,7 @@ describe("OpsManagerClient", () => {
           header = this.req.headers.authorization as string;
           return [200, {}];
         });
-      const client = new OpsManagerClient(settings);
+      const client = newClient(settings);
       await client.get(path);
       await client.get(path);
       const p = verifyDigest(header, { method: "GET", uri: requests, nonce: "n2" });
@@ -162,7 +164,7 @@ describe("OpsManagerClient", () => {
         .get(requests)
         .matchHeader("authorization", /nonce="n2"/)
         .reply(200, { ok: true });
-      const client = new OpsManagerClient(settings);
+      const client = newClient(settings);
       await client.get(path);
       expect(await client.get(path)).to.deep.equal({ ok: true });
       scope.done();
@@ -188,9 +190,9 @@ describe("OpsManagerClient", () => {
         .get(requests)
         .matchHeader("authorization", /nonce="n2".*nc=00000001/)
         .reply(200, { first: true });
-      const first = new OpsManagerClient(settings).get(path);
+      const first = newClient(settings).get(path);
       await arrived;
-      expect(await new OpsManagerClient(settings).get(path)).to.deep.equal({ second: true });
+      expect(await newClient(settings).get(path)).to.deep.equal({ second: true });
       releaseFirst!();
       expect(await first).to.deep.equal({ first: true });
       scope.done();
@@ -208,7 +210,7 @@ describe("OpsManagerClient", () => {
           header = this.req.headers.authorization as string;
           return [200, {}];
         });
-      await new OpsManagerClient(settings).get(`${path}?pageNum=2&itemsPerPage=100`);
+      await newClient(settings).get(`${path}?pageNum=2&itemsPerPage=100`);
       verifyDigest(header, {
         method: "GET",
         uri: `${requests}?pageNum=2&itemsPerPage=100`,
@@ -227,7 +229,7 @@ describe("OpsManagerClient", () => {
           header = this.req.headers.authorization as string;
           return [200, {}];
         });
-      await new OpsManagerClient({ ...settings, baseUrl: `${baseUrl}/mms/` }).get(path);
+      await newClient({ ...settings, baseUrl: `${baseUrl}/mms/` }).get(path);
       verifyDigest(header, { method: "GET", uri: `/mms${requests}`, nonce: "n1" });
       scope.done();
     });
@@ -251,7 +253,7 @@ describe("OpsManagerClient", () => {
           header = this.req.headers.authorization as string;
           return [200, {}];
         });
-      await new OpsManagerClient(settings).get(path);
+      await newClient(settings).get(path);
       const p = verifyDigest(header, { method: "GET", uri: requests, nonce: "n1", hash: "sha256" });
       expect(p.algorithm).to.equal("SHA-256");
       scope.done();
@@ -268,7 +270,7 @@ describe("OpsManagerClient", () => {
         },
         challenge("n1"),
       );
-      const error = await failure(new OpsManagerClient(settings).get(path));
+      const error = await failure(newClient(settings).get(path));
       expect(error.status).to.equal(401);
       expect(error.errorCode).to.equal("NOT_AUTHORIZED");
       expect(error.message).to.include("ops-manager:username");
@@ -280,7 +282,7 @@ describe("OpsManagerClient", () => {
 
     it("says so when a 401 carries no Digest challenge it can answer", async () => {
       nock(baseUrl).get(requests).reply(401, {}, { "WWW-Authenticate": 'Basic realm="x"' });
-      const error = await failure(new OpsManagerClient(settings).get(path));
+      const error = await failure(newClient(settings).get(path));
       expect(error.message).to.include("no Digest challenge");
     });
   });
@@ -295,7 +297,7 @@ describe("OpsManagerClient", () => {
         .matchHeader("accept", "application/json")
         .matchHeader("authorization", /^Digest /)
         .reply(200, { id: "r1" });
-      expect(await new OpsManagerClient(settings).post(path, { properties: [] })).to.deep.equal({
+      expect(await newClient(settings).post(path, { properties: [] })).to.deep.equal({
         id: "r1",
       });
       scope.done();
@@ -312,7 +314,7 @@ describe("OpsManagerClient", () => {
           errorCode: "SERVER_POOL_REQUEST_NOT_FOUND",
           reason: "Not Found",
         });
-      const error = await failure(new OpsManagerClient(settings).get(`${path}/x`));
+      const error = await failure(newClient(settings).get(`${path}/x`));
       expect(ApiError.isNotFound(error)).to.equal(true);
       expect(error.errorCode).to.equal("SERVER_POOL_REQUEST_NOT_FOUND");
       expect(error.apiMessage).to.equal("No server pool request with ID x exists.");
@@ -334,7 +336,7 @@ describe("OpsManagerClient", () => {
           counts.push(digestParams(this.req.headers.authorization as string).nc);
           return counts.length === 1 ? [503, {}] : [200, { results: [] }];
         });
-      await new OpsManagerClient(settings).get(path);
+      await newClient(settings).get(path);
       expect(counts).to.deep.equal(["00000001", "00000002"]);
       expect(delays).to.have.length(1);
       scope.done();
@@ -350,7 +352,7 @@ describe("OpsManagerClient", () => {
         .post(requests)
         .once()
         .reply(500, { detail: "Unexpected error.", error: 500, errorCode: "UNEXPECTED_ERROR" });
-      const client = new OpsManagerClient(settings);
+      const client = newClient(settings);
       const dropped = await failure(client.post(path, { properties: [] }));
       expect(dropped.ambiguous).to.equal(true);
       const broken = await failure(client.post(path, { properties: [] }));
@@ -368,14 +370,14 @@ describe("OpsManagerClient", () => {
         .reply(429, { error: 429, errorCode: "RATE_LIMITED" }, { "Retry-After": "4" })
         .post(requests)
         .reply(200, { id: "r1" });
-      await new OpsManagerClient(settings).post(path, { properties: [] });
+      await newClient(settings).post(path, { properties: [] });
       expect(delays).to.deep.equal([4000]);
       scope.done();
     });
 
     it("shares one client per distinct settings and never shows the key", () => {
-      const client = opsManagerClientFor(settings);
-      expect(opsManagerClientFor({ ...settings })).to.equal(client);
+      const client = clients.clientFor(settings);
+      expect(clients.clientFor({ ...settings })).to.equal(client);
       expect(util.inspect(client) + JSON.stringify(client)).not.to.include(apiKey);
     });
   });

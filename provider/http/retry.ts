@@ -21,8 +21,24 @@ declare module "axios" {
   }
 }
 
-export const maxRetries = 4;
-const baseDelayMs = 500;
+/** How the clients retry: how often, from which first backoff, and how they wait. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** The first backoff; each retry doubles it, up to 30 s. */
+  baseDelayMs: number;
+  /**
+   * The wait between retries, told the delay the policy chose (a server's
+   * Retry-After, or the backoff). Tests pass one that records it and returns at once.
+   */
+  sleep: (ms: number) => void | Promise<void>;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  retries: 4,
+  baseDelayMs: 500,
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
 const maxBackoffMs = 30_000;
 /** A server asking for a longer pause than this gets an error instead of a silent wait. */
 export const maxRetryAfterMs = 120_000;
@@ -42,34 +58,6 @@ const brokenConnectionCodes = new Set([
   "ERR_NETWORK",
   "ERR_SOCKET_CONNECTION_TIMEOUT",
 ]);
-
-let delayScale = 1;
-let delayObserver: ((ms: number) => void) | undefined;
-
-/** A stand-in for the wait between retries; it is told the delay the policy chose. */
-export type RetrySleep = (ms: number) => void | Promise<void>;
-let sleepForTests: RetrySleep | undefined;
-// The delay retryDelayMs just chose, handed to onRetry: axios-retry calls the two
-// back to back, with no await in between, for one retry at a time.
-let chosenDelayMs = 0;
-
-/**
- * Test hook: replaces the wait between retries with `sleep` (resolve at once to make
- * retries instant, record `ms` to assert the delays). `undefined` restores real waits.
- */
-export function setRetrySleepForTests(sleep: RetrySleep | undefined): void {
-  sleepForTests = sleep;
-}
-
-/**
- * Test hook, as Stripe's library stubs its sleep: every wait between retries is
- * multiplied by `scale` (0 makes retries instant), and `observer` hears each delay
- * the policy chose, before scaling. `setRetryDelayForTests(1)` restores real waits.
- */
-export function setRetryDelayForTests(scale: number, observer?: (ms: number) => void): void {
-  delayScale = scale;
-  delayObserver = observer;
-}
 
 /** True when the request may be sent again without risk of doing its work twice. */
 export function isRepeatable(method: string | undefined, idempotent: boolean | undefined): boolean {
@@ -142,31 +130,36 @@ export function shouldRetry(error: AxiosError): boolean {
   return false;
 }
 
-/** axios-retry's retryDelay: what the server asked for, else backoff with jitter. */
-export function retryDelayMs(retryNumber: number, error: AxiosError): number {
+/** What the server asked for, else backoff with jitter. */
+export function retryDelayMs(
+  retryNumber: number,
+  error: AxiosError,
+  baseDelayMs = defaultRetryPolicy.baseDelayMs,
+): number {
   const asked = requestedDelayMs(error);
   const backoff = Math.min(maxBackoffMs, baseDelayMs * 2 ** (retryNumber - 1));
   // Half fixed, half random ("equal jitter"): never hammers at once, yet spreads the
   // retries of many resources that failed together.
-  const delay = asked ?? Math.round(backoff / 2 + Math.random() * (backoff / 2));
-  delayObserver?.(delay);
-  chosenDelayMs = delay;
-  return sleepForTests ? 0 : delay * delayScale;
+  return asked ?? Math.round(backoff / 2 + Math.random() * (backoff / 2));
 }
 
-/** axios-retry's onRetry: the test sleep, when one is set, in place of the real wait. */
-async function sleepBeforeRetry(): Promise<void> {
-  const delay = chosenDelayMs;
-  if (sleepForTests) await sleepForTests(delay);
-}
-
-/** Puts the shared policy on an axios instance. */
-export function installRetries(instance: AxiosInstance, retries = maxRetries): void {
+/** Puts the retry policy on an axios instance; a policy's parts left out are the defaults. */
+export function installRetries(instance: AxiosInstance, policy: Partial<RetryPolicy> = {}): void {
+  const { retries, baseDelayMs, sleep } = { ...defaultRetryPolicy, ...policy };
+  // The delay retryDelay just chose, handed to onRetry: axios-retry calls the two
+  // back to back, with no await in between, for one retry of this instance at a time.
+  let chosenDelayMs = 0;
   axiosRetry(instance, {
     retries,
     retryCondition: shouldRetry,
-    retryDelay: retryDelayMs,
-    onRetry: sleepBeforeRetry,
+    // axios-retry's own timer is told 0: the policy's sleep does the waiting.
+    retryDelay: (retryNumber, error) => {
+      chosenDelayMs = retryDelayMs(retryNumber, error, baseDelayMs);
+      return 0;
+    },
+    onRetry: async () => {
+      await sleep(chosenDelayMs);
+    },
     // Each attempt gets the whole timeout.
     shouldResetTimeout: true,
   });

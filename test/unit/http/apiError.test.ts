@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import * as util from "node:util";
-import { ApiError, apiErrorFromAxios } from "../../provider/apiError";
+import { ApiError, apiErrorFromAxios } from "../../../provider/http/apiError";
 import {
   redact,
   redactedMarker,
   redactValue,
   registerSecret,
   registerSecretsIn,
-} from "../../provider/redaction";
+} from "../../../provider/http/redaction";
 
 /** The shape of an axios error with an answer, as apiErrorFromAxios reads it. */
 function answered(status: number, data: unknown, headers: Record<string, string> = {}) {

@@ -8,15 +8,24 @@
  * new key. Keys leave the list once expired, so an expired key reads as gone.
  */
 import { z } from "zod";
-import { ApiError } from "./apiError";
-import { clientFor, createOnce } from "./computeOpsResource";
-import { computeOpsRegions } from "./configuration";
-import { pick } from "./declaredState";
-import { odataString } from "./greenLakeClient";
-import type { ResourceImplementation } from "./index";
-import { inputFailuresFrom } from "./inputFailures";
-import { definedOnly, jsonEqual, providerKey } from "./pulumiResults";
-import { registerSecret } from "./redaction";
+import {
+  checkInputs,
+  diffResult,
+  createOnce,
+  createRecoveryWindowMs,
+  deleteIgnoringGone,
+  parseResponse,
+  Validation,
+  withoutProvider,
+} from "../core/lifecycle";
+import { computeOpsRegions } from "../core/configuration";
+import { pick } from "../core/declaredState";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
+import { odataString } from "./odata";
+import type { ResourceImplementation } from "../core/resource";
+import { definedOnly, jsonEqual } from "../core/pulumiResults";
+import { registerSecret, registerSecretOutputs } from "../http/redaction";
+import { resourceTypes } from "../core/resourceTypes";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/activation-keys";
 /** DELETE takes the key string in the path; keys may hold `+` or `/`, sent percent-encoded. */
@@ -73,9 +82,7 @@ function crossFieldIssues(raw: Record<string, unknown>): z.ZodIssue[] {
   ];
 }
 
-function validateActivationKey(
-  raw: Record<string, unknown>,
-): { success: true; data: ActivationKeyInputs } | { success: false; error: z.ZodError } {
+function validateActivationKey(raw: Record<string, unknown>): Validation<ActivationKeyInputs> {
   const result = activationKeyInputs.safeParse(raw);
   const issues = [...(result.success ? [] : result.error.issues), ...crossFieldIssues(raw)];
   if (!result.success || issues.length > 0)
@@ -103,47 +110,31 @@ const activationKeyResponse = z
   .passthrough();
 type ActivationKeyResponse = z.infer<typeof activationKeyResponse>;
 
-function parseResponse(body: unknown, what: string): ActivationKeyResponse {
-  const result = activationKeyResponse.safeParse(body);
-  if (!result.success) {
-    throw new Error(
-      `${what} answered with an unexpected activation key: ${result.error.issues
-        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-        .join("; ")}`,
-    );
-  }
-  registerSecret(result.data.activationKey);
-  return result.data;
+function parseKey(body: unknown, what: string): ActivationKeyResponse {
+  const key = parseResponse(activationKeyResponse, body, what, "activation key");
+  // The key is a secret output: errors and logs must not show it from now on.
+  registerSecretOutputs(resourceTypes.ActivationKey.secretOutputs, key);
+  return key;
 }
 
 // ---------------------------------------------------------------------------
 // Fields
 
-/** What the POST sends. */
-const apiFields = [
-  "targetDevice",
-  "expirationInHours",
-  "subscriptionKey",
-  "applianceUri",
-  "locationId",
-  "serviceDeliveryContact",
-  "tags",
-] as const;
-/** Every input. */
-const inputFields = [...apiFields, "renewBeforeHours", "region", "tenantAcid"] as const;
 /**
  * No PATCH exists (seed 002): every input the key is made from replaces it. Only
  * renewBeforeHours does not: it is the provider's schedule, not part of the key,
  * and revoking a key in use because the schedule changed would help nobody.
  */
-export const immutableFields = [...apiFields, "region", "tenantAcid"] as const;
+const immutableFields = resourceTypes.ActivationKey.replacedBy;
+/** What the POST sends: what the key is made from, but where it is made. */
+const apiFields = immutableFields.filter((field) => field !== "region" && field !== "tenantAcid");
+/** Every input. */
+const inputFields = [...apiFields, "renewBeforeHours", "region", "tenantAcid"];
 /**
  * Inputs the API fills in when the program leaves them out (a subscription applied
  * by auto-subscribe, the gateway's URI): left out, they are not compared.
  */
 const apiFilledFields = ["subscriptionKey", "applianceUri"];
-/** A credential: the SDK lists it in additionalSecretOutputs, errors redact it. */
-export const secretFields = ["activationKey"] as const;
 /** Set by the API only. */
 const readOnlyFields = [
   "activationKey",
@@ -189,8 +180,6 @@ export function dueForRenewal(expiresAt: unknown, renewBeforeHours: unknown, now
   return now >= expires - window;
 }
 
-/** How far the API's clock may be from ours when recognising a key made by a lost POST. */
-const clockSkewMs = 10 * 60_000;
 /** How far expiresAt - createdAt may be from expirationInHours for the same key. */
 const expirationToleranceMs = 60_000;
 
@@ -201,15 +190,15 @@ const expirationToleranceMs = 60_000;
  * to guess between.
  */
 async function findKeyMadeBy(
+  client: GreenLakeClient,
   inputs: ActivationKeyInputs,
   postedAt: number,
 ): Promise<ActivationKeyResponse | undefined> {
-  const client = clientFor(inputs);
   const keys = (
     await client.list<unknown>(collectionPath, {
       filter: `targetDevice eq ${odataString(inputs.targetDevice)}`,
     })
-  ).map((item) => parseResponse(item, `GET ${collectionPath}`));
+  ).map((item) => parseKey(item, `GET ${collectionPath}`));
   const candidates = keys.filter((key) => {
     if (key.targetDevice !== undefined && key.targetDevice !== inputs.targetDevice) return false;
     for (const field of apiFilledFields as ("subscriptionKey" | "applianceUri")[]) {
@@ -219,8 +208,8 @@ async function findKeyMadeBy(
     const created = Date.parse(key.createdAt);
     const lifetime = Date.parse(key.expiresAt) - created;
     return (
-      created >= postedAt - clockSkewMs &&
-      created <= Date.now() + clockSkewMs &&
+      created >= postedAt - createRecoveryWindowMs &&
+      created <= Date.now() + createRecoveryWindowMs &&
       Math.abs(lifetime - inputs.expirationInHours * hour) <= expirationToleranceMs
     );
   });
@@ -235,77 +224,77 @@ async function findKeyMadeBy(
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-export const activationKey: ResourceImplementation = {
-  async check(_olds, news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const result = validateActivationKey(rest);
-    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
-    // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
-    // key outside its window shows no change.
-    return { inputs: { ...result.data, [providerKey]: provider } };
-  },
+/** The activationKey lifecycle on the given dependencies (the process's own by default). */
+export function activationKeyImplementation(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): ResourceImplementation {
+  const { clientFor } = dependencies;
+  return {
+    async check(_olds, news) {
+      // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
+      // key outside its window shows no change.
+      return checkInputs(news, validateActivationKey);
+    },
 
-  async diff(_id, olds, news) {
-    const replaces: string[] = immutableFields.filter((field) => {
-      if (news[field] === undefined && apiFilledFields.includes(field)) return false;
-      return !jsonEqual(olds[field], news[field]);
-    });
-    // A key inside its renewal window (or expired) is replaced, the new key made
-    // before the old one is deleted, so a scheduled pipeline always holds a valid key.
-    if (dueForRenewal(olds.expiresAt, news.renewBeforeHours)) replaces.push("expiresAt");
-    // Never a change without a replace: there is no update for a key.
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
-  },
+    async diff(_id, olds, news) {
+      const replaces: string[] = immutableFields.filter((field) => {
+        if (news[field] === undefined && apiFilledFields.includes(field)) return false;
+        return !jsonEqual(olds[field], news[field]);
+      });
+      // A key inside its renewal window (or expired) is replaced, the new key made
+      // before the old one is deleted, so a scheduled pipeline always holds a valid key.
+      if (dueForRenewal(olds.expiresAt, news.renewBeforeHours)) replaces.push("expiresAt");
+      // Never a change without a replace: there is no update for a key.
+      return diffResult([], replaces);
+    },
 
-  async create(news) {
-    const { [providerKey]: _provider, ...rest } = news;
-    const inputs = activationKeyInputs.parse(rest);
-    const client = clientFor(inputs);
-    const body = definedOnly(pick(inputs as Record<string, unknown>, apiFields));
-    const postedAt = Date.now();
-    const created = await createOnce(
-      async () => parseResponse(await client.post(collectionPath, body), `POST ${collectionPath}`),
-      () => findKeyMadeBy(inputs, postedAt),
-    );
-    return { id: created.id, outs: outputsFrom(inputs, created) };
-  },
+    async create(news) {
+      const inputs = activationKeyInputs.parse(withoutProvider(news));
+      const client = clientFor(inputs);
+      const body = definedOnly(pick(inputs as Record<string, unknown>, apiFields));
+      const postedAt = Date.now();
+      const created = await createOnce(
+        async () => parseKey(await client.post(collectionPath, body), `POST ${collectionPath}`),
+        () => findKeyMadeBy(client, inputs, postedAt),
+      );
+      return { id: created.id, outs: outputsFrom(inputs, created) };
+    },
 
-  async read(id, props) {
-    const old = (props ?? {}) as Record<string, unknown>;
-    const key = old.activationKey;
-    if (typeof key !== "string" || key === "") return { id: "" };
-    registerSecret(key);
-    // No GET by id (seed 002): the list, filtered on the key string (the client
-    // percent-encodes the filter, quotes included).
-    const found = await clientFor(old).list<unknown>(collectionPath, {
-      filter: `activationKey eq ${odataString(key)}`,
-    });
-    const live = found
-      .map((item) => parseResponse(item, `GET ${collectionPath}`))
-      .find((k) => k.activationKey === key);
-    // Expired keys leave the list; one not yet swept is just as unusable.
-    if (live === undefined || Date.parse(live.expiresAt) <= Date.now()) return { id: "" };
-    // A key cannot change: its inputs are the ones it was made from.
-    const inputs = definedOnly(pick(old, inputFields));
-    return { id: live.id ?? id, props: outputsFrom(inputs, live), inputs };
-  },
+    async read(id, props) {
+      const old = (props ?? {}) as Record<string, unknown>;
+      const key = old.activationKey;
+      if (typeof key !== "string" || key === "") return { id: "" };
+      registerSecret(key);
+      // No GET by id (seed 002): the list, filtered on the key string (the client
+      // percent-encodes the filter, quotes included).
+      const found = await clientFor(old).list<unknown>(collectionPath, {
+        filter: `activationKey eq ${odataString(key)}`,
+      });
+      const live = found
+        .map((item) => parseKey(item, `GET ${collectionPath}`))
+        .find((k) => k.activationKey === key);
+      // Expired keys leave the list; one not yet swept is just as unusable.
+      if (live === undefined || Date.parse(live.expiresAt) <= Date.now()) return { id: "" };
+      // A key cannot change: its inputs are the ones it was made from.
+      const inputs = definedOnly(pick(old, inputFields));
+      return { id: live.id ?? id, props: outputsFrom(inputs, live), inputs };
+    },
 
-  async update() {
-    throw new Error("an ActivationKey cannot be updated in place: every change makes a new key");
-  },
+    async update() {
+      throw new Error("an ActivationKey cannot be updated in place: every change makes a new key");
+    },
 
-  async delete(_id, props) {
-    const key = props?.activationKey;
-    // A key whose string was never recorded cannot be addressed; it expires on its own.
-    if (typeof key !== "string" || key === "") return;
-    // The key travels in the path, encoded: errors must not show it in either form.
-    registerSecret(key);
-    registerSecret(encodeURIComponent(key));
-    try {
-      await clientFor(props).delete(keyPath(key));
-    } catch (error) {
-      // Deleted or expired already: deleting succeeds (DESIGN.md decision 5).
-      if (!ApiError.isNotFound(error)) throw error;
-    }
-  },
-};
+    async delete(_id, props) {
+      const key = props?.activationKey;
+      // A key whose string was never recorded cannot be addressed; it expires on its own.
+      if (typeof key !== "string" || key === "") return;
+      // The key travels in the path, encoded: errors must not show it in either form.
+      registerSecret(key);
+      registerSecret(encodeURIComponent(key));
+      // Deleted or expired already: deleting succeeds.
+      await deleteIgnoringGone(() => clientFor(props).delete(keyPath(key)));
+    },
+  };
+}
+
+export const activationKey = activationKeyImplementation();

@@ -1,12 +1,14 @@
 import { expect } from "chai";
 import nock from "nock";
 import {
-  externalService,
+  externalServiceImplementation,
   incidentScopeRowFlags,
   validIncidentScopeRows,
-} from "../../provider/externalService";
-import { PartialCreateError } from "../../provider/pulumiResults";
-import { endpoint, provider, useTestApis } from "./resourceTestSetup";
+} from "../../../provider/computeOps/externalService";
+import { PartialCreateError } from "../../../provider/core/pulumiResults";
+import { endpoint, provider, testComputeOps, useTestApis } from "../resourceTestSetup";
+
+const externalService = externalServiceImplementation(testComputeOps());
 
 const path = "/compute-ops-mgmt/v1beta1/external-services";
 const mask = "**********";

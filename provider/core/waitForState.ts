@@ -10,35 +10,22 @@
  * change and, while the state stays the same, every 30 seconds: enough to show
  * life without flooding a CI log.
  */
+import { isTransient } from "./lifecycle";
+import { PartialCreateError, providerKey } from "./pulumiResults";
 
-/** How waiting sleeps, tells time and reports; tests replace these. */
+/** How waiting sleeps, tells time and reports; tests pass their own. */
 export interface WaitClock {
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   log: (line: string) => void;
 }
 
-const realClock: WaitClock = {
+/** The real clock: timers, Date.now and stderr. */
+export const systemClock: WaitClock = {
   sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   now: () => Date.now(),
   log: (line) => console.error(line),
 };
-
-let clockOverrides: Partial<WaitClock> = {};
-
-/**
- * Test hook: replaces the clock every wait uses (a fake `now` that moves only when
- * `sleep` is called makes an hour-long wait run instantly); call with nothing to
- * restore the real one.
- */
-export function setWaitClockForTests(overrides: Partial<WaitClock> = {}): void {
-  clockOverrides = overrides;
-}
-
-/** The clock in use: the real one, or what a test put in its place. */
-export function waitClock(): WaitClock {
-  return { ...realClock, ...clockOverrides };
-}
 
 export interface WaitOptions<T> {
   /** Says what is awaited in progress lines, e.g. "compute-ops:Job 2500759c (Server Power On)". */
@@ -60,7 +47,10 @@ export interface WaitOptions<T> {
    * error ends the wait at once.
    */
   isTransient?: (error: unknown) => boolean;
-  /** Overrides of the clock for this wait only. */
+  /**
+   * The clock of this wait; parts left out are the system clock's (a fake `now`
+   * that moves only when `sleep` is called makes an hour-long wait run instantly).
+   */
   clock?: Partial<WaitClock>;
 }
 
@@ -85,7 +75,7 @@ export function formatElapsed(ms: number): string {
 
 /** Polls until `isTerminal` holds, or until the timeout passes (`finished` is then false). */
 export async function waitForState<T>(options: WaitOptions<T>): Promise<WaitOutcome<T>> {
-  const clock: WaitClock = { ...waitClock(), ...options.clock };
+  const clock: WaitClock = { ...systemClock, ...options.clock };
   const maxInterval = options.maxIntervalMs ?? 15_000;
   let interval = Math.min(options.intervalMs ?? 2_000, maxInterval);
   const started = clock.now();
@@ -122,4 +112,44 @@ export async function waitForState<T>(options: WaitOptions<T>): Promise<WaitOutc
     await clock.sleep(Math.min(interval, deadline - t));
     interval = Math.min(Math.round(interval * 1.5), maxInterval);
   }
+}
+
+export interface AwaitCreatedOptions<T> extends Omit<WaitOptions<T>, "isTransient" | "clock"> {
+  /** The object's id, recorded by Pulumi whatever the outcome. */
+  id: string;
+  /** What the object is called in "could not follow the job". */
+  noun: string;
+  /** The value read last before waiting: the outputs when none can be read. */
+  lastSeen: T;
+  /** The resource's outputs for a value read. */
+  outputsOf: (value: T) => Record<string, unknown>;
+  /** The serialized provider, recorded with the outputs. */
+  provider: unknown;
+  /** Why the outcome is a failure (a message saying the way out), or undefined when the work is done. */
+  failureOf: (outcome: WaitOutcome<T>) => string | undefined;
+  clock: WaitClock;
+}
+
+/**
+ * Waits for asynchronous work an object started (a job, a server-pool request) and
+ * returns its outputs. Polls survive transient errors. Every other ending (a
+ * failure, the timeout, an object that cannot be read) throws a PartialCreateError,
+ * so Pulumi records the id and these outputs (DESIGN.md decision 8).
+ */
+export async function awaitCreated<T>(
+  options: AwaitCreatedOptions<T>,
+): Promise<Record<string, unknown>> {
+  const { id, noun, lastSeen, outputsOf, provider, failureOf, ...wait } = options;
+  const partial = (message: string, value: T) =>
+    new PartialCreateError(message, id, { ...outputsOf(value), [providerKey]: provider });
+  let outcome: WaitOutcome<T>;
+  try {
+    outcome = await waitForState({ ...wait, isTransient });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw partial(`${options.label}: could not follow the ${noun}: ${why}`, lastSeen);
+  }
+  const failure = failureOf(outcome);
+  if (failure !== undefined) throw partial(failure, outcome.value);
+  return outputsOf(outcome.value);
 }

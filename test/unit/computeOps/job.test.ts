@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import nock from "nock";
-import { job } from "../../provider/job";
-import { PartialCreateError } from "../../provider/pulumiResults";
-import { setWaitClockForTests } from "../../provider/waitForState";
-import { endpoint, provider, useTestApis } from "./resourceTestSetup";
+import { jobImplementation } from "../../../provider/computeOps/job";
+import type { ResourceImplementation } from "../../../provider/core/resource";
+import { PartialCreateError } from "../../../provider/core/pulumiResults";
+import { endpoint, provider, testComputeOps, useTestApis } from "../resourceTestSetup";
 
 const jobs = "/compute-ops-mgmt/v1/jobs";
 // Server ids contain '+', which must reach URLs as %2B (seed 000).
@@ -49,17 +49,19 @@ async function failureOf(promise: Promise<unknown>): Promise<PartialCreateError>
 describe("Job", () => {
   useTestApis();
   let progress: string[] = [];
+  let job: ResourceImplementation;
   beforeEach(() => {
     // Time moves only when the waiter sleeps, so an hour-long wait takes no time.
     let now = Date.parse("2026-01-01T00:00:00Z");
     progress = [];
-    setWaitClockForTests({
-      now: () => now,
-      sleep: async (ms) => void (now += ms),
-      log: (line) => void progress.push(line),
-    });
+    job = jobImplementation(
+      testComputeOps({
+        now: () => now,
+        sleep: async (ms) => void (now += ms),
+        log: (line) => void progress.push(line),
+      }),
+    );
   });
-  afterEach(() => setWaitClockForTests());
 
   describe("check", () => {
     it("accepts a template name from seed 000's table, ignoring case and spaces", async () => {

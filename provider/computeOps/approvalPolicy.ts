@@ -8,14 +8,28 @@
  * (`adoptId`, DESIGN.md decision 7).
  */
 import { z } from "zod";
-import { ApiError } from "./apiError";
-import { clientFor, createOnce } from "./computeOpsResource";
-import { computeOpsRegions } from "./configuration";
-import { pick } from "./declaredState";
-import { odataString } from "./greenLakeClient";
-import type { ResourceImplementation } from "./index";
-import { inputFailuresFrom } from "./inputFailures";
-import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
+import {
+  adoptOrExplain,
+  checkInputs,
+  createOnce,
+  deleteIgnoringGone,
+  diffResult,
+  parseResponse,
+  readOrGone,
+  replacingFields,
+  withoutProvider,
+} from "../core/lifecycle";
+import { computeOpsRegions } from "../core/configuration";
+import { pick } from "../core/declaredState";
+import {
+  ComputeOpsDependencies,
+  defaultComputeOpsDependencies,
+  findNamedSince,
+  patchOrRead,
+} from "./client";
+import type { ResourceImplementation } from "../core/resource";
+import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
+import { resourceTypes } from "../core/resourceTypes";
 
 const collectionPath = "/compute-ops-mgmt/v1beta2/approval-policies";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
@@ -188,16 +202,8 @@ const approvalPolicyResponse = z
   .passthrough();
 type ApprovalPolicyResponse = z.infer<typeof approvalPolicyResponse>;
 
-function parseResponse(body: unknown, what: string): ApprovalPolicyResponse {
-  const result = approvalPolicyResponse.safeParse(body);
-  if (!result.success) {
-    throw new Error(
-      `${what} answered with an unexpected approval policy: ${result.error.issues
-        .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-        .join("; ")}`,
-    );
-  }
-  return result.data;
+function parsePolicy(body: unknown, what: string): ApprovalPolicyResponse {
+  return parseResponse(approvalPolicyResponse, body, what, "approval policy");
 }
 
 // ---------------------------------------------------------------------------
@@ -208,13 +214,10 @@ const apiFields = ["name", "description", "policyData"] as const;
 /** Every input. */
 const inputFields = [...apiFields, "region", "tenantAcid", "adoptId"] as const;
 /**
- * A different region or tenant is a different object space: the policy cannot
- * move, so a change makes a new one. `adoptId` is handled in diff: naming another
- * policy replaces, dropping it once adopted changes nothing.
+ * Inputs whose change makes a new policy. `adoptId` is handled in diff: naming
+ * another policy replaces, dropping it once adopted changes nothing.
  */
-export const immutableFields = ["region", "tenantAcid"] as const;
-/** Approval policies hold no credential. */
-export const secretFields: readonly string[] = [];
+const immutableFields = resourceTypes.ApprovalPolicy.replacedBy;
 /** Set by the API only. */
 const readOnlyFields = [
   "state",
@@ -316,157 +319,108 @@ function createBody(inputs: ApprovalPolicyInputs): Record<string, unknown> {
   return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
 }
 
-function parseInputs(news: Record<string, unknown>): ApprovalPolicyInputs {
-  const { [providerKey]: _provider, ...rest } = news;
-  return approvalPolicyInputs.parse(rest);
-}
-
-/** How far back a found policy's createdAt may be to count as made by our own POST. */
-const createdClockSkewMs = 10 * 60_000;
-
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-export const approvalPolicy: ResourceImplementation = {
-  async check(_olds, news) {
-    const { [providerKey]: provider, ...rest } = news;
-    const result = approvalPolicyInputs.safeParse(rest);
-    if (!result.success) return { inputs: news, failures: inputFailuresFrom(result.error) };
-    return { inputs: { ...result.data, [providerKey]: provider } };
-  },
+/** The approval policy lifecycle on the given dependencies (the process's own by default). */
+export function approvalPolicyImplementation(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): ResourceImplementation {
+  const { clientFor } = dependencies;
+  return {
+    async check(_olds, news) {
+      return checkInputs(news, (raw) => approvalPolicyInputs.safeParse(raw));
+    },
 
-  async diff(id, olds, news) {
-    const changes: string[] = changedApiFields(olds, news);
-    const replaces: string[] = [];
-    for (const field of immutableFields) {
-      if (!jsonEqual(olds[field], news[field])) replaces.push(field);
-    }
-    // Naming another policy to adopt means managing another object. Dropping adoptId,
-    // or naming the policy already managed, leaves the policy as it is.
-    if (news.adoptId !== undefined && news.adoptId !== olds.adoptId && news.adoptId !== id) {
-      replaces.push("adoptId");
-    }
-    return {
-      changes: changes.length > 0 || replaces.length > 0,
-      replaces,
-      deleteBeforeReplace: false,
-    };
-  },
+    async diff(id, olds, news) {
+      const changes = changedApiFields(olds, news);
+      const replaces = replacingFields(id, olds, news, immutableFields);
+      return diffResult(changes, replaces);
+    },
 
-  async create(news) {
-    const inputs = parseInputs(news);
-    const client = clientFor(inputs);
+    async create(news) {
+      const inputs = approvalPolicyInputs.parse(withoutProvider(news));
+      const client = clientFor(inputs);
 
-    if (inputs.adoptId !== undefined) {
-      // Adoption: read the existing policy instead of creating one, and bring what
-      // the program declares to the declared state; the rest stays as it is.
-      let existing: ApprovalPolicyResponse;
-      try {
-        existing = parseResponse(
-          await client.get(itemPath(inputs.adoptId)),
-          `GET ${itemPath(inputs.adoptId)}`,
+      if (inputs.adoptId !== undefined) {
+        // Adoption: read the existing policy instead of creating one, and bring what
+        // the program declares to the declared state; the rest stays as it is.
+        const path = itemPath(inputs.adoptId);
+        const existing = await adoptOrExplain(
+          async () => parsePolicy(await client.get(path), `GET ${path}`),
+          inputs.adoptId,
+          "approval policy",
         );
-      } catch (error) {
-        if (ApiError.isNotFound(error)) {
-          throw new Error(
-            `adoptId ${inputs.adoptId}: no approval policy with this id exists to adopt`,
+        const current = {
+          name: existing.name,
+          description: existing.description ?? undefined,
+          policyData: livePolicyData(existing),
+        };
+        const patch = mergePatchFor(
+          inputs.description === undefined ? { ...current, description: undefined } : current,
+          createBody(inputs),
+        );
+        if (patch === undefined) return { id: existing.id, outs: outputsFrom(inputs, existing) };
+        try {
+          const updated = parsePolicy(
+            await client.patch(itemPath(existing.id), patch),
+            `PATCH ${itemPath(existing.id)}`,
+          );
+          return { id: updated.id, outs: outputsFrom(inputs, updated) };
+        } catch (error) {
+          // The policy is ours now: record it, so a later up retries and destroy deletes it.
+          throw new PartialCreateError(
+            `adopted approval policy ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
+            existing.id,
+            { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
           );
         }
-        throw error;
       }
-      const current = {
-        name: existing.name,
-        description: existing.description ?? undefined,
-        policyData: livePolicyData(existing),
-      };
-      const patch = mergePatchFor(
-        inputs.description === undefined ? { ...current, description: undefined } : current,
-        createBody(inputs),
+
+      const postedAt = Date.now();
+      const created = await createOnce(
+        async () =>
+          parsePolicy(
+            await client.post(collectionPath, createBody(inputs)),
+            `POST ${collectionPath}`,
+          ),
+        // The POST's answer was lost: names are unique (the API answers 409 to a second
+        // one), so a policy of this name made since the POST is the one it created.
+        () => findNamedSince(client, collectionPath, inputs.name, postedAt, parsePolicy),
       );
-      if (patch === undefined) return { id: existing.id, outs: outputsFrom(inputs, existing) };
-      try {
-        const updated = parseResponse(
-          await client.patch(itemPath(existing.id), patch),
-          `PATCH ${itemPath(existing.id)}`,
-        );
-        return { id: updated.id, outs: outputsFrom(inputs, updated) };
-      } catch (error) {
-        // The policy is ours now: record it, so a later up retries and destroy deletes it.
-        throw new PartialCreateError(
-          `adopted approval policy ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
-          existing.id,
-          { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
-        );
-      }
-    }
+      return { id: created.id, outs: outputsFrom(inputs, created) };
+    },
 
-    const postedAt = Date.now();
-    const created = await createOnce(
-      async () =>
-        parseResponse(
-          await client.post(collectionPath, createBody(inputs)),
-          `POST ${collectionPath}`,
-        ),
-      // The POST's answer was lost: names are unique (the API answers 409 to a second
-      // one), so a policy of this name made since the POST is the one it created.
-      async () => {
-        const found = await client.list<unknown>(collectionPath, {
-          filter: `name eq ${odataString(inputs.name)}`,
-        });
-        return found
-          .map((item) => parseResponse(item, `GET ${collectionPath}`))
-          .find(
-            (p) =>
-              p.name === inputs.name &&
-              (p.createdAt === undefined ||
-                Date.parse(p.createdAt) >= postedAt - createdClockSkewMs),
-          );
-      },
-    );
-    return { id: created.id, outs: outputsFrom(inputs, created) };
-  },
-
-  async read(id, props) {
-    const old = (props ?? {}) as Record<string, unknown>;
-    let live: ApprovalPolicyResponse;
-    try {
-      live = parseResponse(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`);
-    } catch (error) {
+    async read(id, props) {
+      const old = (props ?? {}) as Record<string, unknown>;
+      const live = await readOrGone(async () =>
+        parsePolicy(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`),
+      );
       // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
-      if (ApiError.isNotFound(error)) return { id: "" };
-      throw error;
-    }
-    // Live values in input shape, for the fields the program declared: a description
-    // the program never set is the server's business, not drift.
-    const inputs: Record<string, unknown> = pick(old, [...immutableFields, "adoptId"]);
-    inputs.name = live.name;
-    if (old.description !== undefined) inputs.description = live.description ?? undefined;
-    const policyData = livePolicyData(live);
-    // The same sets in another order keep the declared order, so state does not churn.
-    inputs.policyData = samePolicyData(old.policyData, policyData) ? old.policyData : policyData;
-    const liveInputs = definedOnly(inputs);
-    return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
-  },
+      if (live === undefined) return { id: "" };
+      // Live values in input shape, for the fields the program declared: a description
+      // the program never set is the server's business, not drift.
+      const inputs: Record<string, unknown> = pick(old, [...immutableFields, "adoptId"]);
+      inputs.name = live.name;
+      if (old.description !== undefined) inputs.description = live.description ?? undefined;
+      const policyData = livePolicyData(live);
+      // The same sets in another order keep the declared order, so state does not churn.
+      inputs.policyData = samePolicyData(old.policyData, policyData) ? old.policyData : policyData;
+      const liveInputs = definedOnly(inputs);
+      return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
+    },
 
-  async update(id, olds, news) {
-    const inputs = parseInputs(news);
-    const client = clientFor(inputs);
-    const patch = mergePatchFor(olds, createBody(inputs));
-    const updated = parseResponse(
-      patch === undefined
-        ? await client.get(itemPath(id))
-        : await client.patch(itemPath(id), patch),
-      `${patch === undefined ? "GET" : "PATCH"} ${itemPath(id)}`,
-    );
-    return { outs: outputsFrom(inputs, updated) };
-  },
+    async update(id, olds, news) {
+      const inputs = approvalPolicyInputs.parse(withoutProvider(news));
+      const patch = mergePatchFor(olds, createBody(inputs));
+      const updated = await patchOrRead(clientFor(inputs), itemPath(id), patch, parsePolicy);
+      return { outs: outputsFrom(inputs, updated) };
+    },
 
-  async delete(id, props) {
-    try {
-      await clientFor(props).delete(itemPath(id));
-    } catch (error) {
-      // Already gone: deleting succeeds (DESIGN.md decision 5).
-      if (!ApiError.isNotFound(error)) throw error;
-    }
-  },
-};
+    async delete(id, props) {
+      await deleteIgnoringGone(() => clientFor(props).delete(itemPath(id)));
+    },
+  };
+}
+
+export const approvalPolicy = approvalPolicyImplementation();

@@ -5,7 +5,7 @@ import {
   digestResponse,
   parseChallenge,
   parseChallenges,
-} from "../../provider/digestAuth";
+} from "../../../provider/opsManager/digestAuth";
 
 // RFC 7616 section 3.9.1, the worked example.
 const rfcHeader = (algorithm: string) =>

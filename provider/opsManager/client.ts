@@ -11,14 +11,12 @@
 import axios, { AxiosError, AxiosInstance } from "axios";
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
-import { apiErrorFromAxios } from "./apiError";
-import type { OpsManagerSettings } from "./configuration";
+import { apiErrorFromAxios } from "../http/apiError";
+import { opsManagerSettings, type OpsManagerSettings } from "../core/configuration";
+import { systemClock, type WaitClock } from "../core/waitForState";
+import { registerSecret, registerSecretsIn } from "../http/redaction";
+import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
 import { authorizationHeader, DigestChallenge, parseChallenge } from "./digestAuth";
-import { installRetries, isRepeatable, maxRetries, retriesMade } from "./httpRetry";
-
-// The retry test hooks, where a test of either client looks for them.
-export { setRetryDelayForTests, setRetrySleepForTests } from "./httpRetry";
-import { registerSecret, registerSecretsIn } from "./redaction";
 
 export const opsManagerApiPath = "/api/public/v1.0";
 const defaultTimeoutMs = 30_000;
@@ -26,8 +24,10 @@ const defaultTimeoutMs = 30_000;
 export interface OpsManagerClientOptions {
   /** Per attempt. Default 30 s. */
   timeoutMs?: number;
-  /** Retries after the first attempt. Default 4. */
-  retries?: number;
+  /** How requests are retried; parts left out are the defaults (4 retries from 500 ms). */
+  retry?: Partial<RetryPolicy>;
+  /** The Digest nonces to share; default: the process's own. */
+  nonces?: DigestNonces;
 }
 
 interface NonceState {
@@ -36,27 +36,25 @@ interface NonceState {
   count: number;
 }
 
-// Per base URL and user name, for the whole process (the dynamic-provider host
-// serves every resource of a deployment from one process).
-const nonces = new Map<string, NonceState>();
+/** The server's nonce and how often it was used, per base URL and user name. */
+export class DigestNonces extends Map<string, NonceState> {}
+
+// For the whole process: the dynamic-provider host serves every resource of a
+// deployment from one process, so only its first request pays the 401 round trip.
+const processNonces = new DigestNonces();
 // Which nonce and count signed each request config, to tell a refused key from a
 // count another request overtook.
 const signatures = new WeakMap<object, { state: NonceState; nc: number }>();
-const clients = new Map<string, OpsManagerClient>();
-
-/** Test hook: forgets cached nonces and clients. */
-export function clearOpsManagerCachesForTests(): void {
-  nonces.clear();
-  clients.clear();
-}
 
 export class OpsManagerClient {
   private readonly http: AxiosInstance;
+  private readonly nonces: DigestNonces;
 
   constructor(
     readonly settings: OpsManagerSettings,
     options: OpsManagerClientOptions = {},
   ) {
+    this.nonces = options.nonces ?? processNonces;
     registerSecret(settings.apiKey);
     this.http = axios.create({
       baseURL: `${settings.baseUrl.replace(/\/+$/, "")}${opsManagerApiPath}`,
@@ -67,7 +65,7 @@ export class OpsManagerClient {
     // Signed per attempt, so a request axios-retry repeats carries a new count
     // (a server refuses a count it has seen: RFC 7616 section 3.4).
     this.http.interceptors.request.use((config) => {
-      const state = nonces.get(this.nonceKey());
+      const state = this.nonces.get(this.nonceKey());
       if (state) {
         state.count += 1;
         // The digest covers the request target as it goes on the wire, query
@@ -89,7 +87,7 @@ export class OpsManagerClient {
       }
       return config;
     });
-    installRetries(this.http, options.retries ?? maxRetries);
+    installRetries(this.http, options.retry);
   }
 
   /** What logs show of a client: where it points and as whom, never the key. */
@@ -143,17 +141,17 @@ export class OpsManagerClient {
           );
           if (challenge?.stale && !answeredStale) {
             answeredStale = answeredChallenge = true;
-            nonces.set(key, { challenge, count: 0 });
+            this.nonces.set(key, { challenge, count: 0 });
             continue;
           }
           if (challenge && !answeredChallenge) {
             // The first request of the process, or a nonce the server forgot.
             answeredChallenge = true;
-            nonces.set(key, { challenge, count: 0 });
+            this.nonces.set(key, { challenge, count: 0 });
             continue;
           }
           const used = signatures.get((error as AxiosError).config ?? {});
-          const current = nonces.get(key);
+          const current = this.nonces.get(key);
           // Requests running side by side share the nonce: another one may have
           // replaced it, or sent a higher count that arrived first (a server may
           // refuse a lower count after a higher one). Only a refusal of the latest
@@ -162,10 +160,10 @@ export class OpsManagerClient {
             used !== undefined && (current !== used.state || used.state.count !== used.nc);
           if (challenge && overtaken && !answeredOvertaken) {
             answeredOvertaken = true;
-            nonces.set(key, { challenge, count: 0 });
+            this.nonces.set(key, { challenge, count: 0 });
             continue;
           }
-          if (current === used?.state) nonces.delete(key);
+          if (current === used?.state) this.nonces.delete(key);
           throw apiErrorFromAxios(error, method, opsManagerApiPath + path, {
             repeatable: true,
             retries: retriesMade(error),
@@ -186,28 +184,48 @@ export class OpsManagerClient {
 }
 
 /**
- * One client per distinct settings per process. The nonce is shared by base URL and
- * user in any case; the cache key is a hash, so no key sits in it in plain text.
+ * The clients resources use: one per distinct settings. The cache key is a hash,
+ * so no key sits in it in plain text.
  */
-export function opsManagerClientFor(
-  settings: OpsManagerSettings,
-  options: OpsManagerClientOptions = {},
-): OpsManagerClient {
-  const key = createHash("sha256")
-    .update(
-      JSON.stringify([
-        settings.baseUrl,
-        settings.username,
-        settings.apiKey,
-        options.timeoutMs,
-        options.retries,
-      ]),
-    )
-    .digest("hex");
-  let client = clients.get(key);
-  if (!client) {
-    client = new OpsManagerClient(settings, options);
-    clients.set(key, client);
+export class OpsManagerClients {
+  private readonly clients = new Map<string, OpsManagerClient>();
+
+  constructor(private readonly options: OpsManagerClientOptions = {}) {}
+
+  /** The client for these settings, made on first use. */
+  clientFor(settings: OpsManagerSettings): OpsManagerClient {
+    const key = createHash("sha256")
+      .update(JSON.stringify([settings.baseUrl, settings.username, settings.apiKey]))
+      .digest("hex");
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new OpsManagerClient(settings, this.options);
+      this.clients.set(key, client);
+    }
+    return client;
   }
-  return client;
+
+  /** The client for a resource's group (its own `groupId`, or the stack's) and that group. */
+  forGroup = (groupIdInput: unknown): { client: OpsManagerClient; groupId: string } => {
+    const settings = opsManagerSettings({
+      groupId: typeof groupIdInput === "string" ? groupIdInput : undefined,
+    });
+    return { client: this.clientFor(settings), groupId: settings.groupId };
+  };
 }
+
+/** The process's clients, with the default options. */
+export const processClients = new OpsManagerClients();
+
+/** What the server-pool request resource takes from outside; tests pass their own. */
+export interface OpsManagerDependencies {
+  /** The client for a resource's group (its own `groupId`, or the stack's) and that group. */
+  clientFor: (groupIdInput: unknown) => { client: OpsManagerClient; groupId: string };
+  /** How waits sleep, tell time and report progress. */
+  clock: WaitClock;
+}
+
+export const defaultOpsManagerDependencies: OpsManagerDependencies = {
+  clientFor: processClients.forGroup,
+  clock: systemClock,
+};

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import nock from "nock";
-import { approvalPolicy } from "../../provider/approvalPolicy";
-import { PartialCreateError } from "../../provider/pulumiResults";
-import { endpoint, provider, useTestApis } from "./resourceTestSetup";
+import { approvalPolicyImplementation } from "../../../provider/computeOps/approvalPolicy";
+import { PartialCreateError } from "../../../provider/core/pulumiResults";
+import { endpoint, provider, testComputeOps, useTestApis } from "../resourceTestSetup";
+
+const approvalPolicy = approvalPolicyImplementation(testComputeOps());
 
 const path = "/compute-ops-mgmt/v1beta2/approval-policies";
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
@@ -352,6 +354,25 @@ describe("ApprovalPolicy", () => {
         .query(true)
         .reply(200, {
           items: [{ ...live, createdAt: "2020-01-01T00:00:00Z" }],
+          count: 1,
+          offset: 0,
+          total: 1,
+        });
+      const error = await approvalPolicy.create(await checked(declared)).catch((e: unknown) => e);
+      expect(String(error)).to.include("may have been applied");
+      scope.done();
+    });
+
+    it("takes a policy of the name made more than the recovery window before the POST for another's", async () => {
+      // Five minutes before: within the old ten-minute window, outside the one minute of all resources.
+      const fiveMinutesAgo = new Date(Date.now() - 5 * 60_000).toISOString();
+      const scope = nock(endpoint)
+        .post(path)
+        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
+        .get(path)
+        .query(true)
+        .reply(200, {
+          items: [{ ...live, createdAt: fiveMinutesAgo }],
           count: 1,
           offset: 0,
           total: 1,

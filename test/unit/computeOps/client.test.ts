@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import nock from "nock";
 import * as util from "node:util";
-import { ApiError } from "../../provider/apiError";
+import { ApiError } from "../../../provider/http/apiError";
 import {
-  clearGreenLakeCachesForTests,
   GreenLakeClient,
-  greenLakeClientFor,
-  odataString,
-  setRetrySleepForTests,
-} from "../../provider/greenLakeClient";
+  GreenLakeClientOptions,
+  GreenLakeClients,
+  TokenCache,
+} from "../../../provider/computeOps/client";
+import { odataString } from "../../../provider/computeOps/odata";
 
 const endpoint = "https://us-west.api.greenlake.hpe.com";
 const tokenHost = "https://sso.common.cloud.hpe.com";
@@ -61,19 +61,22 @@ async function withClock(body: (advance: (ms: number) => void) => Promise<void>)
 
 describe("GreenLakeClient", () => {
   let delays: number[];
+  // Fresh tokens per test; retries run at once, each wait the policy asked for recorded instead.
+  let options: GreenLakeClientOptions;
+  let clients: GreenLakeClients;
+  const newClient = (
+    clientSettings: ConstructorParameters<typeof GreenLakeClient>[0],
+    extra: GreenLakeClientOptions = {},
+  ) => new GreenLakeClient(clientSettings, { ...options, ...extra });
 
   before(() => nock.disableNetConnect());
   after(() => nock.enableNetConnect());
   beforeEach(() => {
-    clearGreenLakeCachesForTests();
     delays = [];
-    // Retries run at once; each wait the policy asked for is recorded instead.
-    setRetrySleepForTests((ms) => {
-      delays.push(ms);
-    });
+    options = { tokens: new TokenCache(), retry: { sleep: (ms) => void delays.push(ms) } };
+    clients = new GreenLakeClients(options);
   });
   afterEach(() => {
-    setRetrySleepForTests(undefined);
     const pending = nock.pendingMocks();
     nock.cleanAll();
     expect(pending, "unused nock interceptors").to.deep.equal([]);
@@ -92,13 +95,13 @@ describe("GreenLakeClient", () => {
           .get(policies)
           .matchHeader("authorization", "Bearer token-b")
           .reply(200, emptyPage);
-        await new GreenLakeClient(settings).get(policies);
-        await new GreenLakeClient(settings).get(policies);
+        await newClient(settings).get(policies);
+        await newClient(settings).get(policies);
         // Two hours' lifetime: still good 1h54m in, renewed five minutes early.
         advance(114 * 60_000);
-        await greenLakeClientFor(settings).get(policies);
+        await clients.clientFor(settings).get(policies);
         advance(2 * 60_000);
-        await greenLakeClientFor(settings).get(policies);
+        await clients.clientFor(settings).get(policies);
         first.done();
         second.done();
         api.done();
@@ -118,7 +121,7 @@ describe("GreenLakeClient", () => {
           .get(policies)
           .matchHeader("authorization", "Bearer token-next")
           .reply(200, {});
-        const client = new GreenLakeClient(settings);
+        const client = newClient(settings);
         await client.get(policies);
         advance(17_000);
         await client.get(policies);
@@ -137,7 +140,7 @@ describe("GreenLakeClient", () => {
         .times(5)
         .matchHeader("authorization", "Bearer token-a")
         .reply(200, {});
-      await Promise.all([1, 2, 3, 4, 5].map(() => new GreenLakeClient(settings).get(policies)));
+      await Promise.all([1, 2, 3, 4, 5].map(() => newClient(settings).get(policies)));
       token.done();
       api.done();
     });
@@ -153,7 +156,7 @@ describe("GreenLakeClient", () => {
         .matchHeader("authorization", "Bearer token-new")
         .reply(201, { id: "1" });
       // A 401 is decided before the server acts, so even a POST goes again.
-      expect(await new GreenLakeClient(settings).post(policies, { name: "p" })).to.deep.equal({
+      expect(await newClient(settings).post(policies, { name: "p" })).to.deep.equal({
         id: "1",
       });
       old.done();
@@ -183,7 +186,7 @@ describe("GreenLakeClient", () => {
         .get(`${policies}/slow`)
         .matchHeader("authorization", "Bearer token-new")
         .reply(200, {});
-      const client = new GreenLakeClient(settings);
+      const client = newClient(settings);
       const slow = client.get(`${policies}/slow`);
       await arrived;
       await client.get(`${policies}/fast`);
@@ -198,7 +201,7 @@ describe("GreenLakeClient", () => {
       tokenScope("token-old");
       tokenScope("token-new");
       nock(endpoint).get(policies).times(2).reply(401, { message: "Unauthorized" });
-      const error = await failure(new GreenLakeClient(settings).get(policies));
+      const error = await failure(newClient(settings).get(policies));
       expect(error.status).to.equal(401);
       expect(error.message).to.include("compute-ops:clientId");
     });
@@ -210,7 +213,7 @@ describe("GreenLakeClient", () => {
         .reply(200, {})
         .get(policies)
         .reply(401, {});
-      const client = new GreenLakeClient({ endpoint, token: "static-token" });
+      const client = newClient({ endpoint, token: "static-token" });
       await client.get(policies);
       const error = await failure(client.get(policies));
       expect(error.message).to.include("compute-ops:token");
@@ -225,7 +228,7 @@ describe("GreenLakeClient", () => {
           error: "invalid_client",
           error_description: `Client authentication failed for secret ${clientSecret}`,
         });
-      const error = await failure(new GreenLakeClient(settings).get(policies));
+      const error = await failure(newClient(settings).get(policies));
       expect(error.status).to.equal(401);
       expect(error.errorCode).to.equal("invalid_client");
       expect(error.message).to.include("POST https://sso.common.cloud.hpe.com/as/token.oauth2");
@@ -239,14 +242,13 @@ describe("GreenLakeClient", () => {
       nock(tokenHost).post("/as/token.oauth2").reply(503);
       tokenScope("token-a");
       nock(endpoint).get(policies).matchHeader("authorization", "Bearer token-a").reply(200, {});
-      await new GreenLakeClient(settings).get(policies);
+      await newClient(settings).get(policies);
       expect(delays).to.have.length(1);
     });
   });
 
   describe("requests", () => {
-    const client = () =>
-      new GreenLakeClient({ endpoint, token: "t0k3n-static", tenantAcid: "tenant-9" });
+    const client = () => newClient({ endpoint, token: "t0k3n-static", tenantAcid: "tenant-9" });
 
     it("sends JSON on POST and a merge patch on PATCH, with Accept and Tenant-Acid", async () => {
       const api = nock(endpoint)
@@ -270,7 +272,7 @@ describe("GreenLakeClient", () => {
       const api = nock(endpoint, { badheaders: ["tenant-acid"] })
         .get(policies)
         .reply(200, {});
-      await new GreenLakeClient({ endpoint, token: "t0k3n-static" }).get(policies);
+      await newClient({ endpoint, token: "t0k3n-static" }).get(policies);
       api.done();
     });
 
@@ -330,9 +332,9 @@ describe("GreenLakeClient", () => {
 
     it("gives up on a silent server after the timeout and says why no answer came", async () => {
       nock(endpoint).get(policies).delay(500).reply(200, {});
-      const silent = new GreenLakeClient(
+      const silent = newClient(
         { endpoint, token: "t0k3n-static" },
-        { timeoutMs: 50, retries: 0 },
+        { timeoutMs: 50, retry: { ...options.retry, retries: 0 } },
       );
       const error = await failure(silent.get(policies));
       expect(error.status).to.equal(undefined);
@@ -342,18 +344,18 @@ describe("GreenLakeClient", () => {
     });
 
     it("shares one client per distinct settings", () => {
-      expect(greenLakeClientFor(settings)).to.equal(greenLakeClientFor({ ...settings }));
-      expect(greenLakeClientFor(settings)).not.to.equal(
-        greenLakeClientFor({ ...settings, tenantAcid: "other" }),
+      expect(clients.clientFor(settings)).to.equal(clients.clientFor({ ...settings }));
+      expect(clients.clientFor(settings)).not.to.equal(
+        clients.clientFor({ ...settings, tenantAcid: "other" }),
       );
-      const client = greenLakeClientFor(settings);
+      const client = clients.clientFor(settings);
       const shown = util.inspect(client) + JSON.stringify(client);
       expect(shown).not.to.include(clientSecret);
     });
   });
 
   describe("retries", () => {
-    const client = () => new GreenLakeClient({ endpoint, token: "t0k3n-static" });
+    const client = () => newClient({ endpoint, token: "t0k3n-static" });
 
     it("waits as long as Retry-After says, in seconds", async () => {
       const api = nock(endpoint)
@@ -557,9 +559,7 @@ describe("GreenLakeClient", () => {
             },
           ],
         });
-      const error = await failure(
-        new GreenLakeClient({ endpoint, token: "t0k3n" }).post(services, {}),
-      );
+      const error = await failure(newClient({ endpoint, token: "t0k3n" }).post(services, {}));
       expect(error.method).to.equal("POST");
       expect(error.path).to.equal(services);
       expect(error.status).to.equal(400);
@@ -586,7 +586,7 @@ describe("GreenLakeClient", () => {
     it("names the path without its query string", async () => {
       nock(endpoint).get(policies).query(true).reply(404, { message: "nope" });
       const error = await failure(
-        new GreenLakeClient({ endpoint, token: "t0k3n" }).get(policies, { filter: "x eq 'k'" }),
+        newClient({ endpoint, token: "t0k3n" }).get(policies, { filter: "x eq 'k'" }),
       );
       expect(error.path).to.equal(policies);
       expect(error.message).not.to.include("filter");
@@ -608,7 +608,7 @@ describe("GreenLakeClient", () => {
           ],
         });
       const error = await failure(
-        new GreenLakeClient(settings).post(services, {
+        newClient(settings).post(services, {
           authentication: { username: "admin", password: "vc-password-value-1" },
         }),
       );

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { formatElapsed, setWaitClockForTests, waitForState } from "../../provider/waitForState";
+import { formatElapsed, waitForState } from "../../../provider/core/waitForState";
 
 /** A clock that moves only when the waiter sleeps, and a log that keeps each line. */
 function fakeClock(start = 0) {
@@ -24,8 +24,6 @@ function fakeClock(start = 0) {
 const stateIn = (line: string) => line.split(": ")[1].split(" (")[0];
 
 describe("waitForState", () => {
-  afterEach(() => setWaitClockForTests());
-
   it("polls until a terminal state and reports each change of state once", async () => {
     const states = ["PENDING", "RUNNING", "RUNNING", "COMPLETE"];
     const time = fakeClock();
@@ -128,15 +126,15 @@ describe("waitForState", () => {
     expect(time.sleeps).to.deep.equal([]);
   });
 
-  it("uses the clock a test installs for every wait", async () => {
+  it("uses the clock it is given for every sleep, reading of time and line", async () => {
     const time = fakeClock(1_000_000);
-    setWaitClockForTests(time.clock);
     const outcome = await waitForState({
       label: "x",
       poll: async () => "RUNNING",
       stateOf: (s) => s,
       isTerminal: () => false,
       timeoutMs: 3_600_000,
+      clock: time.clock,
     });
     expect(outcome.elapsedMs).to.equal(3_600_000);
     expect(time.lines.length).to.be.greaterThan(100);

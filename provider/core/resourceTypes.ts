@@ -1,0 +1,106 @@
+/**
+ * One definition per resource type, read by both sides: the SDK takes its
+ * secret outputs and whether its shim has `update`; the provider takes the
+ * inputs whose change replaces it and what to redact; tests and the bench take
+ * the list of type names. Import-free on purpose: the SDK loads it in every
+ * Pulumi program, and it must pull nothing of the provider in with it.
+ */
+
+export interface ResourceTypeDefinition {
+  /** The module of the Pulumi type token (`compute-ops:Job`) and the API it talks to. */
+  readonly module: "compute-ops" | "ops-manager";
+  /**
+   * Whether the serialized shim has `update`. Job and ServerPoolRequest need it
+   * although every change replaces them: after a create that failed part-way, the
+   * engine calls update on the next `up`.
+   */
+  readonly updatable: boolean;
+  /**
+   * Inputs whose change always replaces the object. Diff may replace for other
+   * reasons too (naming another `adoptId`, an activation key due for renewal).
+   */
+  readonly replacedBy: readonly string[];
+  /** Outputs Pulumi keeps secret in state (the SDK's `additionalSecretOutputs`). */
+  readonly secretOutputs: readonly string[];
+  /**
+   * Credentials inside the secret outputs that the API never shows (it answers
+   * them masked), by path: their declared values are kept, never reported as drift.
+   */
+  readonly maskedCredentials: readonly string[];
+}
+
+export const resourceTypes = {
+  ApprovalPolicy: {
+    module: "compute-ops",
+    updatable: true,
+    // A different region or tenant is a different object space: a policy cannot move.
+    replacedBy: ["region", "tenantAcid"],
+    secretOutputs: [],
+    maskedCredentials: [],
+  },
+  ExternalService: {
+    module: "compute-ops",
+    updatable: true,
+    // PATCH cannot change serviceType or authenticationType.
+    replacedBy: ["serviceType", "authenticationType", "region", "tenantAcid"],
+    // The whole object, so state never holds a credential in plaintext; clientId and
+    // username inside it are not secret, but Pulumi marks outputs whole.
+    secretOutputs: ["authentication"],
+    maskedCredentials: [
+      "authentication.clientSecret",
+      "authentication.refreshToken",
+      "authentication.password",
+    ],
+  },
+  ActivationKey: {
+    module: "compute-ops",
+    updatable: false,
+    // No PATCH exists: every input the key is made from replaces it. Only
+    // renewBeforeHours does not: it is the provider's schedule, not part of the key.
+    replacedBy: [
+      "targetDevice",
+      "expirationInHours",
+      "subscriptionKey",
+      "applianceUri",
+      "locationId",
+      "serviceDeliveryContact",
+      "tags",
+      "region",
+      "tenantAcid",
+    ],
+    // The key is a credential.
+    secretOutputs: ["activationKey"],
+    maskedCredentials: [],
+  },
+  Job: {
+    module: "compute-ops",
+    updatable: true,
+    // A job cannot be changed: every input is immutable, and a change is a new run.
+    replacedBy: [
+      "jobTemplate",
+      "resourceType",
+      "resourceId",
+      "jobParams",
+      "triggers",
+      "waitForCompletion",
+      "timeoutMinutes",
+      "region",
+      "tenantAcid",
+    ],
+    secretOutputs: [],
+    maskedCredentials: [],
+  },
+  ServerPoolRequest: {
+    module: "ops-manager",
+    updatable: true,
+    // The API has no update: every input is immutable.
+    replacedBy: ["properties", "groupId", "waitForCompletion", "timeoutMinutes", "adoptId"],
+    secretOutputs: [],
+    maskedCredentials: [],
+  },
+} as const satisfies Record<string, ResourceTypeDefinition>;
+
+export type ResourceTypeName = keyof typeof resourceTypes;
+
+/** Every resource type's name, in the order above. */
+export const resourceTypeNames = Object.keys(resourceTypes) as ResourceTypeName[];

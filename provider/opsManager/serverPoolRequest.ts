@@ -1,0 +1,400 @@
+/**
+ * ServerPoolRequest: a request for servers from a MongoDB Ops Manager server pool,
+ * `/groups/{GROUP-ID}/serverPool/requests` (seed 004). The API has no update, so
+ * every change of input is a new request; DELETE cancels one.
+ * Server pools are deprecated since Ops Manager 4.0 and disabled by default.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { z, ZodError } from "zod";
+import {
+  checkInputs,
+  diffResult,
+  createOnce,
+  createRecoveryWindowMs,
+  isGone,
+  readOrGone,
+  refuseChangeInPlace,
+  withoutProvider,
+} from "../core/lifecycle";
+import { opsManagerSettings } from "../core/configuration";
+import { pick } from "../core/declaredState";
+import type { ResourceImplementation } from "../core/resource";
+import { defaultOpsManagerDependencies, OpsManagerClient, OpsManagerDependencies } from "./client";
+import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
+import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
+import { resourceTypes } from "../core/resourceTypes";
+
+// ---------------------------------------------------------------------------
+// Inputs
+
+/** Ops Manager ids (groups, requests) are 24-hex-digit ObjectIds (seed 004's samples). */
+const objectId = z
+  .string()
+  .regex(/^[0-9a-f]{24}$/, "must be an Ops Manager id: 24 hexadecimal digits");
+
+/**
+ * Seed 004: "You must specify a value for each property in the array. You can
+ * specify multiple values for a property if the property's multiSelect option is
+ * enabled." Whether a property is multi-select only the pool knows, so a list is
+ * accepted here and the API judges it.
+ */
+const propertyValue = z.union([
+  z.string().min(1, "must be a non-empty string"),
+  z.array(z.string().min(1, "must be a non-empty string")).min(1, "must list at least one value"),
+]);
+
+export const serverPoolRequestInputs = z
+  .object({
+    properties: z
+      .array(
+        z
+          .record(z.string().min(1, "a property name must not be empty"), propertyValue)
+          .refine((p) => Object.keys(p).length > 0, "must name at least one property"),
+        { invalid_type_error: "must be a list of objects, one per server" },
+      )
+      .min(1, "must ask for at least one server"),
+    groupId: objectId.optional(),
+    waitForCompletion: z.boolean().default(true),
+    timeoutMinutes: z
+      .number()
+      .int("must be a whole number of minutes")
+      .min(1, "must be 1 to 1440 minutes")
+      .max(1440, "must be 1 to 1440 minutes")
+      .default(30),
+    adoptId: objectId.optional(),
+  })
+  .strict();
+export type ServerPoolRequestInputs = z.infer<typeof serverPoolRequestInputs>;
+
+// ---------------------------------------------------------------------------
+// API response (seed 004's entity fields)
+
+interface ServerPoolRequestResponse {
+  id: string;
+  statusName: string;
+  numServers?: number;
+  created?: string;
+  expires?: string;
+  completeDate?: string;
+  cancelDate?: string;
+  groupId?: string;
+  properties?: unknown[];
+  links?: unknown[];
+}
+
+// ---------------------------------------------------------------------------
+// Fields
+
+/** The API has no update: every input is immutable. */
+const inputFields = resourceTypes.ServerPoolRequest.replacedBy;
+
+const outputFields = [
+  "statusName",
+  "numServers",
+  "created",
+  "expires",
+  "completeDate",
+  "cancelDate",
+  "links",
+] as const;
+
+/** Seed 004's statusName values that mean the request was cancelled (by us or by hand). */
+const cancelled = ["CANCELLING", "CANCELLED"];
+/** States a request does not leave by itself. */
+const terminal = ["COMPLETED", "FAILED", ...cancelled];
+/** States in which a request holds no server, so there is nothing to cancel. */
+const nothingToCancel = ["FAILED", ...cancelled];
+
+/** Check failures named the way Pulumi programs write the path: `properties[0].Datacenter`. */
+function checkFailuresFrom(error: ZodError): dynamic.CheckFailure[] {
+  const name = (path: (string | number)[]) =>
+    path
+      .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`))
+      .join("");
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({
+          property: name([...issue.path, key]),
+          reason: "is not an input of ServerPoolRequest",
+        }))
+      : [{ property: name(issue.path), reason: issue.message }],
+  );
+}
+
+const requestsPath = (groupId: string) =>
+  `/groups/${encodeURIComponent(groupId)}/serverPool/requests`;
+const requestPath = (groupId: string, id: string) =>
+  `${requestsPath(groupId)}/${encodeURIComponent(id)}`;
+
+/**
+ * Properties compared for equality: key order never matters, and neither does the
+ * order of a multi-select property's values (a set of acceptable values).
+ */
+function comparableProperties(properties: unknown): unknown {
+  if (!Array.isArray(properties)) return properties;
+  return properties.map((p) =>
+    p !== null && typeof p === "object"
+      ? Object.fromEntries(
+          Object.entries(p as Record<string, unknown>).map(([k, v]) => [
+            k,
+            Array.isArray(v) ? [...v].map(String).sort() : v,
+          ]),
+        )
+      : p,
+  );
+}
+
+function sameProperties(a: unknown, b: unknown): boolean {
+  return jsonEqual(comparableProperties(a), comparableProperties(b));
+}
+
+/** The group's recorded outputs always carry the effective group id. */
+function outputsFrom(
+  declared: Record<string, unknown>,
+  live: ServerPoolRequestResponse,
+  groupId: string,
+) {
+  return definedOnly({
+    ...pick(declared, inputFields),
+    ...pick(live as unknown as Record<string, unknown>, outputFields),
+    groupId,
+  });
+}
+
+/** Seed 004: a request expires if no server becomes available by `expires`. */
+function hasExpired(request: ServerPoolRequestResponse, now: number): boolean {
+  return (
+    request.statusName !== "COMPLETED" &&
+    request.expires !== undefined &&
+    Date.parse(request.expires) <= now
+  );
+}
+
+/** What progress lines and messages call the request: its id and what it asks for. */
+function requestLabel(id: string, properties: unknown): string {
+  const wanted = Array.isArray(properties)
+    ? properties
+        .map((p) =>
+          Object.entries(p as Record<string, unknown>)
+            .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("|") : String(v)}`)
+            .join(" "),
+        )
+        .join("; ")
+    : "";
+  return `ops-manager:ServerPoolRequest ${id} (${wanted})`;
+}
+
+/**
+ * Waits until the request is COMPLETED and returns its outputs. Anything else
+ * (FAILED, cancelled, expired, the timeout, a request that cannot be read) is
+ * recorded as a partial create, so `pulumi destroy` can cancel the request.
+ */
+function awaitRequest(
+  client: OpsManagerClient,
+  groupId: string,
+  inputs: ServerPoolRequestInputs,
+  provider: unknown,
+  lastSeen: ServerPoolRequestResponse,
+  clock: WaitClock,
+): Promise<Record<string, unknown>> {
+  const id = lastSeen.id;
+  const label = requestLabel(id, inputs.properties);
+  const retry =
+    "Its id is recorded: change `properties` (or run `pulumi up --replace` on it) to make a new request, or `pulumi destroy` to cancel it.";
+  return awaitCreated<ServerPoolRequestResponse>({
+    id,
+    noun: "request",
+    label,
+    lastSeen,
+    provider,
+    clock,
+    outputsOf: (live) => outputsFrom(inputs as Record<string, unknown>, live, groupId),
+    poll: () => client.get<ServerPoolRequestResponse>(requestPath(groupId, id)),
+    stateOf: (r) => r.statusName,
+    isTerminal: (r) => terminal.includes(r.statusName) || hasExpired(r, clock.now()),
+    timeoutMs: inputs.timeoutMinutes * 60_000,
+    failureOf: ({ finished, value: live, elapsedMs }) => {
+      if (live.statusName === "COMPLETED") return undefined;
+      if (!finished) {
+        return (
+          `${label} is still ${live.statusName} after timeoutMinutes (${inputs.timeoutMinutes}); ` +
+          `it expires at ${live.expires ?? "an unknown time"}. Its id is recorded: the next ` +
+          "`pulumi up` waits for it again."
+        );
+      }
+      if (live.statusName === "FAILED") {
+        return (
+          `${label} FAILED after ${formatElapsed(elapsedMs)} (expires ${live.expires ?? "unknown"}): ` +
+          `no server in the pool could be provisioned for these properties. ${retry}`
+        );
+      }
+      if (cancelled.includes(live.statusName)) {
+        return `${label} was cancelled (${live.statusName}) while it was awaited. ${retry}`;
+      }
+      return `${label} expired at ${live.expires} while ${live.statusName}: no server became available. ${retry}`;
+    },
+  });
+}
+
+/**
+ * The declared inputs that differ. olds are the recorded outputs: they carry the
+ * declared inputs verbatim and the effective group id, so each compares exactly.
+ */
+function changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+  return inputFields.filter((field) => {
+    if (field === "properties") return !sameProperties(olds.properties, news.properties);
+    if (field === "groupId") {
+      // Undeclared means the stack's group: the request moves only if that changed.
+      let wanted = news.groupId;
+      if (wanted === undefined) {
+        try {
+          wanted = opsManagerSettings({}).groupId;
+        } catch {
+          return false; // No stack group to compare with; create would say so.
+        }
+      }
+      return olds.groupId !== undefined && olds.groupId !== wanted;
+    }
+    return !jsonEqual(olds[field], news[field]);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle
+
+/** The server-pool request lifecycle on the given dependencies (the process's own by default). */
+export function serverPoolRequestImplementation(
+  dependencies: OpsManagerDependencies = defaultOpsManagerDependencies,
+): ResourceImplementation {
+  const { clientFor, clock } = dependencies;
+  return {
+    async check(_olds, news) {
+      return checkInputs(news, (raw) => serverPoolRequestInputs.safeParse(raw), checkFailuresFrom);
+    },
+
+    async diff(_id, olds, news) {
+      const replaces = changedInputs(olds, news);
+      return diffResult([], replaces);
+    },
+
+    async create(news) {
+      const provider = news[providerKey];
+      const inputs = serverPoolRequestInputs.parse(withoutProvider(news));
+      const { client, groupId } = clientFor(inputs.groupId);
+      let request: ServerPoolRequestResponse;
+
+      if (inputs.adoptId !== undefined) {
+        // Adoption (DESIGN.md decision 7): take over an existing request instead of
+        // POSTing. A request cannot be changed, so it is taken only if it asks for what
+        // the program declares, and a cancelled one is history, not something to manage.
+        request = await client.get<ServerPoolRequestResponse>(requestPath(groupId, inputs.adoptId));
+        if (cancelled.includes(request.statusName)) {
+          throw new Error(
+            `adoptId ${inputs.adoptId}: the server-pool request is ${request.statusName} and cannot be adopted; remove adoptId to make a new request`,
+          );
+        }
+        if (
+          request.properties !== undefined &&
+          !sameProperties(request.properties, inputs.properties)
+        ) {
+          throw new Error(
+            `adoptId ${inputs.adoptId}: the server-pool request asks for ${JSON.stringify(request.properties)} but the program declares ${JSON.stringify(inputs.properties)}; declare the request's properties to adopt it`,
+          );
+        }
+      } else {
+        const postedAt = Date.now();
+        request = await createOnce(
+          // Seed 004: "Send a document that contains only the properties array."
+          // The client never repeats this POST: a second one would be a second request.
+          () =>
+            client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
+              properties: inputs.properties,
+            }),
+          // The answer was lost and the request may exist: the one request asking for
+          // these properties, made since the POST and not cancelled, is ours.
+          async () => {
+            const list = await client.get<{ results?: ServerPoolRequestResponse[] }>(
+              requestsPath(groupId),
+            );
+            const found = (list.results ?? []).filter(
+              (r) =>
+                sameProperties(r.properties, inputs.properties) &&
+                !cancelled.includes(r.statusName) &&
+                r.created !== undefined &&
+                Date.parse(r.created) >= postedAt - createRecoveryWindowMs,
+            );
+            return found.length === 1 ? found[0] : undefined;
+          },
+        );
+      }
+
+      if (!inputs.waitForCompletion) {
+        return { id: request.id, outs: outputsFrom(inputs, request, groupId) };
+      }
+      const outs = await awaitRequest(client, groupId, inputs, provider, request, clock);
+      return { id: request.id, outs };
+    },
+
+    async read(id, props) {
+      const recorded = (props ?? {}) as Record<string, unknown>;
+      const { client, groupId } = clientFor(recorded.groupId);
+      const live = await readOrGone(() =>
+        client.get<ServerPoolRequestResponse>(requestPath(groupId, id)),
+      );
+      if (live === undefined) return { id: "" };
+      // Cancelled by hand (or being cancelled): the servers are released and the
+      // request is history, so it reads as gone and the next `up` makes a new one.
+      if (cancelled.includes(live.statusName)) return { id: "" };
+      // A FAILED request stays: its statusName is the news a refresh brings.
+      // Nothing can change in place, so the declared inputs are what was recorded.
+      const inputs = definedOnly({
+        ...pick(recorded, inputFields),
+        [providerKey]: recorded[providerKey],
+      });
+      return {
+        id,
+        props: { ...outputsFrom(recorded, live, groupId), [providerKey]: recorded[providerKey] },
+        inputs,
+      };
+    },
+
+    async update(id, olds, news) {
+      // Only a create that failed or timed out comes here: the wait resumes, so a
+      // request that has since COMPLETED clears the failure, and a FAILED or expired
+      // one fails the step again.
+      refuseChangeInPlace("ServerPoolRequest", changedInputs(olds, news), "makes a new request");
+      const provider = news[providerKey];
+      const inputs = serverPoolRequestInputs.parse(withoutProvider(news));
+      const { client, groupId } = clientFor(olds.groupId ?? inputs.groupId);
+      const lastSeen = { ...(olds as unknown as ServerPoolRequestResponse), id };
+      if (!inputs.waitForCompletion) {
+        const live = await client.get<ServerPoolRequestResponse>(requestPath(groupId, id));
+        return { outs: outputsFrom(inputs, live, groupId) };
+      }
+      return { outs: await awaitRequest(client, groupId, inputs, provider, lastSeen, clock) };
+    },
+
+    async delete(id, props) {
+      const { client, groupId } = clientFor(props.groupId);
+      const path = requestPath(groupId, id);
+      // Seed 004 documents DELETE as "cancel", not what it answers for a request that
+      // is already cancelled or failed. So look first: a request that is gone,
+      // cancelled or FAILED holds no server, and leaving it alone is success.
+      const statusNow = async (): Promise<string | undefined> =>
+        (await readOrGone(() => client.get<ServerPoolRequestResponse>(path)))?.statusName;
+      const before = await statusNow();
+      if (before === undefined || nothingToCancel.includes(before)) return;
+      try {
+        await client.delete(path);
+      } catch (error) {
+        if (isGone(error)) return;
+        // It may have failed or been cancelled between the look and the DELETE.
+        const after = await statusNow();
+        if (after === undefined || nothingToCancel.includes(after)) return;
+        throw error;
+      }
+    },
+  };
+}
+
+export const serverPoolRequest = serverPoolRequestImplementation();

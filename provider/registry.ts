@@ -1,0 +1,31 @@
+/**
+ * Resource type name -> its implementation, loaded on first use only, so a host
+ * that manages activation keys never pays for loading the Ops Manager client, and
+ * cold start stays small. The record is typed by every type name: a type without
+ * a loader here does not compile.
+ */
+import type { ResourceImplementation, ResourceTypeName } from "./core/resource";
+
+const loaders: Record<ResourceTypeName, () => ResourceImplementation> = {
+  ApprovalPolicy: () =>
+    (require("./computeOps/approvalPolicy") as typeof import("./computeOps/approvalPolicy"))
+      .approvalPolicy,
+  ExternalService: () =>
+    (require("./computeOps/externalService") as typeof import("./computeOps/externalService"))
+      .externalService,
+  ActivationKey: () =>
+    (require("./computeOps/activationKey") as typeof import("./computeOps/activationKey"))
+      .activationKey,
+  Job: () => (require("./computeOps/job") as typeof import("./computeOps/job")).job,
+  ServerPoolRequest: () =>
+    (require("./opsManager/serverPoolRequest") as typeof import("./opsManager/serverPoolRequest"))
+      .serverPoolRequest,
+};
+
+/** The implementation of one resource type, loaded on first use. */
+export function implementationOf(type: ResourceTypeName): ResourceImplementation {
+  if (!Object.prototype.hasOwnProperty.call(loaders, type)) {
+    throw new Error(`pulumi-ops-management has no resource type "${String(type)}"`);
+  }
+  return loaders[type]();
+}
