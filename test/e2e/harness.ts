@@ -3,11 +3,16 @@
  * `npm run pulumi:ensure`) drives the `declared` program against an emulator on
  * a port, with a private PULUMI_HOME and file backend per suite.
  */
-import axios, { AxiosInstance } from "axios";
+import { AxiosInstance } from "axios";
 import * as path from "node:path";
 import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator";
+import {
+  computeOpsApi,
+  emulatorObjectCounts,
+  emulatorObjects,
+  emulatorStackConfig,
+} from "../../emulator/adminClient";
 import { PulumiWorkspace, RunResult, repoRoot } from "../../scripts/pulumiRunner";
-import { emulatorObjectCounts, emulatorStackConfig, emulatorToken } from "../../scripts/demo";
 
 export const expectNoChangesExitCode = 7;
 export const declaredProgramDir = path.join(repoRoot, "test", "e2e", "programs", "declared");
@@ -67,9 +72,8 @@ export class E2EStack {
   }
 
   /** Every object the emulator holds, by kind. */
-  async objects(): Promise<Record<string, Record<string, unknown>[]>> {
-    const { data } = await axios.get(`${this.emulator.url}/__emulator/objects`);
-    return data;
+  objects(): Promise<Record<string, Record<string, unknown>[]>> {
+    return emulatorObjects(this.emulator);
   }
 
   /** Objects in use: cancelled server-pool requests are history, not counted. */
@@ -79,12 +83,8 @@ export class E2EStack {
   }
 
   /** An API client for out-of-band changes, as an operator's own script would make them. */
-  async api(): Promise<AxiosInstance> {
-    const token = await emulatorToken(this.emulator);
-    return axios.create({
-      baseURL: this.emulator.computeOpsEndpoint,
-      headers: { Authorization: `Bearer ${token}` },
-    });
+  api(): Promise<AxiosInstance> {
+    return computeOpsApi(this.emulator);
   }
 
   /** The stack's resources of one type, from `pulumi stack export`. */
@@ -118,5 +118,4 @@ export class E2EStack {
   }
 }
 
-/** Merge-patch content type the COM API requires on PATCH (api-facts). */
-export const mergePatch = { headers: { "Content-Type": "application/merge-patch+json" } };
+export { mergePatchHeaders as mergePatch } from "../../emulator/adminClient";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { E2EStack } from "./harness";
-import { emulatorToken } from "../../scripts/demo";
+import { emulatorToken } from "../../emulator/adminClient";
 
 const snowClientSecret = "plain-snow-client-secret-7f3a";
 const snowRefreshToken = "plain-snow-refresh-token-91c2";
