@@ -11,6 +11,7 @@ import {
   emulatorObjectCounts,
   emulatorObjects,
   emulatorStackConfig,
+  resetEmulator,
 } from "../../emulator/adminClient";
 import { PulumiWorkspace, RunResult, repoRoot } from "../../scripts/pulumiRunner";
 
@@ -61,6 +62,23 @@ export class E2EStack {
       "e2e:resources",
       JSON.stringify(resources),
     ]);
+  }
+
+  /**
+   * A known starting point whatever ran before: the stack manages nothing and
+   * the emulator holds nothing (jobs and cancelled requests included) and has
+   * no faults. Each test starts here, so any one of them runs alone.
+   */
+  async fresh(): Promise<void> {
+    await this.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
+    await resetEmulator(this.emulator);
+  }
+
+  /** From a fresh start, deploys exactly these resources. */
+  async deployFresh(resources: DeclaredResource[]): Promise<RunResult> {
+    await this.fresh();
+    await this.declare(resources);
+    return this.up();
   }
 
   up(extra: string[] = []): Promise<RunResult> {
