@@ -17,9 +17,10 @@
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { adminReply, LoggedRequest } from "./admin";
 import { ComputeOpsApi } from "./computeOps";
 import { FaultInjector, FaultRule, validateRules } from "./faults";
-import { comError, EmulatorRequest, json, parseJsonBody, parseQuery, Reply } from "./httpKit";
+import { comError, EmulatorRequest, json, parseQuery, Reply } from "./httpKit";
 import { OpsManagerApi } from "./opsManager";
 
 export interface EmulatorOptions {
@@ -67,12 +68,6 @@ export const emulatorCredentials: RunningEmulator["credentials"] = {
   // Any 24-hex group id works (state is kept per group); this one is the default.
   opsManagerGroupId: process.env.EMULATOR_OPS_MANAGER_GROUP_ID ?? "5e2211c17a3e5a48f5497de3",
 };
-
-interface LoggedRequest {
-  method: string;
-  path: string;
-  status: number | "dropped";
-}
 
 /**
  * The answer to a 429 or 5xx fault, in the error shape of the API it stands in
@@ -127,78 +122,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const byRoute: Record<string, number> = {};
   const sockets = new Set<Socket>();
 
-  function admin(req: EmulatorRequest): Reply {
-    const route = req.path.slice("/__emulator".length);
-    if (route === "/objects" && req.method === "GET") {
-      return json(200, { ...computeOps.objects(), serverPoolRequests: opsManager.objects() });
-    }
-    if (route === "/requests" && req.method === "GET") return json(200, log);
-    if (route === "/stats" && req.method === "GET") {
-      return json(200, {
-        tokenRequests: computeOps.tokenRequests,
-        digestChallenges: opsManager.digestChallenges,
-        requests: { total: log.length, byRoute },
-      });
-    }
-    if (route === "/stats/reset" && req.method === "POST") {
-      computeOps.tokenRequests = 0;
-      opsManager.digestChallenges = 0;
-      log.length = 0;
-      for (const k of Object.keys(byRoute)) delete byRoute[k];
-      return { status: 204 };
-    }
-    if (route === "/reset" && req.method === "POST") {
-      computeOps.reset();
-      opsManager.reset();
-      faults.clear();
-      return { status: 204 };
-    }
-    if (route === "/faults") {
-      if (req.method === "GET") return json(200, { rules: faults.list() });
-      if (req.method === "DELETE") {
-        faults.clear();
-        return { status: 204 };
-      }
-      if (req.method === "POST") {
-        const parsed = parseJsonBody(req);
-        const body = (parsed.ok && parsed.value) || {};
-        const { rules, seed } = body as { rules?: unknown; seed?: unknown };
-        try {
-          if (seed !== undefined && !Number.isInteger(seed))
-            throw new Error("seed must be an integer");
-          faults.set(validateRules(rules), seed as number | undefined);
-          return json(200, { rules: faults.list() });
-        } catch (error) {
-          return json(400, { message: (error as Error).message });
-        }
-      }
-    }
-    if (route === "/expire-nonces" && req.method === "POST") {
-      return json(200, { expired: opsManager.expireNonces() });
-    }
-    let m: RegExpExecArray | null;
-    if ((m = /^\/expire-activation-key\/(.+)$/.exec(route)) && req.method === "POST") {
-      return computeOps.expireActivationKey(decodeURIComponent(m[1]))
-        ? { status: 204 }
-        : json(404, { message: "no such key" });
-    }
-    if ((m = /^\/server-pool\/([0-9a-f]{24})\/status$/.exec(route)) && req.method === "POST") {
-      const parsed = parseJsonBody(req);
-      const statusName = parsed.ok
-        ? (parsed.value as { statusName?: string })?.statusName
-        : undefined;
-      // Seed 004's statusName values.
-      const statuses = ["EXECUTING", "CANCELLING", "CANCELLED", "FAILED", "COMPLETED"];
-      if (typeof statusName !== "string" || !statuses.includes(statusName)) {
-        return json(400, { message: `statusName must be one of ${statuses.join(", ")}` });
-      }
-      return opsManager.forceStatus(m[1], statusName)
-        ? { status: 204 }
-        : json(404, { message: "no such request" });
-    }
-    return json(404, { message: `unknown admin endpoint ${req.method} ${req.path}` });
-  }
-
   function routeName(method: string, path: string): string {
     const generic = path
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "{id}")
@@ -249,7 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         .toLowerCase(),
     };
     if (path.startsWith("/__emulator/")) {
-      send(res, admin(req));
+      send(res, adminReply(req, { computeOps, opsManager, faults, log, byRoute }));
       return;
     }
     const route = routeName(req.method, path);

@@ -8,9 +8,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { RunningEmulator } from "../../emulator";
 import * as entryPoints from "../../provider";
-import { emulatorToken } from "../demo";
+import { emulatorStats, emulatorToken, resetEmulatorStats } from "../../emulator/adminClient";
 import { baselineProvider } from "./baselineProgram/baselineProvider";
-import { emulatorStats, resetEmulatorStats } from "./emulatorAdmin";
 import { Measurement, median, progress, ratioMeasurement, timed } from "./measurement";
 import type { BenchOptions } from "./options";
 import { benchPolicyArgs } from "./policies";

@@ -8,16 +8,16 @@
  */
 import * as path from "node:path";
 import type { RunningEmulator } from "../../emulator";
-import { emulatorToken } from "../demo";
-import { PulumiWorkspace, repoRoot } from "../pulumiRunner";
 import {
-  approvalPolicyCount,
   clearFaults,
+  emulatorObjects,
   emulatorRequestLog,
   emulatorStats,
-  injectTooManyRequests,
+  emulatorToken,
   resetEmulatorStats,
-} from "./emulatorAdmin";
+  setFaults,
+} from "../../emulator/adminClient";
+import { PulumiWorkspace, repoRoot } from "../pulumiRunner";
 import { Measurement, median, progress, ratioMeasurement, timed } from "./measurement";
 import type { BenchOptions } from "./options";
 
@@ -74,7 +74,7 @@ async function lifecycle(
   await workspace.runOk(["config", "set", "bench:count", String(count)]);
   for (const command of which) {
     const result = await runCommand(emulator, workspace, command);
-    const held = await approvalPolicyCount(emulator);
+    const held = (await emulatorObjects(emulator)).approvalPolicies.length;
     const expected = command === "destroy" ? 0 : count;
     if (held !== expected) {
       throw new Error(
@@ -259,7 +259,13 @@ async function measureTooManyRequests(
     progress(
       `part 5: N=${count}, repetition ${r}/${options.repeat}, provider with ${percent} of requests answered 429 (Retry-After ${options.retryAfterSeconds} s)`,
     );
-    await injectTooManyRequests(emulator, options.faultProbability, options.retryAfterSeconds);
+    await setFaults(emulator, [
+      {
+        kind: "429",
+        probability: options.faultProbability,
+        retryAfterSeconds: options.retryAfterSeconds,
+      },
+    ]);
     const attempt = emptyRuns();
     try {
       await lifecycle(emulator, workspace, count, attempt, "provider, 429s");

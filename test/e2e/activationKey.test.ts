@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import axios from "axios";
+import { expireActivationKey } from "../../emulator/adminClient";
 import { DeclaredResource, E2EStack } from "./harness";
 
 function iloKey(args: Record<string, unknown> = {}): DeclaredResource {
@@ -32,14 +32,14 @@ describe("ActivationKey under the real Pulumi engine", function () {
   }
 
   it("creates a key whose value is a secret in state, and a preview expects no changes", async () => {
-    await stack.declare([iloKey()]);
-    await stack.up();
+    await stack.deployFresh([iloKey()]);
     await currentKey();
     const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
     expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
   });
 
   it("replaces the key, new one first, when an input changes", async () => {
+    await stack.deployFresh([iloKey()]);
     const before = await currentKey();
     await stack.declare([iloKey({ expirationInHours: 48 })]);
     const result = await stack.up();
@@ -49,10 +49,9 @@ describe("ActivationKey under the real Pulumi engine", function () {
   });
 
   it("drops an expired key on refresh, and the next up issues a new one", async () => {
+    await stack.deployFresh([iloKey({ expirationInHours: 48 })]);
     const key = await currentKey();
-    await axios.post(
-      `${stack.emulator.url}/__emulator/expire-activation-key/${encodeURIComponent(key)}`,
-    );
+    await expireActivationKey(stack.emulator, key);
     await stack.workspace.runOk(["refresh", "--yes", "--skip-preview"]);
     expect(await stack.stateResources("ActivationKey")).to.have.length(0);
     await stack.up();
@@ -60,6 +59,7 @@ describe("ActivationKey under the real Pulumi engine", function () {
   });
 
   it("destroy deletes the key by its key string and leaves the emulator empty", async () => {
+    await stack.deployFresh([iloKey({ expirationInHours: 48 })]);
     await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     expect(await stack.objectCount()).to.equal(0);
   });

@@ -29,7 +29,6 @@ function policy(args: Record<string, unknown> = {}): DeclaredResource {
 describe("ApprovalPolicy under the real Pulumi engine", function () {
   this.timeout(180_000);
   let stack: E2EStack;
-  let firstId: string;
 
   before(async () => {
     stack = await E2EStack.start();
@@ -38,76 +37,18 @@ describe("ApprovalPolicy under the real Pulumi engine", function () {
     await stack?.stop();
   });
 
-  it("creates the policy, and a second preview expects no changes", async () => {
-    await stack.declare([policy()]);
-    await stack.up();
-    const [state] = await stack.stateResources("ApprovalPolicy");
-    firstId = state.id ?? "";
-    expect(firstId).to.match(/^[0-9a-f-]{36}$/);
-    expect(state.outputs.generation).to.equal(1);
-    const objects = await stack.objects();
-    expect(objects.approvalPolicies).to.have.length(1);
-    const preview = await stack.run(["preview", "--expect-no-changes"]);
-    expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
-  });
+  /** From a fresh start, deploys these resources and answers the policy's id. */
+  async function deployedPolicyId(resources: DeclaredResource[]): Promise<string> {
+    await stack.deployFresh(resources);
+    return (await stack.stateResources("ApprovalPolicy"))[0].id ?? "";
+  }
 
-  it("updates the description in place, keeping the id", async () => {
-    await stack.declare([policy({ description: "firmware needs two approvals" })]);
-    const result = await stack.up();
-    expect(result.stdout).to.match(/1 updated/);
-    const [state] = await stack.stateResources("ApprovalPolicy");
-    expect(state.id).to.equal(firstId);
-    const api = await stack.api();
-    const live = await api.get(`${policiesPath}/${firstId}`);
-    expect(live.data.description).to.equal("firmware needs two approvals");
-    expect(live.data.generation).to.equal(2);
-  });
-
-  it("replaces the policy when it moves to another tenant", async () => {
-    const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
-    await stack.declare([policy({ description: "firmware needs two approvals", tenantAcid })]);
-    const result = await stack.up();
-    expect(result.stdout).to.match(/1 replaced/);
-    const [state] = await stack.stateResources("ApprovalPolicy");
-    expect(state.id).not.to.equal(firstId);
-    const objects = await stack.objects();
-    expect(objects.approvalPolicies).to.have.length(1);
-    // Back to the workspace's own data for the rest of the scenario.
-    await stack.declare([policy({ description: "firmware needs two approvals" })]);
-    await stack.up();
-    firstId = (await stack.stateResources("ApprovalPolicy"))[0].id ?? "";
-  });
-
-  it("fails preview --refresh --expect-no-changes with exit code 7 on a change made by hand, naming the field", async () => {
-    const api = await stack.api();
-    await api.patch(`${policiesPath}/${firstId}`, { description: "edited by hand" }, mergePatch);
-    const drift = await stack.run(["preview", "--refresh", "--expect-no-changes", "--diff"]);
-    expect(drift.code, drift.stdout + drift.stderr).to.equal(expectNoChangesExitCode);
-    expect(drift.stdout).to.include("description");
-    expect(drift.stdout).to.include("edited by hand");
-  });
-
-  it("repairs the drift with up --refresh", async () => {
-    await stack.up(["--refresh"]);
-    const api = await stack.api();
-    const live = await api.get(`${policiesPath}/${firstId}`);
-    expect(live.data.description).to.equal("firmware needs two approvals");
-    const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
-    expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
-  });
-
-  it("drops a policy deleted by hand on refresh, and the next up recreates it", async () => {
-    const api = await stack.api();
-    await api.delete(`${policiesPath}/${firstId}`);
-    await stack.workspace.runOk(["refresh", "--yes", "--skip-preview"]);
-    expect(await stack.stateResources("ApprovalPolicy")).to.have.length(0);
-    await stack.up();
-    const [state] = await stack.stateResources("ApprovalPolicy");
-    expect(state.id).to.be.a("string").and.not.equal(firstId);
-    expect((await stack.objects()).approvalPolicies).to.have.length(1);
-  });
-
-  it("adopts an existing policy by adoptId without creating another", async () => {
+  /**
+   * From a fresh start, the declared policy plus one made by hand before Pulumi
+   * and adopted by adoptId; answers the adopted policy's id.
+   */
+  async function deployedWithAdoptedPolicy(): Promise<string> {
+    await deployedPolicyId([policy({ description: "firmware needs two approvals" })]);
     const api = await stack.api();
     const existing = await api.post(policiesPath, {
       name: "made-before-pulumi",
@@ -136,19 +77,103 @@ describe("ApprovalPolicy under the real Pulumi engine", function () {
       },
     ]);
     await stack.up();
+    return existing.data.id;
+  }
+
+  it("creates the policy, and a second preview expects no changes", async () => {
+    const firstId = await deployedPolicyId([policy()]);
+    expect(firstId).to.match(/^[0-9a-f-]{36}$/);
+    const [state] = await stack.stateResources("ApprovalPolicy");
+    expect(state.outputs.generation).to.equal(1);
+    const objects = await stack.objects();
+    expect(objects.approvalPolicies).to.have.length(1);
+    const preview = await stack.run(["preview", "--expect-no-changes"]);
+    expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
+  });
+
+  it("updates the description in place, keeping the id", async () => {
+    const firstId = await deployedPolicyId([policy()]);
+    await stack.declare([policy({ description: "firmware needs two approvals" })]);
+    const result = await stack.up();
+    expect(result.stdout).to.match(/1 updated/);
+    const [state] = await stack.stateResources("ApprovalPolicy");
+    expect(state.id).to.equal(firstId);
+    const api = await stack.api();
+    const live = await api.get(`${policiesPath}/${firstId}`);
+    expect(live.data.description).to.equal("firmware needs two approvals");
+    expect(live.data.generation).to.equal(2);
+  });
+
+  it("replaces the policy when it moves to another tenant", async () => {
+    const firstId = await deployedPolicyId([
+      policy({ description: "firmware needs two approvals" }),
+    ]);
+    const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
+    await stack.declare([policy({ description: "firmware needs two approvals", tenantAcid })]);
+    const result = await stack.up();
+    expect(result.stdout).to.match(/1 replaced/);
+    const [state] = await stack.stateResources("ApprovalPolicy");
+    expect(state.id).not.to.equal(firstId);
+    const objects = await stack.objects();
+    expect(objects.approvalPolicies).to.have.length(1);
+  });
+
+  it("fails preview --refresh --expect-no-changes with exit code 7 on a change made by hand, naming the field", async () => {
+    const firstId = await deployedPolicyId([
+      policy({ description: "firmware needs two approvals" }),
+    ]);
+    const api = await stack.api();
+    await api.patch(`${policiesPath}/${firstId}`, { description: "edited by hand" }, mergePatch);
+    const drift = await stack.run(["preview", "--refresh", "--expect-no-changes", "--diff"]);
+    expect(drift.code, drift.stdout + drift.stderr).to.equal(expectNoChangesExitCode);
+    expect(drift.stdout).to.include("description");
+    expect(drift.stdout).to.include("edited by hand");
+  });
+
+  it("repairs the drift with up --refresh", async () => {
+    const firstId = await deployedPolicyId([
+      policy({ description: "firmware needs two approvals" }),
+    ]);
+    const api = await stack.api();
+    await api.patch(`${policiesPath}/${firstId}`, { description: "edited by hand" }, mergePatch);
+    await stack.up(["--refresh"]);
+    const live = await api.get(`${policiesPath}/${firstId}`);
+    expect(live.data.description).to.equal("firmware needs two approvals");
+    const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
+    expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
+  });
+
+  it("drops a policy deleted by hand on refresh, and the next up recreates it", async () => {
+    const firstId = await deployedPolicyId([
+      policy({ description: "firmware needs two approvals" }),
+    ]);
+    const api = await stack.api();
+    await api.delete(`${policiesPath}/${firstId}`);
+    await stack.workspace.runOk(["refresh", "--yes", "--skip-preview"]);
+    expect(await stack.stateResources("ApprovalPolicy")).to.have.length(0);
+    await stack.up();
+    const [state] = await stack.stateResources("ApprovalPolicy");
+    expect(state.id).to.be.a("string").and.not.equal(firstId);
+    expect((await stack.objects()).approvalPolicies).to.have.length(1);
+  });
+
+  it("adopts an existing policy by adoptId without creating another", async () => {
+    const adoptedId = await deployedWithAdoptedPolicy();
     const objects = await stack.objects();
     expect(objects.approvalPolicies).to.have.length(2);
     const adopted = (await stack.stateResources("ApprovalPolicy")).find(
       (r) => r.outputs.adoptId !== undefined,
     );
-    expect(adopted?.id).to.equal(existing.data.id);
-    const live = await api.get(`${policiesPath}/${existing.data.id}`);
+    expect(adopted?.id).to.equal(adoptedId);
+    const api = await stack.api();
+    const live = await api.get(`${policiesPath}/${adoptedId}`);
     expect(live.data.description).to.equal("now managed by Pulumi");
     const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
     expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
   });
 
   it("destroy leaves the emulator with no objects", async () => {
+    await deployedWithAdoptedPolicy();
     await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     expect(await stack.objectCount()).to.equal(0);
   });

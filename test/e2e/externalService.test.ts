@@ -45,7 +45,6 @@ function dscc(args: Record<string, unknown> = {}): DeclaredResource {
 describe("ExternalService under the real Pulumi engine", function () {
   this.timeout(180_000);
   let stack: E2EStack;
-  let serviceId: string;
 
   before(async () => {
     stack = await E2EStack.start();
@@ -54,17 +53,55 @@ describe("ExternalService under the real Pulumi engine", function () {
     await stack?.stop();
   });
 
-  it("creates a ServiceNow integration, and masked secrets read back are not drift", async () => {
-    await stack.declare([serviceNow()]);
+  /** From a fresh start, deploys these resources and answers the integration's id. */
+  async function deployedServiceId(resources: DeclaredResource[]): Promise<string> {
+    await stack.deployFresh(resources);
+    return (await stack.stateResources("ExternalService"))[0].id ?? "";
+  }
+
+  const vcenter = {
+    name: "vCenter",
+    serviceType: "VMWARE_VCENTER",
+    authenticationType: "BASIC",
+    authentication: { username: "administrator@vsphere.local", password: "vc-password-1" },
+    serviceData: {
+      vCenterUrl: "https://vcenter.example.com",
+      associatedGatewayUri:
+        "/compute-ops-mgmt/v1beta1/appliances/7a7e0c4b-4bb2-4d4f-8f2c-1ab0b6e1c0a1",
+      vCenterCertFingerprint:
+        "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
+    },
+  };
+
+  /**
+   * From a fresh start, the declared DSCC integration plus a vCenter one made by
+   * hand and adopted by adoptId; answers the adopted integration's id.
+   */
+  async function deployedWithAdoptedVCenter(): Promise<string> {
+    await stack.deployFresh([dscc()]);
+    const api = await stack.api();
+    const existing = await api.post(servicesPath, vcenter);
+    await stack.declare([
+      dscc(),
+      {
+        type: "ExternalService",
+        name: "vcenter",
+        args: { ...vcenter, adoptId: existing.data.id, description: "managed by Pulumi now" },
+      },
+    ]);
     await stack.up();
-    const [state] = await stack.stateResources("ExternalService");
-    serviceId = state.id ?? "";
+    return existing.data.id;
+  }
+
+  it("creates a ServiceNow integration, and masked secrets read back are not drift", async () => {
+    const serviceId = await deployedServiceId([serviceNow()]);
     expect(serviceId).to.have.length.greaterThan(0);
     const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
     expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
   });
 
   it("disables the integration in place", async () => {
+    const serviceId = await deployedServiceId([serviceNow()]);
     await stack.declare([serviceNow({ state: "DISABLED" })]);
     const result = await stack.up();
     expect(result.stdout).to.match(/1 updated/);
@@ -75,6 +112,7 @@ describe("ExternalService under the real Pulumi engine", function () {
   });
 
   it("sends a changed secret as an in-place update", async () => {
+    await deployedServiceId([serviceNow({ state: "DISABLED" })]);
     await stack.declare([
       serviceNow({
         state: "DISABLED",
@@ -92,16 +130,17 @@ describe("ExternalService under the real Pulumi engine", function () {
   });
 
   it("replaces the integration when the service type changes", async () => {
+    const serviceId = await deployedServiceId([serviceNow({ state: "DISABLED" })]);
     await stack.declare([dscc()]);
     const result = await stack.up();
     expect(result.stdout).to.match(/1 replaced/);
     const [state] = await stack.stateResources("ExternalService");
     expect(state.id).not.to.equal(serviceId);
-    serviceId = state.id ?? "";
     expect((await stack.objects()).externalServices).to.have.length(1);
   });
 
   it("reports a description changed by hand as drift, and up --refresh repairs it", async () => {
+    const serviceId = await deployedServiceId([dscc()]);
     const api = await stack.api();
     await api.patch(`${servicesPath}/${serviceId}`, { description: "edited by hand" }, mergePatch);
     const drift = await stack.run(["preview", "--refresh", "--expect-no-changes", "--diff"]);
@@ -115,6 +154,7 @@ describe("ExternalService under the real Pulumi engine", function () {
   });
 
   it("drops an integration deleted by hand on refresh, and the next up recreates it", async () => {
+    const serviceId = await deployedServiceId([dscc()]);
     const api = await stack.api();
     await api.delete(`${servicesPath}/${serviceId}`);
     await stack.workspace.runOk(["refresh", "--yes", "--skip-preview"]);
@@ -125,38 +165,17 @@ describe("ExternalService under the real Pulumi engine", function () {
   });
 
   it("adopts an existing vCenter integration by adoptId", async () => {
-    const api = await stack.api();
-    const vcenter = {
-      name: "vCenter",
-      serviceType: "VMWARE_VCENTER",
-      authenticationType: "BASIC",
-      authentication: { username: "administrator@vsphere.local", password: "vc-password-1" },
-      serviceData: {
-        vCenterUrl: "https://vcenter.example.com",
-        associatedGatewayUri:
-          "/compute-ops-mgmt/v1beta1/appliances/7a7e0c4b-4bb2-4d4f-8f2c-1ab0b6e1c0a1",
-        vCenterCertFingerprint:
-          "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
-      },
-    };
-    const existing = await api.post(servicesPath, vcenter);
-    await stack.declare([
-      dscc(),
-      {
-        type: "ExternalService",
-        name: "vcenter",
-        args: { ...vcenter, adoptId: existing.data.id, description: "managed by Pulumi now" },
-      },
-    ]);
-    await stack.up();
+    const adoptedId = await deployedWithAdoptedVCenter();
     expect((await stack.objects()).externalServices).to.have.length(2);
-    const live = await api.get(`${servicesPath}/${existing.data.id}`);
+    const api = await stack.api();
+    const live = await api.get(`${servicesPath}/${adoptedId}`);
     expect(live.data.description).to.equal("managed by Pulumi now");
     const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
     expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
   });
 
   it("destroy leaves the emulator with no objects", async () => {
+    await deployedWithAdoptedVCenter();
     await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     expect(await stack.objectCount()).to.equal(0);
   });

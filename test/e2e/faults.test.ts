@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import axios from "axios";
+import { clearFaults, setFaults } from "../../emulator/adminClient";
+import type { FaultRule } from "../../emulator/faults";
 import { DeclaredResource, E2EStack } from "./harness";
 
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
@@ -42,7 +43,7 @@ function dozen(): DeclaredResource[] {
   return resources;
 }
 
-const faultSets: { title: string; rules: Record<string, unknown>[] }[] = [
+const faultSets: { title: string; rules: FaultRule[] }[] = [
   {
     title: "429 with Retry-After on a fifth of the calls",
     rules: [{ kind: "429", probability: 0.2, retryAfterSeconds: 1 }],
@@ -66,13 +67,14 @@ describe("Faults during pulumi up of a dozen resources", function () {
         stack = await E2EStack.start();
       });
       after(async () => {
-        await axios.delete(`${stack.emulator.url}/__emulator/faults`).catch(() => undefined);
+        await clearFaults(stack.emulator).catch(() => undefined);
         await stack?.stop();
       });
 
       it("converges or fails clearly, and the emulator holds exactly what Pulumi knows", async () => {
+        await stack.fresh();
         await stack.declare(dozen());
-        await axios.post(`${stack.emulator.url}/__emulator/faults`, { rules: faultSet.rules });
+        await setFaults(stack.emulator, faultSet.rules);
         const outputs: string[] = [];
         let converged = false;
         // A run may fail on a fault it must not hide; the next run must converge.
@@ -88,7 +90,7 @@ describe("Faults during pulumi up of a dozen resources", function () {
           }
         }
         expect(converged, outputs.join("\n----\n")).to.equal(true);
-        await axios.delete(`${stack.emulator.url}/__emulator/faults`);
+        await clearFaults(stack.emulator);
 
         const objects = await stack.objects();
         const state = await stack.stateResources();
@@ -110,6 +112,7 @@ describe("Faults during pulumi up of a dozen resources", function () {
       });
 
       it("destroys everything once the faults stop", async () => {
+        await stack.deployFresh(dozen());
         await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
         expect(await stack.objectCount()).to.equal(0);
       });

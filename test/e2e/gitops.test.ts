@@ -71,6 +71,23 @@ describe("The GitOps pipeline script under the real Pulumi engine", function () 
     return policy.id;
   }
 
+  /** From a fresh start, the quickstart deployed (by Pulumi itself, not the pipeline). */
+  async function deployedQuickstart(): Promise<void> {
+    await stack.fresh();
+    await stack.up();
+  }
+
+  /** Changes the approval policy's description through the API, as someone at a console would. */
+  async function editDescriptionByHand(): Promise<void> {
+    const id = await approvalPolicyId();
+    const api = await stack.api();
+    await api.patch(
+      `${policiesPath}/${id}`,
+      { description: "edited outside the pipeline" },
+      mergePatch,
+    );
+  }
+
   it("refuses an unknown mode with a usage message and exit code 2", async () => {
     const result = await runPipeline("deploy-everything", env);
     expect(result.code).to.equal(2);
@@ -78,6 +95,7 @@ describe("The GitOps pipeline script under the real Pulumi engine", function () 
   });
 
   it("up creates the quickstart's objects and prints a one-line summary", async () => {
+    await stack.fresh();
     const result = await runPipeline("up", env);
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(summaryLine(result)).to.equal(
@@ -91,6 +109,7 @@ describe("The GitOps pipeline script under the real Pulumi engine", function () 
   });
 
   it("drift-check passes with exit code 0 right after up", async () => {
+    await deployedQuickstart();
     const result = await runPipeline("drift-check", env);
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(summaryLine(result)).to.include("result=no drift exit=0");
@@ -98,13 +117,8 @@ describe("The GitOps pipeline script under the real Pulumi engine", function () 
   });
 
   it("drift-check exits 7 and says drift detected after a description is changed through the API", async () => {
-    const id = await approvalPolicyId();
-    const api = await stack.api();
-    await api.patch(
-      `${policiesPath}/${id}`,
-      { description: "edited outside the pipeline" },
-      mergePatch,
-    );
+    await deployedQuickstart();
+    await editDescriptionByHand();
 
     const result = await runPipeline("drift-check", env);
     expect(result.code, result.stdout + result.stderr).to.equal(expectNoChangesExitCode);
@@ -118,6 +132,8 @@ describe("The GitOps pipeline script under the real Pulumi engine", function () 
   });
 
   it("up puts the declared description back", async () => {
+    await deployedQuickstart();
+    await editDescriptionByHand();
     const result = await runPipeline("up", env);
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     const id = await approvalPolicyId();
@@ -127,6 +143,10 @@ describe("The GitOps pipeline script under the real Pulumi engine", function () 
   });
 
   it("drift-check passes again after the repair", async () => {
+    await deployedQuickstart();
+    await editDescriptionByHand();
+    const repair = await runPipeline("up", env);
+    expect(repair.code, repair.stdout + repair.stderr).to.equal(0);
     const result = await runPipeline("drift-check", env);
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(summaryLine(result)).to.include("result=no drift exit=0");
@@ -141,6 +161,7 @@ describe("The GitOps pipeline script under the real Pulumi engine", function () 
   });
 
   it("destroy leaves the emulator with no objects", async () => {
+    await deployedQuickstart();
     await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     expect(await stack.objectCount()).to.equal(0);
   });

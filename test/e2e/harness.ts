@@ -3,11 +3,17 @@
  * `npm run pulumi:ensure`) drives the `declared` program against an emulator on
  * a port, with a private PULUMI_HOME and file backend per suite.
  */
-import axios, { AxiosInstance } from "axios";
+import { AxiosInstance } from "axios";
 import * as path from "node:path";
 import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator";
+import {
+  computeOpsApi,
+  emulatorObjectCounts,
+  emulatorObjects,
+  emulatorStackConfig,
+  resetEmulator,
+} from "../../emulator/adminClient";
 import { PulumiWorkspace, RunResult, repoRoot } from "../../scripts/pulumiRunner";
-import { emulatorObjectCounts, emulatorStackConfig, emulatorToken } from "../../scripts/demo";
 import type { ResourceTypeName } from "../../provider/core/resourceTypes";
 
 export const expectNoChangesExitCode = 7;
@@ -59,6 +65,23 @@ export class E2EStack {
     ]);
   }
 
+  /**
+   * A known starting point whatever ran before: the stack manages nothing and
+   * the emulator holds nothing (jobs and cancelled requests included) and has
+   * no faults. Each test starts here, so any one of them runs alone.
+   */
+  async fresh(): Promise<void> {
+    await this.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
+    await resetEmulator(this.emulator);
+  }
+
+  /** From a fresh start, deploys exactly these resources. */
+  async deployFresh(resources: DeclaredResource[]): Promise<RunResult> {
+    await this.fresh();
+    await this.declare(resources);
+    return this.up();
+  }
+
   up(extra: string[] = []): Promise<RunResult> {
     return this.workspace.runOk(["up", "--yes", "--skip-preview", ...extra]);
   }
@@ -68,9 +91,8 @@ export class E2EStack {
   }
 
   /** Every object the emulator holds, by kind. */
-  async objects(): Promise<Record<string, Record<string, unknown>[]>> {
-    const { data } = await axios.get(`${this.emulator.url}/__emulator/objects`);
-    return data;
+  objects(): Promise<Record<string, Record<string, unknown>[]>> {
+    return emulatorObjects(this.emulator);
   }
 
   /** Objects in use: cancelled server-pool requests are history, not counted. */
@@ -80,12 +102,8 @@ export class E2EStack {
   }
 
   /** An API client for out-of-band changes, as an operator's own script would make them. */
-  async api(): Promise<AxiosInstance> {
-    const token = await emulatorToken(this.emulator);
-    return axios.create({
-      baseURL: this.emulator.computeOpsEndpoint,
-      headers: { Authorization: `Bearer ${token}` },
-    });
+  api(): Promise<AxiosInstance> {
+    return computeOpsApi(this.emulator);
   }
 
   /** The stack's resources of one type, from `pulumi stack export`. */
@@ -119,5 +137,4 @@ export class E2EStack {
   }
 }
 
-/** Merge-patch content type the COM API requires on PATCH (api-facts). */
-export const mergePatch = { headers: { "Content-Type": "application/merge-patch+json" } };
+export { mergePatchHeaders as mergePatch } from "../../emulator/adminClient";

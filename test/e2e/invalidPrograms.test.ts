@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import axios from "axios";
+import { emulatorRequestLog, resetEmulatorStats } from "../../emulator/adminClient";
 import { DeclaredResource, E2EStack } from "./harness";
 
 /** Programs that must fail at preview, naming the property, before any API call. */
@@ -74,15 +74,13 @@ describe("Invalid programs under the real Pulumi engine", function () {
 
   for (const program of invalidPrograms) {
     it(`fails preview for ${program.title}, naming the property, and sends no API request`, async () => {
-      await axios.post(`${stack.emulator.url}/__emulator/stats/reset`);
-      const before = (await axios.get(`${stack.emulator.url}/__emulator/requests`))
-        .data as unknown[];
+      await resetEmulatorStats(stack.emulator);
+      const before = await emulatorRequestLog(stack.emulator);
       await stack.declare([program.resource]);
       const preview = await stack.run(["preview"]);
       expect(preview.code).not.to.equal(0);
       expect(preview.stdout + preview.stderr).to.match(program.property);
-      const after = (await axios.get(`${stack.emulator.url}/__emulator/requests`))
-        .data as unknown[];
+      const after = await emulatorRequestLog(stack.emulator);
       expect(after.length, "API requests during the failed preview").to.equal(before.length);
     });
   }

@@ -31,8 +31,7 @@ describe("Job under the real Pulumi engine", function () {
   });
 
   it("runs the job on a server whose id holds a '+', waits for COMPLETE and records the result", async () => {
-    await stack.declare([powerOn()]);
-    await stack.up();
+    await stack.deployFresh([powerOn()]);
     const [state] = await stack.stateResources("Job");
     expect(state.outputs.state).to.equal("COMPLETE");
     expect(state.outputs.resourceId).to.equal(serverId);
@@ -43,6 +42,7 @@ describe("Job under the real Pulumi engine", function () {
   });
 
   it("runs the job again when a trigger changes", async () => {
+    await stack.deployFresh([powerOn()]);
     const firstId = (await stack.stateResources("Job"))[0].id;
     await stack.declare([powerOn({ triggers: ["v2"] })]);
     const result = await stack.up();
@@ -52,6 +52,7 @@ describe("Job under the real Pulumi engine", function () {
   });
 
   it("fails the step with the job's status when the job ends in ERROR, and records its id", async () => {
+    await stack.deployFresh([powerOn({ triggers: ["v2"] })]);
     await stack.declare([powerOn({ triggers: ["v3"], jobParams: { emulatorOutcome: "ERROR" } })]);
     const result = await stack.run(["up", "--yes", "--skip-preview"]);
     expect(result.code).not.to.equal(0);
@@ -65,6 +66,7 @@ describe("Job under the real Pulumi engine", function () {
 
   it("fails the step on timeout, naming the timeout, and records the job's id", async function () {
     this.timeout(240_000);
+    await stack.deployFresh([powerOn()]);
     await stack.declare([
       powerOn({ triggers: ["v4"], timeoutMinutes: 1, jobParams: { emulatorStepMs: 600_000 } }),
     ]);
@@ -77,6 +79,7 @@ describe("Job under the real Pulumi engine", function () {
   });
 
   it("destroy forgets the jobs, which the API cannot delete", async () => {
+    await stack.deployFresh([powerOn()]);
     await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     expect(await stack.stateResources("Job")).to.have.length(0);
   });

@@ -50,12 +50,7 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
   let tempDir: string;
   let tarball: string;
   let programDir: string;
-  let stack: E2EStack | undefined;
-
-  function started(): E2EStack {
-    if (!stack) throw new Error("the stack was not started (see the up test)");
-    return stack;
-  }
+  let stack: E2EStack;
 
   before(async () => {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-packed-"));
@@ -124,6 +119,7 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
       cwd: programDir,
       maxBuffer: 64 * 1024 * 1024,
     });
+    stack = await E2EStack.start({ programDir, isolate: false });
   });
   after(async () => {
     try {
@@ -161,7 +157,7 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
   });
 
   it("up creates the declared objects in the emulator", async () => {
-    stack = await E2EStack.start({ programDir, isolate: false });
+    await stack.fresh();
     const result = await stack.up();
     expect(result.stdout).to.match(/3 created/);
     const objects = await stack.objects();
@@ -172,12 +168,16 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
   });
 
   it("preview --refresh --expect-no-changes exits 0 right after up", async () => {
-    const preview = await started().run(["preview", "--refresh", "--expect-no-changes"]);
+    await stack.fresh();
+    await stack.up();
+    const preview = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
     expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
   });
 
   it("destroy leaves the emulator with no objects", async () => {
-    await started().workspace.runOk(["destroy", "--yes", "--skip-preview"]);
-    expect(await started().objectCount()).to.equal(0);
+    await stack.fresh();
+    await stack.up();
+    await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
+    expect(await stack.objectCount()).to.equal(0);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { E2EStack } from "./harness";
-import { emulatorToken } from "../../scripts/demo";
+import { emulatorToken } from "../../emulator/adminClient";
 
 const snowClientSecret = "plain-snow-client-secret-7f3a";
 const snowRefreshToken = "plain-snow-refresh-token-91c2";
@@ -10,7 +10,6 @@ const dsccClientSecret = "plain-dscc-client-secret-0b4f";
 describe("Secrets under the real Pulumi engine", function () {
   this.timeout(180_000);
   let stack: E2EStack;
-  const transcript: string[] = [];
   const secrets: string[] = [snowClientSecret, snowRefreshToken, vcenterPassword, dsccClientSecret];
 
   before(async () => {
@@ -89,26 +88,38 @@ describe("Secrets under the real Pulumi engine", function () {
     await stack?.stop();
   });
 
-  async function record(args: string[]): Promise<void> {
-    const result = await stack.workspace.runOk(args);
+  /**
+   * Deploys the declared resources (an up that changes nothing when they are
+   * already there), and answers every secret there is to leak: the credentials
+   * the program passes and the one in stack config, plus the activation key.
+   */
+  async function deployedSecrets(transcript: string[] = []): Promise<string[]> {
+    const result = await stack.workspace.runOk(["up", "--yes", "--skip-preview"]);
     transcript.push(result.stdout, result.stderr);
+    const keys = (await stack.objects()).activationKeys as { activationKey: string }[];
+    expect(keys).to.have.length(1);
+    return [...secrets, keys[0].activationKey];
   }
 
   it("creates, previews, refreshes and shows outputs without printing any credential", async () => {
-    await record(["up", "--yes", "--skip-preview"]);
+    const transcript: string[] = [];
+    const record = async (args: string[]) => {
+      const result = await stack.workspace.runOk(args);
+      transcript.push(result.stdout, result.stderr);
+    };
+    await stack.fresh();
+    const allSecrets = await deployedSecrets(transcript);
     await record(["preview", "--refresh", "--diff"]);
     await record(["refresh", "--yes", "--skip-preview"]);
     await record(["stack", "output", "--json"]);
-    const keys = (await stack.objects()).activationKeys as { activationKey: string }[];
-    expect(keys).to.have.length(1);
-    secrets.push(keys[0].activationKey);
     const output = transcript.join("\n");
-    for (const secret of secrets) expect(output).not.to.include(secret);
+    for (const secret of allSecrets) expect(output).not.to.include(secret);
   });
 
   it("keeps every credential and the activation key out of `pulumi stack export` in plaintext", async () => {
+    const allSecrets = await deployedSecrets();
     const exported = await stack.workspace.exportStack();
-    for (const secret of secrets) expect(exported).not.to.include(secret);
+    for (const secret of allSecrets) expect(exported).not.to.include(secret);
     const resources = await stack.stateResources();
     const snow = resources.find(
       (r) => r.type.endsWith(":ExternalService") && r.outputs.name === "ServiceNow",
@@ -119,6 +130,7 @@ describe("Secrets under the real Pulumi engine", function () {
   });
 
   it("stores no secret and no endpoint in any resource's __provider", async () => {
+    const allSecrets = await deployedSecrets();
     const resources = await stack.stateResources();
     expect(resources).to.have.length(5);
     for (const resource of resources) {
@@ -126,7 +138,7 @@ describe("Secrets under the real Pulumi engine", function () {
       expect(provider).to.include("pulumi-ops-management/provider");
       expect(provider).not.to.match(/https?:\/\//);
       expect(provider).not.to.include(stack.emulator.url);
-      for (const secret of secrets) expect(provider).not.to.include(secret);
+      for (const secret of allSecrets) expect(provider).not.to.include(secret);
     }
   });
 });

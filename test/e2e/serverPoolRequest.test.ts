@@ -32,8 +32,7 @@ describe("ServerPoolRequest under the real Pulumi engine", function () {
   }
 
   it("creates a request and waits until it is COMPLETED", async () => {
-    await stack.declare([dbHosts()]);
-    await stack.up();
+    await stack.deployFresh([dbHosts()]);
     const [state] = await stack.stateResources("ServerPoolRequest");
     expect(state.outputs.statusName).to.equal("COMPLETED");
     const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
@@ -41,6 +40,7 @@ describe("ServerPoolRequest under the real Pulumi engine", function () {
   });
 
   it("replaces the request when its properties change, cancelling the old one", async () => {
+    await stack.deployFresh([dbHosts()]);
     const firstId = (await stack.stateResources("ServerPoolRequest"))[0].id;
     await stack.declare([dbHosts({ properties: [{ Datacenter: "sfo", size: "large" }] })]);
     const result = await stack.up();
@@ -53,6 +53,7 @@ describe("ServerPoolRequest under the real Pulumi engine", function () {
   });
 
   it("drops a request cancelled by hand on refresh, and the next up makes a new one", async () => {
+    await stack.deployFresh([dbHosts({ properties: [{ Datacenter: "sfo", size: "large" }] })]);
     const [state] = await stack.stateResources("ServerPoolRequest");
     const { opsManagerGroupId } = stack.emulator.credentials;
     await opsManager().delete(`/groups/${opsManagerGroupId}/serverPool/requests/${state.id}`);
@@ -62,7 +63,13 @@ describe("ServerPoolRequest under the real Pulumi engine", function () {
     expect(await stack.stateResources("ServerPoolRequest")).to.have.length(1);
   });
 
-  it("adopts an existing request by adoptId without posting another", async () => {
+  /**
+   * From a fresh start, the declared request plus one posted by hand and adopted
+   * by adoptId; answers the adopted request's id and how many requests the
+   * emulator held before the adopting up.
+   */
+  async function deployedWithAdoptedRequest(): Promise<{ adoptedId: string; before: number }> {
+    await stack.deployFresh([dbHosts({ properties: [{ Datacenter: "sfo", size: "large" }] })]);
     const { opsManagerGroupId } = stack.emulator.credentials;
     const existing = await opsManager().post<{ id: string }>(
       `/groups/${opsManagerGroupId}/serverPool/requests`,
@@ -78,14 +85,20 @@ describe("ServerPoolRequest under the real Pulumi engine", function () {
       },
     ]);
     await stack.up();
+    return { adoptedId: existing.id, before };
+  }
+
+  it("adopts an existing request by adoptId without posting another", async () => {
+    const { adoptedId, before } = await deployedWithAdoptedRequest();
     expect(((await stack.objects()).serverPoolRequests as unknown[]).length).to.equal(before);
     const adopted = (await stack.stateResources("ServerPoolRequest")).find(
-      (r) => r.id === existing.id,
+      (r) => r.id === adoptedId,
     );
     expect(adopted?.outputs.statusName).to.equal("COMPLETED");
   });
 
   it("fails the step for properties no server matches, and records the id so destroy can cancel it", async () => {
+    await stack.deployFresh([dbHosts({ properties: [{ Datacenter: "sfo", size: "large" }] })]);
     await stack.declare([dbHosts({ properties: [{ Datacenter: "atlantis", size: "large" }] })]);
     const result = await stack.run(["up", "--yes", "--skip-preview"]);
     expect(result.code).not.to.equal(0);
@@ -98,6 +111,7 @@ describe("ServerPoolRequest under the real Pulumi engine", function () {
   });
 
   it("destroy cancels every request it manages", async () => {
+    await deployedWithAdoptedRequest();
     await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     const requests = (await stack.objects()).serverPoolRequests as { statusName: string }[];
     for (const r of requests) expect(r.statusName).to.match(/CANCELL|FAILED/);

@@ -88,7 +88,6 @@ describe("Upgrading the package under a deployed stack", function () {
   let programDir: string;
   let marker: string;
   let stack: E2EStack;
-  let providersBefore: Record<string, unknown>;
 
   function installedPackageDir(): string {
     return path.join(programDir, "node_modules", packageName);
@@ -115,6 +114,18 @@ describe("Upgrading the package under a deployed stack", function () {
   function markerLines(): string[] {
     if (!fs.existsSync(marker)) return [];
     return fs.readFileSync(marker, "utf8").trim().split("\n");
+  }
+
+  /**
+   * From a fresh start with version A installed: the program deployed, the
+   * marker log empty. Answers each resource's __provider text as A wrote it.
+   */
+  async function deployedWithVersionA(): Promise<Record<string, unknown>> {
+    installPackageCopy(versionA, false);
+    await stack.fresh();
+    fs.rmSync(marker, { force: true });
+    await stack.up();
+    return providerTexts(await stack.workspace.exportStack());
   }
 
   before(async () => {
@@ -153,11 +164,10 @@ describe("Upgrading the package under a deployed stack", function () {
   });
 
   it(`deploys an approval policy and an activation key with version ${versionA}`, async () => {
-    await stack.up();
+    const providersBefore = await deployedWithVersionA();
     const objects = await stack.objects();
     expect(objects.approvalPolicies).to.have.length(1);
     expect(objects.activationKeys).to.have.length(1);
-    providersBefore = providerTexts(await stack.workspace.exportStack());
     expect(Object.keys(providersBefore)).to.have.length(4);
     for (const text of Object.values(providersBefore)) {
       expect(text).to.be.a("string").with.length.greaterThan(0);
@@ -167,6 +177,7 @@ describe("Upgrading the package under a deployed stack", function () {
   });
 
   it(`previews no changes after version ${versionB} is installed`, async () => {
+    await deployedWithVersionA();
     installPackageCopy(versionB, true);
     const installed = JSON.parse(
       fs.readFileSync(path.join(installedPackageDir(), "package.json"), "utf8"),
@@ -181,6 +192,8 @@ describe("Upgrading the package under a deployed stack", function () {
   });
 
   it("an up after the upgrade changes nothing and leaves every __provider text identical", async () => {
+    const providersBefore = await deployedWithVersionA();
+    installPackageCopy(versionB, true);
     const result = await stack.up();
     expect(result.stdout).not.to.match(/\d+ (created|updated|replaced|deleted)/);
     expect(result.stdout).to.match(/3 unchanged/);
@@ -188,6 +201,8 @@ describe("Upgrading the package under a deployed stack", function () {
   });
 
   it("refresh runs the new version's code", async () => {
+    const providersBefore = await deployedWithVersionA();
+    installPackageCopy(versionB, true);
     fs.rmSync(marker, { force: true });
     await stack.workspace.runOk(["refresh", "--yes", "--skip-preview"]);
     expect(markerLines()).to.include("upgraded-provider read");
@@ -195,6 +210,8 @@ describe("Upgrading the package under a deployed stack", function () {
   });
 
   it("destroy runs the new version's code and leaves the emulator with no objects", async () => {
+    await deployedWithVersionA();
+    installPackageCopy(versionB, true);
     fs.rmSync(marker, { force: true });
     await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     expect(markerLines()).to.include("upgraded-provider delete");

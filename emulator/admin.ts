@@ -1,0 +1,105 @@
+/**
+ * The admin endpoints under /__emulator/ (listed in ./index.ts): what the emulator
+ * holds, its request log and counters, resets, fault rules, and the state changes
+ * tests force (an expired key, a stale nonce, a server-pool request's status).
+ */
+import type { ComputeOpsApi } from "./computeOps";
+import { FaultInjector, validateRules } from "./faults";
+import { EmulatorRequest, json, parseJsonBody, Reply } from "./httpKit";
+import type { OpsManagerApi } from "./opsManager";
+
+/** One API request as `GET /__emulator/requests` lists it. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number | "dropped";
+}
+
+/** What `GET /__emulator/stats` answers. */
+export interface EmulatorStats {
+  tokenRequests: number;
+  digestChallenges: number;
+  requests: { total: number; byRoute: Record<string, number> };
+}
+
+/** The running emulator's parts the admin endpoints read and change. */
+export interface AdminState {
+  computeOps: ComputeOpsApi;
+  opsManager: OpsManagerApi;
+  faults: FaultInjector;
+  log: LoggedRequest[];
+  byRoute: Record<string, number>;
+}
+
+export function adminReply(req: EmulatorRequest, state: AdminState): Reply {
+  const { computeOps, opsManager, faults, log, byRoute } = state;
+  const route = req.path.slice("/__emulator".length);
+  if (route === "/objects" && req.method === "GET") {
+    return json(200, { ...computeOps.objects(), serverPoolRequests: opsManager.objects() });
+  }
+  if (route === "/requests" && req.method === "GET") return json(200, log);
+  if (route === "/stats" && req.method === "GET") {
+    return json(200, {
+      tokenRequests: computeOps.tokenRequests,
+      digestChallenges: opsManager.digestChallenges,
+      requests: { total: log.length, byRoute },
+    });
+  }
+  if (route === "/stats/reset" && req.method === "POST") {
+    computeOps.tokenRequests = 0;
+    opsManager.digestChallenges = 0;
+    log.length = 0;
+    for (const k of Object.keys(byRoute)) delete byRoute[k];
+    return { status: 204 };
+  }
+  if (route === "/reset" && req.method === "POST") {
+    computeOps.reset();
+    opsManager.reset();
+    faults.clear();
+    return { status: 204 };
+  }
+  if (route === "/faults") {
+    if (req.method === "GET") return json(200, { rules: faults.list() });
+    if (req.method === "DELETE") {
+      faults.clear();
+      return { status: 204 };
+    }
+    if (req.method === "POST") {
+      const parsed = parseJsonBody(req);
+      const body = (parsed.ok && parsed.value) || {};
+      const { rules, seed } = body as { rules?: unknown; seed?: unknown };
+      try {
+        if (seed !== undefined && !Number.isInteger(seed))
+          throw new Error("seed must be an integer");
+        faults.set(validateRules(rules), seed as number | undefined);
+        return json(200, { rules: faults.list() });
+      } catch (error) {
+        return json(400, { message: (error as Error).message });
+      }
+    }
+  }
+  if (route === "/expire-nonces" && req.method === "POST") {
+    return json(200, { expired: opsManager.expireNonces() });
+  }
+  let m: RegExpExecArray | null;
+  if ((m = /^\/expire-activation-key\/(.+)$/.exec(route)) && req.method === "POST") {
+    return computeOps.expireActivationKey(decodeURIComponent(m[1]))
+      ? { status: 204 }
+      : json(404, { message: "no such key" });
+  }
+  if ((m = /^\/server-pool\/([0-9a-f]{24})\/status$/.exec(route)) && req.method === "POST") {
+    const parsed = parseJsonBody(req);
+    const statusName = parsed.ok
+      ? (parsed.value as { statusName?: string })?.statusName
+      : undefined;
+    // Seed 004's statusName values.
+    const statuses = ["EXECUTING", "CANCELLING", "CANCELLED", "FAILED", "COMPLETED"];
+    if (typeof statusName !== "string" || !statuses.includes(statusName)) {
+      return json(400, { message: `statusName must be one of ${statuses.join(", ")}` });
+    }
+    return opsManager.forceStatus(m[1], statusName)
+      ? { status: 204 }
+      : json(404, { message: "no such request" });
+  }
+  return json(404, { message: `unknown admin endpoint ${req.method} ${req.path}` });
+}

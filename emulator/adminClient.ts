@@ -1,0 +1,128 @@
+/**
+ * One client for a running emulator, for the tests, the demo and the benchmark:
+ * its admin endpoints (objects, stats, request log, faults, forced expiry), the
+ * stack config that points Pulumi programs at it, and API access with a token of
+ * its own, as an operator's script would have. Admin calls are neither faulted,
+ * delayed nor counted by the emulator.
+ */
+import axios, { AxiosInstance } from "axios";
+import type { EmulatorStats, LoggedRequest } from "./admin";
+import type { FaultRule } from "./faults";
+import type { RunningEmulator } from "./index";
+
+export type { EmulatorStats, LoggedRequest } from "./admin";
+
+type EmulatorObject = Record<string, unknown>;
+
+function adminUrl(emulator: RunningEmulator, route: string): string {
+  return `${emulator.url}/__emulator/${route}`;
+}
+
+/** Every object the emulator holds, by kind (approvalPolicies, ..., serverPoolRequests). */
+export async function emulatorObjects(
+  emulator: RunningEmulator,
+): Promise<Record<string, EmulatorObject[]>> {
+  return (await axios.get<Record<string, EmulatorObject[]>>(adminUrl(emulator, "objects"))).data;
+}
+
+/**
+ * What the emulator holds, as counts per kind. Cancelled server-pool requests
+ * are history Ops Manager keeps (DELETE cancels a request), not objects in use,
+ * so they are not counted.
+ */
+export async function emulatorObjectCounts(
+  emulator: RunningEmulator,
+): Promise<Record<string, number>> {
+  const objects = await emulatorObjects(emulator);
+  return Object.fromEntries(
+    Object.entries(objects).map(([kind, list]) => [
+      kind,
+      list.filter((o) => !["CANCELLED", "CANCELLING"].includes(String(o.statusName ?? ""))).length,
+    ]),
+  );
+}
+
+export async function emulatorStats(emulator: RunningEmulator): Promise<EmulatorStats> {
+  return (await axios.get<EmulatorStats>(adminUrl(emulator, "stats"))).data;
+}
+
+/** Zeroes the counters and empties the request log. */
+export async function resetEmulatorStats(emulator: RunningEmulator): Promise<void> {
+  await axios.post(adminUrl(emulator, "stats/reset"));
+}
+
+/** Every API request since the last stats reset. */
+export async function emulatorRequestLog(emulator: RunningEmulator): Promise<LoggedRequest[]> {
+  return (await axios.get<LoggedRequest[]>(adminUrl(emulator, "requests"))).data;
+}
+
+/** Empties every tenant's and group's objects and clears the faults. */
+export async function resetEmulator(emulator: RunningEmulator): Promise<void> {
+  await axios.post(adminUrl(emulator, "reset"));
+}
+
+/** Replaces the fault rules. */
+export async function setFaults(emulator: RunningEmulator, rules: FaultRule[]): Promise<void> {
+  await axios.post(adminUrl(emulator, "faults"), { rules });
+}
+
+export async function clearFaults(emulator: RunningEmulator): Promise<void> {
+  await axios.delete(adminUrl(emulator, "faults"));
+}
+
+/** The activation key expires now, and leaves the list. */
+export async function expireActivationKey(emulator: RunningEmulator, key: string): Promise<void> {
+  await axios.post(adminUrl(emulator, `expire-activation-key/${encodeURIComponent(key)}`));
+}
+
+/** A bearer token from the emulator, as an operator's own script would get one. */
+export async function emulatorToken(emulator: RunningEmulator): Promise<string> {
+  const form = new URLSearchParams({
+    grant_type: "client_credentials",
+    client_id: emulator.credentials.clientId,
+    client_secret: emulator.credentials.clientSecret,
+  });
+  const { data } = await axios.post<{ access_token: string }>(emulator.tokenUrl, form.toString(), {
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  });
+  return data.access_token;
+}
+
+/** A Compute Ops Management API client with a fresh token, for out-of-band changes. */
+export async function computeOpsApi(emulator: RunningEmulator): Promise<AxiosInstance> {
+  const token = await emulatorToken(emulator);
+  return axios.create({
+    baseURL: emulator.computeOpsEndpoint,
+    headers: { Authorization: `Bearer ${token}` },
+  });
+}
+
+/** Merge-patch content type the Compute Ops Management API requires on PATCH. */
+export const mergePatchHeaders = { headers: { "Content-Type": "application/merge-patch+json" } };
+
+/**
+ * Stack config that points the providers at an emulator, plus the quickstart
+ * program's own ServiceNow settings (the emulator accepts any).
+ */
+export function emulatorStackConfig(emulator: RunningEmulator): {
+  config: Record<string, string>;
+  secrets: Record<string, string>;
+} {
+  return {
+    config: {
+      "compute-ops:endpoint": emulator.computeOpsEndpoint,
+      "compute-ops:tokenUrl": emulator.tokenUrl,
+      "compute-ops:clientId": emulator.credentials.clientId,
+      "ops-manager:baseUrl": emulator.opsManagerBaseUrl,
+      "ops-manager:username": emulator.credentials.opsManagerUsername,
+      "ops-manager:groupId": emulator.credentials.opsManagerGroupId,
+      "quickstart:serviceNowClientId": "servicenow-client",
+    },
+    secrets: {
+      "compute-ops:clientSecret": emulator.credentials.clientSecret,
+      "ops-manager:apiKey": emulator.credentials.opsManagerApiKey,
+      "quickstart:serviceNowClientSecret": "servicenow-client-secret-value",
+      "quickstart:serviceNowRefreshToken": "servicenow-refresh-token-value",
+    },
+  };
+}

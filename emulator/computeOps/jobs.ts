@@ -1,0 +1,221 @@
+/**
+ * Jobs (v1): created from a known template on a resource, moved PENDING →
+ * RUNNING → COMPLETE (or ERROR) by timers, and ended early through PATCH.
+ */
+import {
+  badRequest,
+  comError,
+  EmulatorRequest,
+  Issue,
+  isObject,
+  json,
+  notFound,
+  Reply,
+} from "../httpKit";
+import { Timers } from "../timers";
+import { bump, listReply, methodNotAllowed, newObject, Obj, readBody } from "./shared";
+
+// Seed 000's job templates: id → name and resource type.
+export const jobTemplates: Record<string, { name: string; resourceType: string }> = {
+  "d0c13b58-748c-461f-9a61-c0c5c71f1bb4": { name: "Server Power Off", resourceType: "server" },
+  "0cbb2377-1834-488d-840c-d5bf788c34fb": { name: "Server Power On", resourceType: "server" },
+  "30110551-cad6-4069-95b8-dbce9bbd8525": { name: "Server Restart", resourceType: "server" },
+  "aacfb3e0-6575-4d4f-a711-1ee1ae768407": { name: "Server Cold Boot", resourceType: "server" },
+  "fd54a96c-cabc-42e3-aee3-374a2d009dba": {
+    name: "Server Firmware Update",
+    resourceType: "server",
+  },
+  "94caa4ef-9ff8-4805-9e97-18a09e673b66": {
+    name: "Server iLO Firmware Update",
+    resourceType: "server",
+  },
+  "139cc26b-ac93-4da0-826c-220d15e3a422": {
+    name: "Server External Storage Details",
+    resourceType: "server",
+  },
+  "1c4ac4be-8eeb-49f2-a86a-fd8c9182616c": {
+    name: "Appliance Software Update",
+    resourceType: "oneview-appliance",
+  },
+  "91159b5e-9eeb-11ec-a9da-00155dc0a0c0": { name: "Group Firmware Update", resourceType: "group" },
+  "23b8ba2a-6c46-4223-b028-919382c7dcac": {
+    name: "Group Firmware Compliance",
+    resourceType: "group",
+  },
+  "f69f553a-5004-4a08-9283-5b60abd9eb4a": { name: "Group Appliance Update", resourceType: "group" },
+  "c708eb57-235d-4ea8-9e21-8ceea2438773": {
+    name: "Group Internal Storage Configuration",
+    resourceType: "group",
+  },
+  "beff07ce-f36d-4699-9ac3-f872dcd63133": {
+    name: "Group Apply Server Setting",
+    resourceType: "group",
+  },
+  "1262f08e-79eb-4e9f-91d2-6984da9d31cd": {
+    name: "Group Apply External Storage Settings",
+    resourceType: "group",
+  },
+  "977139e0-f9d9-4940-9418-e0c321b5a458": {
+    name: "Group External Storage Compliance",
+    resourceType: "group",
+  },
+  "b0001d36-6490-48ac-93af-a87adfb997ed": {
+    name: "Carbon Footprint Report",
+    resourceType: "filter",
+  },
+  "d6595f1b-84e6-4587-ade5-656e2a5ea20d": {
+    name: "Collect Server Inventory",
+    resourceType: "server",
+  },
+  "b21ca9e2-8a1b-11ee-b9d1-0242ac120002": {
+    name: "Collect Server Network Connectivity",
+    resourceType: "server",
+  },
+  "e2952628-2629-4088-93db-91742304ef0c": {
+    name: "Group Operating System Installation",
+    resourceType: "group",
+  },
+};
+
+const terminalJobStates = ["COMPLETE", "ERROR"];
+
+/** How jobs advance: the time per state step, and the timers that step them. */
+export interface JobRunner {
+  stepMs: number;
+  timers: Timers;
+}
+
+export function jobs(
+  req: EmulatorRequest,
+  store: Map<string, Obj>,
+  runner: JobRunner,
+  id?: string,
+): Reply {
+  if (id === undefined) {
+    if (req.method === "GET") return listReply(req, [...store.values()], 1000);
+    if (req.method !== "POST") return methodNotAllowed();
+    const bodyParsed = readBody(req);
+    if ("reply" in bodyParsed) return bodyParsed.reply;
+    const body = bodyParsed.value;
+    const issues: Issue[] = [];
+    const template =
+      typeof body.jobTemplate === "string" ? jobTemplates[body.jobTemplate] : undefined;
+    if (!template)
+      issues.push({ subject: "jobTemplate", description: "must be a known job template id" });
+    if (typeof body.resourceId !== "string" || body.resourceId === "") {
+      issues.push({ subject: "resourceId", description: "is required" });
+    }
+    if (
+      typeof body.resourceType !== "string" ||
+      !/^compute-ops(-mgmt)?\/[\w-]+$/.test(body.resourceType)
+    ) {
+      issues.push({
+        subject: "resourceType",
+        description: "must be like compute-ops-mgmt/server",
+      });
+    }
+    if (body.jobParams !== undefined && !isObject(body.jobParams)) {
+      issues.push({ subject: "jobParams", description: "must be an object" });
+    }
+    if (issues.length > 0) return badRequest(issues);
+    const params = (body.jobParams ?? {}) as Obj;
+    const job = newObject("compute-ops-mgmt/job", "/v1/jobs", {
+      name: template?.name,
+      jobTemplate: body.jobTemplate,
+      resourceId: body.resourceId,
+      resourceType: body.resourceType,
+      resource: { id: body.resourceId, type: body.resourceType },
+      jobParams: params,
+      // The spec has deleteOnComplete on the job; the brief lets jobParams carry it too.
+      deleteOnComplete: body.deleteOnComplete === true || params.deleteOnComplete === true,
+      state: "PENDING",
+      resultCode: null,
+      status: "Job is pending",
+      statusDetails: {},
+      results: {},
+    });
+    store.set(job.id as string, job);
+    runJob(store, job, params, runner);
+    return json(201, job);
+  }
+  const job = store.get(id);
+  if (!job) return notFound(`Job ${id}`);
+  if (req.method === "GET") return json(200, job);
+  if (req.method === "PATCH") {
+    const patchParsed = readBody(req);
+    if ("reply" in patchParsed) return patchParsed.reply;
+    const patch = patchParsed.value;
+    // jobUpdate-v1: only `state` (COMPLETE or ERROR) and `input` may be sent.
+    const issues: Issue[] = [];
+    for (const key of Object.keys(patch)) {
+      if (key !== "state" && key !== "input") {
+        issues.push({ subject: key, description: "cannot be changed" });
+      }
+    }
+    if (patch.state !== undefined && !["COMPLETE", "ERROR"].includes(patch.state as string)) {
+      issues.push({ subject: "state", description: "must be COMPLETE or ERROR" });
+    }
+    if (patch.input !== undefined && !isObject(patch.input)) {
+      issues.push({ subject: "input", description: "must be an object" });
+    }
+    if (issues.length > 0) return badRequest(issues);
+    if (terminalJobStates.includes(job.state as string) && patch.state !== undefined) {
+      return comError(412, "HPE_GL_ERROR_PRECONDITION_FAILED", `Job ${id} has already ended`);
+    }
+    const fields: Obj = {};
+    if (patch.input !== undefined) fields.input = patch.input;
+    if (patch.state === "COMPLETE") {
+      Object.assign(fields, { state: "COMPLETE", resultCode: "SUCCESS", status: "Completed" });
+    } else if (patch.state === "ERROR") {
+      Object.assign(fields, {
+        state: "ERROR",
+        resultCode: "FAILURE",
+        status: "Ended by request",
+        statusDetails: { message: "The job was set to ERROR through PATCH" },
+      });
+    }
+    const updated = bump({ ...job, ...fields }, job);
+    store.set(id, updated);
+    return json(200, updated);
+  }
+  return methodNotAllowed();
+}
+
+/** PENDING → RUNNING → COMPLETE (or ERROR when jobParams.emulatorOutcome is "ERROR"). */
+function runJob(store: Map<string, Obj>, job: Obj, params: Obj, runner: JobRunner): void {
+  const step = typeof params.emulatorStepMs === "number" ? params.emulatorStepMs : runner.stepMs;
+  const id = job.id as string;
+  const advance = (fields: Obj, then?: () => void) => {
+    runner.timers.later(() => {
+      const current = store.get(id);
+      // Gone, or ended early through PATCH: the run stops here.
+      if (!current || terminalJobStates.includes(current.state as string)) return;
+      store.set(id, bump({ ...current, ...fields }, current));
+      then?.();
+    }, step);
+  };
+  const fails = params.emulatorOutcome === "ERROR";
+  advance({ state: "RUNNING", status: "Job is running" }, () =>
+    advance(
+      fails
+        ? {
+            state: "ERROR",
+            resultCode: "FAILURE",
+            status: "Job failed",
+            statusDetails: {
+              message: "The emulator failed this job on request (emulatorOutcome ERROR)",
+            },
+          }
+        : {
+            state: "COMPLETE",
+            resultCode: "SUCCESS",
+            status: "Job completed",
+            results: { message: "done" },
+          },
+      () => {
+        // "Automatically delete the job after it reaches the COMPLETE state" (spec).
+        if (job.deleteOnComplete && !fails) store.delete(id);
+      },
+    ),
+  );
+}
