@@ -17,7 +17,7 @@ export default tseslint.config(
       },
     },
     rules: {
-      // The provider shim and the lazy resource loader require() by design (DESIGN.md decision 1).
+      // The provider shim and the lazy resource loader require() by design (docs/design.md#tiny-stable-serialized-provider).
       "@typescript-eslint/no-require-imports": "off",
       "@typescript-eslint/no-unused-vars": [
         "error",

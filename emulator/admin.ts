@@ -92,7 +92,7 @@ export function adminReply(req: EmulatorRequest, state: AdminState): Reply {
     const statusName = parsed.ok
       ? (parsed.value as { statusName?: string })?.statusName
       : undefined;
-    // Seed 004's statusName values.
+    // The statusName values of docs/api-facts.md#request-statuses.
     const statuses = ["EXECUTING", "CANCELLING", "CANCELLED", "FAILED", "COMPLETED"];
     if (typeof statusName !== "string" || !statuses.includes(statusName)) {
       return json(400, { message: `statusName must be one of ${statuses.join(", ")}` });

@@ -1,5 +1,5 @@
 /**
- * Fault injection (DESIGN.md decision 9): 429 with Retry-After, 5xx bursts,
+ * Fault injection (docs/design.md#emulator-is-a-real-server): 429 with Retry-After, 5xx bursts,
  * dropped connections, latency, and "commit then drop the response", which does
  * the work and then closes the socket unanswered, as a proxy timing out would.
  * Faults apply to API paths only (tokens, Compute Ops Management, Ops Manager),

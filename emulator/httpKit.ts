@@ -22,7 +22,7 @@ export interface Reply {
 /**
  * Splits a query string and decodes each value with decodeURIComponent. Not
  * URLSearchParams: it turns `+` into a space, while the API treats `%2B` as `+`
- * (api-facts: server ids contain `+`, which clients must send as `%2B`).
+ * (docs/api-facts.md#percent-encoding: server ids contain `+`, which clients must send as `%2B`).
  */
 export function parseQuery(raw: string): Record<string, string> {
   const query: Record<string, string> = {};

@@ -1,6 +1,6 @@
 /**
  * A local HPE Compute Ops Management and MongoDB Ops Manager API on one port
- * (DESIGN.md decision 9), for the demo, the tests and users' own offline CI.
+ * (docs/design.md#emulator-is-a-real-server), for the demo, the tests and users' own offline CI.
  *
  *   import { startEmulator } from "pulumi-ops-management/emulator";
  *   const emulator = await startEmulator({ port: 0 });
@@ -72,7 +72,7 @@ export const emulatorCredentials: RunningEmulator["credentials"] = {
 /**
  * The answer to a 429 or 5xx fault, in the error shape of the API it stands in
  * for: Compute Ops Management's (with Retry-After and a retry_info detail on 429,
- * as api-facts describe) or Ops Manager's `{detail, error, errorCode, reason}`.
+ * as docs/api-facts.md#error-body describes) or Ops Manager's `{detail, error, errorCode, reason}`.
  */
 function faultReply(fault: FaultRule, opsManagerPath: boolean): Reply {
   const tooMany = fault.kind === "429";

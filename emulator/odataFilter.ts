@@ -1,6 +1,6 @@
 /**
  * The OData 4.0 subset the Compute Ops Management API accepts in `filter`
- * (api-facts): eq ne gt ge lt le in, and or not, contains(), string literals in
+ * (docs/api-facts.md#odata-filters): eq ne gt ge lt le in, and or not, contains(), string literals in
  * single quotes ('' escapes a quote), numbers, booleans, null, and nested
  * properties written with `/`. A nested path that crosses an array matches when
  * any element matches.

@@ -1,6 +1,6 @@
 /**
  * What the serialized provider shim loads, by package name, inside Pulumi's
- * dynamic-provider host (DESIGN.md decision 1). Each resource's implementation
+ * dynamic-provider host (docs/design.md#tiny-stable-serialized-provider). Each resource's implementation
  * is loaded on its first use only (registry.ts).
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";

@@ -1,6 +1,5 @@
 /**
- * The object Pulumi serializes into every resource's `__provider` (DESIGN.md
- * decision 1). It captures nothing but the resource type's name: each method
+ * The object Pulumi serializes into every resource's `__provider` (docs/design.md#tiny-stable-serialized-provider). It captures nothing but the resource type's name: each method
  * loads the installed implementation by package name when it runs, so the
  * serialized text is the same across package versions, holds no schema, client,
  * configuration or secret, and refresh/destroy always run the installed code.

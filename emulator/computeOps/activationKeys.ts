@@ -39,7 +39,7 @@ export function activationKeys(req: EmulatorRequest, store: Map<string, Obj>, ke
     if (!store.delete(key)) return notFound(`Activation key ${key}`);
     return { status: 204 };
   }
-  // No GET by id and no PATCH (seed 002).
+  // No GET by id and no PATCH (docs/api-facts.md#activation-keys).
   return methodNotAllowed();
 }
 
@@ -66,7 +66,7 @@ export function expireKey(stores: Iterable<Map<string, Obj>>, key: string): bool
 }
 
 /**
- * Seed 002 shows the key only as "string"; COM's console hands out short
+ * HPE's page (docs/api-facts.md#activation-keys) shows the key only as "string"; COM's console hands out short
  * uppercase alphanumeric keys, so the emulator makes 9 of those characters.
  * Keys are credentials: they come from the CSPRNG, never from a counter.
  */
@@ -78,7 +78,7 @@ function newActivationKey(): string {
 }
 
 /**
- * Seed 002: targetDevice is required; expirationInHours is 0.5..168. applianceUri
+ * docs/api-facts.md#activation-keys: targetDevice is required; expirationInHours is 0.5..168. applianceUri
  * is "required for onboarding a server for management through a secure gateway",
  * that is for an ILO key routed through a gateway, which the API cannot tell from a
  * direct ILO key, and never for a SECURE_GATEWAY key (the gateway itself): so it

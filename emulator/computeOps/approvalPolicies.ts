@@ -17,7 +17,7 @@ import { bump, listReply, methodNotAllowed, newObject, Obj, readBody, uuidPatter
 
 const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-// Seed 001 / the spec's approvableName table.
+// The spec's approvableName table (docs/api-facts.md#approvable-names).
 const approvableNames = [
   "Update firmware",
   "Apply internal storage configuration",
@@ -104,7 +104,7 @@ export function approvalPolicies(
 
 /**
  * The spec's filter grammar names `policyData/resources/id` and `.../type` while
- * bodies carry `resourceId`/`resourceType` (api-facts): filters see both spellings.
+ * bodies carry `resourceId`/`resourceType` (docs/api-facts.md#approval-policies): filters see both spellings.
  */
 function policyFilterView(policy: Obj): Obj {
   const data = policy.policyData as { resources?: unknown[] } | undefined;

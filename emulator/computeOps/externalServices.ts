@@ -18,7 +18,7 @@ import { bump, listReply, methodNotAllowed, newObject, Obj, readBody } from "./s
 
 const mask = "**********";
 
-// Seed 003: the valid (serviceEventIssues, criticalEventIssues, warningEventIssues,
+// docs/api-facts.md#incident-creation-scope: the valid (serviceEventIssues, criticalEventIssues, warningEventIssues,
 // utilizationThresholdAlerts) rows; powerResetEvent and disconnectedEvent are free.
 const validIncidentScopeRows = ["FFFT", "TFFT", "TFFF", "TTFT", "TTFF", "TTTT", "TTTF"];
 
@@ -72,7 +72,7 @@ export function externalServices(
     if ("reply" in patchParsed) return patchParsed.reply;
     const patch = patchParsed.value;
     // externalServicesUpdateRequest-v1beta1 has no serviceType or authenticationType
-    // (api-facts: neither can be changed by PATCH); status is read-only.
+    // (docs/api-facts.md#service-types: neither can be changed by PATCH); status is read-only.
     const issues: Issue[] = [];
     for (const field of ["serviceType", "authenticationType", "status"]) {
       if (field in patch) issues.push({ subject: field, description: "cannot be changed" });
@@ -112,7 +112,7 @@ function withServiceDefaults(body: Obj): Obj {
   if (out.authenticationType === undefined) {
     out.authenticationType = out.serviceType === "VMWARE_VCENTER" ? "BASIC" : "OAUTH";
   }
-  // Seed 003: "All values are initially false except serviceEventIssues"; the spec
+  // docs/api-facts.md#incident-creation-scope: "All values are initially false except serviceEventIssues"; the spec
   // gives disconnectedEvent 3 and powerResetEvent false as defaults.
   if (out.serviceType === "SERVICE_NOW" && isObject(out.serviceData)) {
     const scope = isObject(out.serviceData.incidentCreationScope)
@@ -132,7 +132,7 @@ function withServiceDefaults(body: Obj): Obj {
 }
 
 /**
- * The rule a combination outside seed 003's table breaks. The three rules below
+ * The rule a combination outside the table in docs/api-facts.md#incident-creation-scope breaks. The three rules below
  * reproduce the table exactly: each selection builds on the previous one, and
  * "either one of the above or below option must be selected".
  */
@@ -227,7 +227,7 @@ function serviceIssues(s: Obj): Issue[] {
     if (!validIncidentScopeRows.includes(row)) {
       issues.push({
         subject: "serviceData.incidentCreationScope",
-        description: `not a valid combination (seed 003's table): ${incidentScopeRuleBroken(scope)}`,
+        description: `not a valid combination: ${incidentScopeRuleBroken(scope)}`,
       });
     }
   } else if (s.serviceType === "DSCC") {

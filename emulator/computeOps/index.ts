@@ -15,7 +15,7 @@ import { TokenIssuer } from "./tokens";
 interface TenantData {
   approvalPolicies: Map<string, Obj>;
   externalServices: Map<string, Obj>;
-  /** Keyed by the key string, which DELETE addresses (seed 002). */
+  /** Keyed by the key string, which DELETE addresses (docs/api-facts.md#activation-keys). */
   activationKeys: Map<string, Obj>;
   jobs: Map<string, Obj>;
 }

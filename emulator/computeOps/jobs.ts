@@ -15,7 +15,7 @@ import {
 import { Timers } from "../timers";
 import { bump, listReply, methodNotAllowed, newObject, Obj, readBody } from "./shared";
 
-// Seed 000's job templates: id → name and resource type.
+// The job templates of docs/api-facts.md#job-templates: id → name and resource type.
 export const jobTemplates: Record<string, { name: string; resourceType: string }> = {
   "d0c13b58-748c-461f-9a61-c0c5c71f1bb4": { name: "Server Power Off", resourceType: "server" },
   "0cbb2377-1834-488d-840c-d5bf788c34fb": { name: "Server Power On", resourceType: "server" },

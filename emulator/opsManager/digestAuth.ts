@@ -78,7 +78,7 @@ export class DigestAuth {
         reason: "Unauthorized",
       },
       headers: {
-        // As seed 004's sample challenge, with the qop parameter spelled as RFC 7616 has it.
+        // As MongoDB's sample challenge (docs/api-facts.md#digest-authentication), with the qop parameter spelled as RFC 7616 has it.
         "WWW-Authenticate": `Digest realm="${realm}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${stale}`,
       },
     };

@@ -108,7 +108,7 @@ export function serverPoolRequests(
       );
     }
     // "You can specify multiple values for a property if the property's multiSelect
-    // option is enabled" (seed 004).
+    // option is enabled" (docs/api-facts.md#requests).
     for (const p of properties as Obj[]) {
       for (const [key, value] of Object.entries(p)) {
         const property = inventory.find((i) => i.id === key);
@@ -129,7 +129,7 @@ export function serverPoolRequests(
       groupId,
       numServers: properties.length,
       created: new Date(now).toISOString(),
-      // Seed 004's samples expire two hours after creation.
+      // The samples in docs/api-facts.md#request-entity expire two hours after creation.
       expires: new Date(now + 2 * 3600_000).toISOString(),
       properties,
       statusName: "EXECUTING",
@@ -149,7 +149,7 @@ export function serverPoolRequests(
         request.statusName = "COMPLETED";
         request.completeDate = new Date().toISOString();
       } else {
-        // No server in the pool can satisfy it: the request expires (seed 004).
+        // No server in the pool can satisfy it: the request expires (docs/api-facts.md#request-statuses).
         request.statusName = "FAILED";
         request.expires = new Date().toISOString();
       }
@@ -166,7 +166,7 @@ export function serverPoolRequests(
     );
   if (req.method === "GET") return json(200, request);
   if (req.method === "DELETE") {
-    // Seed 004 documents DELETE as "cancel" and CANCELLING → CANCELLED, but not
+    // MongoDB's documentation (docs/api-facts.md#requests) documents DELETE as "cancel" and CANCELLING → CANCELLED, but not
     // what cancelling a finished request does. The emulator's choice: EXECUTING
     // and COMPLETED requests (which hold or are about to hold servers) are
     // cancelled, releasing the servers; a FAILED, CANCELLING or CANCELLED

@@ -1,5 +1,5 @@
 /**
- * ActivationKey: `/compute-ops-mgmt/v1beta1/activation-keys` (seed 002). A key
+ * ActivationKey: `/compute-ops-mgmt/v1beta1/activation-keys` (docs/api-facts.md#activation-keys). A key
  * onboards iLOs (directly or through a secure gateway) or a secure gateway
  * appliance.
  *
@@ -121,7 +121,7 @@ function parseKey(body: unknown, what: string): ActivationKeyResponse {
 // Fields
 
 /**
- * No PATCH exists (seed 002): every input the key is made from replaces it. Only
+ * No PATCH exists (docs/api-facts.md#activation-keys): every input the key is made from replaces it. Only
  * renewBeforeHours does not: it is the provider's schedule, not part of the key,
  * and revoking a key in use because the schedule changed would help nobody.
  */
@@ -155,7 +155,7 @@ function nonEmpty(value: string | null | undefined): string | undefined {
 /**
  * Outputs: the inputs as declared, the key and the API's read-only fields. A
  * declared subscriptionKey or applianceUri stays as declared even when the API
- * reports another (auto-subscribe may assign another subscription, seed 002):
+ * reports another (auto-subscribe may assign another subscription, docs/api-facts.md#activation-keys):
  * otherwise every refresh would replace the key.
  */
 function outputsFrom(declared: Record<string, unknown>, live: ActivationKeyResponse) {
@@ -265,7 +265,7 @@ export function activationKeyImplementation(
       const key = old.activationKey;
       if (typeof key !== "string" || key === "") return { id: "" };
       registerSecret(key);
-      // No GET by id (seed 002): the list, filtered on the key string (the client
+      // No GET by id (docs/api-facts.md#activation-keys): the list, filtered on the key string (the client
       // percent-encodes the filter, quotes included).
       const found = await clientFor(old).list<unknown>(collectionPath, {
         filter: `activationKey eq ${odataString(key)}`,

@@ -1,11 +1,11 @@
 /**
- * ApprovalPolicy: `/compute-ops-mgmt/v1beta2/approval-policies` (seed 001).
+ * ApprovalPolicy: `/compute-ops-mgmt/v1beta2/approval-policies` (docs/api-facts.md#approval-policies).
  * Operations named in a policy need the approval of its approvers before they
  * run on the policy's server groups.
  *
  * POST creates, GET/PATCH/DELETE `/approval-policies/{id}` read, change (a JSON
  * merge patch) and delete (204). A policy that already exists can be adopted
- * (`adoptId`, DESIGN.md decision 7).
+ * (`adoptId`, docs/design.md#adoption-instead-of-import).
  */
 import { z } from "zod";
 import {
@@ -181,7 +181,7 @@ const approvalPolicyResponse = z
               .passthrough(),
           )
           .nullish(),
-        // api-facts: the filter grammar names policyData/resources/id and .../type, and a
+        // docs/api-facts.md#approval-policies: the filter grammar names policyData/resources/id and .../type, and a
         // public tool reads id/type back, so the live API may use either spelling.
         resources: z
           .array(
@@ -294,7 +294,7 @@ function changedApiFields(
 /**
  * The merge patch (RFC 7396) that brings `current` to `declared`: the changed
  * top-level fields only, the whole `policyData` when any part of it changed
- * (a merge patch replaces arrays, api-facts), and null for a description no
+ * (a merge patch replaces arrays, docs/api-facts.md#merge-patch-and-content-types), and null for a description no
  * longer declared. Undefined when nothing changed.
  */
 function mergePatchFor(
@@ -396,7 +396,7 @@ export function approvalPolicyImplementation(
       const live = await readOrGone(async () =>
         parsePolicy(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`),
       );
-      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
+      // Deleted out of band: an empty id tells the engine it is gone (docs/design.md#diff-declared-against-live).
       if (live === undefined) return { id: "" };
       // Live values in input shape, for the fields the program declared: a description
       // the program never set is the server's business, not drift.

@@ -1,11 +1,11 @@
 /**
- * The one HTTP client for HPE Compute Ops Management (DESIGN.md decision 6).
+ * The one HTTP client for HPE Compute Ops Management (docs/design.md#one-http-client-per-api).
  *
  * Auth is a GreenLake OAuth2 client-credentials token (form-encoded grant) shared
  * by every client of the process with the same token URL and client id, renewed
  * before it runs out and fetched afresh once on a 401; or a static token from
  * config. Requests carry `Tenant-Acid` for MSP tenants, JSON on POST and a JSON
- * merge patch on PATCH (api-facts: PATCH requires application/merge-patch+json).
+ * merge patch on PATCH (docs/api-facts.md#merge-patch-and-content-types: PATCH requires application/merge-patch+json).
  * Retries, backoff and which POSTs may be repeated live in httpRetry.ts.
  */
 import axios, { AxiosError, AxiosInstance } from "axios";
@@ -20,7 +20,7 @@ import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/
 import { odataString, QueryValues, queryString } from "./odata";
 import { createRecoveryWindowMs } from "../core/lifecycle";
 
-/** A page of a Compute Ops Management list (api-facts: Lists). */
+/** A page of a Compute Ops Management list (docs/api-facts.md#lists-and-paging). */
 export interface ListPage<T> {
   count: number;
   offset: number;
@@ -199,7 +199,7 @@ export class GreenLakeClient {
         return response.data;
       } catch (error) {
         const status = (error as AxiosError).response?.status;
-        // An expired or revoked token: fetch a fresh one, once (api-facts: Auth). A 401
+        // An expired or revoked token: fetch a fresh one, once (docs/api-facts.md#authentication-and-tokens). A 401
         // is answered before the server acts, so even a POST may go again.
         if (status === 401 && !renewed && this.settings.token === undefined) {
           this.tokens.forget(this.tokenKey(), sentBearer(error as AxiosError));
@@ -251,7 +251,7 @@ function sentBearer(error: AxiosError): string | undefined {
   return typeof value === "string" ? value.replace(/^Bearer\s+/i, "") : undefined;
 }
 
-/** The client-credentials grant (api-facts: Auth), form-encoded. */
+/** The client-credentials grant (docs/api-facts.md#authentication-and-tokens), form-encoded. */
 async function requestToken(
   settings: ComputeOpsSettings,
   timeoutMs: number,

@@ -1,12 +1,12 @@
 /**
- * ExternalService: `/compute-ops-mgmt/v1beta1/external-services` (seed 003).
+ * ExternalService: `/compute-ops-mgmt/v1beta1/external-services` (docs/api-facts.md#external-services).
  * ServiceNow (incidents), DSCC (storage) and VMware vCenter integrations, each
  * with its own `authentication` and `serviceData` shapes.
  *
  * POST creates, GET/PATCH/DELETE `/external-services/{id}` read, change (a JSON
  * merge patch) and delete; POST `/external-services/{id}/test` runs a test (202).
  * The API masks secrets on read (`"**********"`): the provider keeps the declared
- * values and never reports the mask as drift (DESIGN.md decision 3).
+ * values and never reports the mask as drift (docs/design.md#secrets-stay-secret).
  */
 import { z } from "zod";
 import {
@@ -45,7 +45,7 @@ export const serviceTypes = ["SERVICE_NOW", "DSCC", "VMWARE_VCENTER"] as const;
 export type ServiceType = (typeof serviceTypes)[number];
 export const authenticationTypes = ["OAUTH", "BASIC"] as const;
 
-/** Seed 003 and the spec's authenticationType table: OAUTH for ServiceNow and DSCC, BASIC for vCenter. */
+/** The authenticationType table (docs/api-facts.md#service-types): OAUTH for ServiceNow and DSCC, BASIC for vCenter. */
 export const authenticationTypeFor = {
   SERVICE_NOW: "OAUTH",
   DSCC: "OAUTH",
@@ -53,14 +53,14 @@ export const authenticationTypeFor = {
 } as const;
 
 /**
- * Seed 003's table of valid incident-creation scopes, one row per combination of
+ * The table of valid incident-creation scopes (docs/api-facts.md#incident-creation-scope), one row per combination of
  * (serviceEventIssues, criticalEventIssues, warningEventIssues,
  * utilizationThresholdAlerts); any powerResetEvent and disconnectedEvent go with
  * each row. "All other combinations will result in an HTTP 400 error."
  */
 export const validIncidentScopeRows = ["FFFT", "TFFT", "TFFF", "TTFT", "TTFF", "TTTT", "TTTF"];
 
-/** The incident-scope flags that make up a row of seed 003's table, in its column order. */
+/** The incident-scope flags that make up a row of the table in docs/api-facts.md#incident-creation-scope, in its column order. */
 export const incidentScopeRowFlags = [
   "serviceEventIssues",
   "criticalEventIssues",
@@ -87,7 +87,7 @@ function isHttpsUrl(value: string): boolean {
 const httpsUrl = text().refine(isHttpsUrl, "must be an https URL");
 
 /**
- * Why a row is not in seed 003's table, as the rules the table encodes: each
+ * Why a row is not in the table in docs/api-facts.md#incident-creation-scope, as the rules the table encodes: each
  * selection widens the previous one (critical needs service events, warning needs
  * critical), and service events or utilization alerts must be on.
  */
@@ -107,7 +107,7 @@ export function incidentScopeRuleBroken(
     rules.push("serviceEventIssues or utilizationThresholdAlerts must be on");
   }
   return (
-    `this combination breaks the incident-scope hierarchy of seed 003 (${rules.join("; ")}); ` +
+    `this combination breaks the incident-scope hierarchy (${rules.join("; ")}); ` +
     "valid rows (service, critical, warning, utilization): " +
     validIncidentScopeRows.join(", ")
   );
@@ -115,7 +115,7 @@ export function incidentScopeRuleBroken(
 
 const incidentCreationScopeInput = z
   .object({
-    // Spec defaults: "All values are initially false except serviceEventIssues" (seed 003).
+    // Spec defaults: "All values are initially false except serviceEventIssues" (docs/api-facts.md#incident-creation-scope).
     serviceEventIssues: z.boolean().default(true),
     criticalEventIssues: z.boolean().default(false),
     warningEventIssues: z.boolean().default(false),
@@ -262,7 +262,7 @@ export function validateExternalService(
       issues.push({
         code: z.ZodIssueCode.custom,
         path: ["authenticationType"],
-        message: `must be ${expected} for ${serviceType} (seed 003); it is derived from serviceType when left out`,
+        message: `must be ${expected} for ${serviceType}; it is derived from serviceType when left out`,
       });
     }
     if (raw.authentication !== null && typeof raw.authentication === "object") {
@@ -289,7 +289,7 @@ export function validateExternalService(
         typeof rawScope === "object" &&
         "utilizationAlerts" in rawScope
       ) {
-        // Seed 003's prose says utilizationAlerts; the API field is utilizationThresholdAlerts.
+        // HPE's prose (docs/api-facts.md#disagreements) says utilizationAlerts; the API field is utilizationThresholdAlerts.
         issues.push({
           code: z.ZodIssueCode.custom,
           path: ["serviceData", "incidentCreationScope", "utilizationAlerts"],
@@ -364,12 +364,12 @@ const apiFields = [
   "serviceData",
   "state",
 ] as const;
-/** The API fields a PATCH may change (seed 003: serviceType and authenticationType cannot be). */
+/** The API fields a PATCH may change (docs/api-facts.md#service-types: serviceType and authenticationType cannot be). */
 const updatableFields = ["name", "description", "authentication", "serviceData", "state"] as const;
 /** Every input. */
 const inputFields = [...apiFields, "testOnCreate", "region", "tenantAcid", "adoptId"] as const;
 /**
- * Seed 003: serviceType and authenticationType cannot be changed by PATCH; a
+ * docs/api-facts.md#service-types: serviceType and authenticationType cannot be changed by PATCH; a
  * different region or tenant is a different object space. `adoptId` is handled in
  * diff: naming another integration replaces, dropping it once adopted changes nothing.
  */
@@ -387,7 +387,7 @@ const serviceDataInputKeys: Record<ServiceType, readonly string[]> = {
   DSCC: Object.keys(dsccData.shape),
   VMWARE_VCENTER: Object.keys(vCenterData.shape),
 };
-/** Seed 003: a vCenter PATCH provides name, the three serviceData fields and authentication. */
+/** docs/api-facts.md#service-data-per-type: a vCenter PATCH provides name, the three serviceData fields and authentication. */
 const vCenterPatchFields = ["name", "serviceData", "authentication"] as const;
 
 // ---------------------------------------------------------------------------
@@ -460,7 +460,7 @@ function changedUpdatableFields(
 /**
  * The merge patch that brings `current` to `declared`: changed fields only, the
  * whole `authentication` when any credential changed (a partial object could not
- * be checked against masked values), and, for vCenter, the fields seed 003 says an
+ * be checked against masked values), and, for vCenter, the fields docs/api-facts.md#service-data-per-type says an
  * update provides. Undefined when nothing changed.
  */
 function mergePatchFor(
@@ -583,7 +583,7 @@ export function externalServiceImplementation(
         for (const field of ["serviceType", "authenticationType"] as const) {
           if (existing[field] !== undefined && existing[field] !== inputs[field]) {
             throw new Error(
-              `adoptId ${inputs.adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed (seed 003)`,
+              `adoptId ${inputs.adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed`,
             );
           }
         }
@@ -643,7 +643,7 @@ export function externalServiceImplementation(
       const live = await readOrGone(async () =>
         parseService(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`),
       );
-      // Deleted out of band: an empty id tells the engine it is gone (DESIGN.md decision 5).
+      // Deleted out of band: an empty id tells the engine it is gone (docs/design.md#diff-declared-against-live).
       if (live === undefined) return { id: "" };
       const liveInputs = liveInputsFrom(old, live);
       return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };

@@ -1,6 +1,6 @@
 /**
  * Job: one run of a Compute Ops Management job template, `/compute-ops-mgmt/v1/jobs`
- * (seed 000, schema job-v1). A job cannot be changed or deleted through the API
+ * (docs/api-facts.md#jobs, schema job-v1). A job cannot be changed or deleted through the API
  * (its PATCH only ends a running job), so every change of input, `triggers`
  * included, is a new run, and delete only forgets the job.
  */
@@ -34,11 +34,11 @@ const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
 export const jobInputs = z
   .object({
     jobTemplate: z.string().refine((t) => templateIdFor(t) !== undefined, {
-      message: `must be a job template UUID or one of these names (seed 000): ${jobTemplates
+      message: `must be a job template UUID or one of these names: ${jobTemplates
         .map((t) => t.name)
         .join(", ")}`,
     }),
-    // The spec's examples say "compute-ops-mgmt/server"; seed 000's table still
+    // The spec's examples say "compute-ops-mgmt/server"; the job-template table (docs/api-facts.md#job-templates) still
     // says "compute-ops/server". Both spellings reach the API as written.
     resourceType: z
       .string()
@@ -63,7 +63,7 @@ export const jobInputs = z
   })
   .strict()
   .superRefine((inputs, ctx) => {
-    // Seed 000's table says what kind of resource each template runs on; a group
+    // The job-template table (docs/api-facts.md#job-templates) says what kind of resource each template runs on; a group
     // template sent to a server would only fail later, in the API.
     const template = templateFor(inputs.jobTemplate);
     const kind = inputs.resourceType.split("/")[1];
@@ -71,7 +71,7 @@ export const jobInputs = z
       ctx.addIssue({
         code: "custom",
         path: ["resourceType"],
-        message: `must be "compute-ops-mgmt/${template.resourceKind}" for the job template "${template.name}" (seed 000)`,
+        message: `must be "compute-ops-mgmt/${template.resourceKind}" for the job template "${template.name}"`,
       });
     }
   });
@@ -272,7 +272,7 @@ export function jobImplementation(
           ),
         async () => {
           // `resource/id` is the filter name the spec gives; the client percent-encodes
-          // the whole filter, so a server id's '+' arrives as %2B (seed 000).
+          // the whole filter, so a server id's '+' arrives as %2B (docs/api-facts.md#percent-encoding).
           const found = await client.list<JobResponse>(collectionPath, {
             filter:
               `jobTemplate eq ${odataString(templateId)}` +
@@ -326,7 +326,7 @@ export function jobImplementation(
     },
 
     async delete() {
-      // The API has no DELETE for jobs (seed 000): forgetting the job is all there is.
+      // The API has no DELETE for jobs (docs/api-facts.md#jobs): forgetting the job is all there is.
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Seed 000's table of job templates: the names people use, the template ids the
+ * The job-template table (docs/api-facts.md#job-templates): the names people use, the template ids the
  * API wants (`jobTemplate` in a job's POST body), and the kind of resource each
  * runs on (the table's "Resource Type", `compute-ops/<kind>`).
  */

@@ -1,5 +1,5 @@
 /**
- * Check failures for the Compute Ops Management resources (DESIGN.md decision 4).
+ * Check failures for the Compute Ops Management resources (docs/design.md#check-before-any-call).
  * zod reports unknown input keys as one issue on the enclosing object; Pulumi
  * shows a failure's `property`, so each unknown key becomes its own failure named
  * by its path (`serviceData.incidentCreationScope.utilizationAlerts`).

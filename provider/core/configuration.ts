@@ -1,5 +1,5 @@
 /**
- * Connection settings for both APIs (DESIGN.md decision 2): stack config passed to
+ * Connection settings for both APIs (docs/design.md#configuration-from-stack-config): stack config passed to
  * `configure()` wins, environment variables are the fallback, and a resource may
  * override the non-secret fields it is allowed to (`region`, `tenantAcid`, `groupId`).
  */
@@ -127,7 +127,7 @@ export function regionEndpoint(region: string): string {
 }
 
 // Tokens from the GreenLake SSO endpoint live about 2 hours; the workspace-scoped
-// endpoint is used when a workspace id is configured (api-facts.md, Auth).
+// endpoint is used when a workspace id is configured (docs/api-facts.md#authentication-and-tokens).
 const defaultTokenUrl = "https://sso.common.cloud.hpe.com/as/token.oauth2";
 
 /**

@@ -1,6 +1,5 @@
 /**
- * Comparing what a program declares with what the API holds (DESIGN.md decision
- * 5). The API fills in defaults the program may not declare (an incident scope's
+ * Comparing what a program declares with what the API holds (docs/design.md#diff-declared-against-live). The API fills in defaults the program may not declare (an incident scope's
  * disconnectedEvent, an empty description) and masks secrets on read; neither is
  * drift. So live values are projected onto the shape of the declared ones, and
  * only declared keys are compared, at every depth.

@@ -94,7 +94,7 @@ export function parseResponse<T>(
 
 /**
  * The object as read, or undefined when the API answers 404: deleted out of band,
- * which read reports with an empty id (DESIGN.md decision 5).
+ * which read reports with an empty id (docs/design.md#diff-declared-against-live).
  */
 export async function readOrGone<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -105,7 +105,7 @@ export async function readOrGone<T>(read: () => Promise<T>): Promise<T | undefin
   }
 }
 
-/** Deletes; an object already gone is deleted (DESIGN.md decision 5). */
+/** Deletes; an object already gone is deleted (docs/design.md#diff-declared-against-live). */
 export async function deleteIgnoringGone(remove: () => Promise<unknown>): Promise<void> {
   try {
     await remove();

@@ -8,7 +8,7 @@ import type { ZodError } from "zod";
 /** The property in which Pulumi stores the serialized provider. */
 export const providerKey = "__provider";
 
-/** What the API sends instead of a secret it holds (seed 003). */
+/** What the API sends instead of a secret it holds (docs/api-facts.md#masked-secrets). */
 export const maskedSecret = "**********";
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Waiting for asynchronous work (DESIGN.md decision 8): jobs and server-pool
+ * Waiting for asynchronous work (docs/design.md#waiting-is-explicit): jobs and server-pool
  * requests are polled until they reach a terminal state or the resource's
  * timeout passes.
  *
@@ -134,7 +134,7 @@ export interface AwaitCreatedOptions<T> extends Omit<WaitOptions<T>, "isTransien
  * Waits for asynchronous work an object started (a job, a server-pool request) and
  * returns its outputs. Polls survive transient errors. Every other ending (a
  * failure, the timeout, an object that cannot be read) throws a PartialCreateError,
- * so Pulumi records the id and these outputs (DESIGN.md decision 8).
+ * so Pulumi records the id and these outputs (docs/design.md#waiting-is-explicit).
  */
 export async function awaitCreated<T>(
   options: AwaitCreatedOptions<T>,

@@ -1,5 +1,5 @@
 /**
- * The one error type both HTTP clients throw (DESIGN.md decision 6; after Octokit's
+ * The one error type both HTTP clients throw (docs/design.md#one-http-client-per-api; after Octokit's
  * RequestError): method, path, status, the API's errorCode/message/debugId and issue
  * list, and no secret. It keeps no axios error, request, response or config, so
  * neither `util.inspect` nor `JSON.stringify` of it can show a header or a body, and

@@ -1,5 +1,5 @@
 /**
- * Keeps credentials out of errors and logs (DESIGN.md decision 3): bearer tokens,
+ * Keeps credentials out of errors and logs (docs/design.md#secrets-stay-secret): bearer tokens,
  * Digest and Basic credentials, client secrets, passwords, refresh tokens, API keys
  * and activation keys are replaced by a fixed marker wherever they would be shown.
  *

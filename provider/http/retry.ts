@@ -1,8 +1,8 @@
 /**
- * The retry policy both HTTP clients share, on axios-retry (DESIGN.md decision 6;
+ * The retry policy both HTTP clients share, on axios-retry (docs/design.md#one-http-client-per-api;
  * rules after ky's): only 408, 429, 5xx and network errors are retried, with
  * exponential backoff and jitter, and `Retry-After` (seconds or an HTTP date) or the
- * API's `hpe.greenlake.retry_info` detail (api-facts: Errors) wins over the backoff.
+ * API's `hpe.greenlake.retry_info` detail (docs/api-facts.md#error-body) wins over the backoff.
  *
  * GET, PATCH (a merge patch is idempotent) and DELETE are repeated freely. A POST
  * creates something, so it is repeated only when the answer proves the server did

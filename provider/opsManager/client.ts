@@ -1,6 +1,6 @@
 /**
- * The one HTTP client for MongoDB Ops Manager (DESIGN.md decision 6), under
- * `{baseUrl}/api/public/v1.0`, with HTTP Digest authentication (seed 004).
+ * The one HTTP client for MongoDB Ops Manager (docs/design.md#one-http-client-per-api), under
+ * `{baseUrl}/api/public/v1.0`, with HTTP Digest authentication (docs/api-facts.md#digest-authentication).
  *
  * The server's nonce is kept per base URL and user for the whole process and reused
  * with an increasing count and a fresh cnonce, so only the first request of a process

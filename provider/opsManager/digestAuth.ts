@@ -1,6 +1,5 @@
 /**
- * HTTP Digest authentication, RFC 7616, as Ops Manager's API asks for it (seed
- * 004: MD5 with qop=auth), plus the `-sess`, SHA-256 and SHA-512-256 variants and
+ * HTTP Digest authentication, RFC 7616, as Ops Manager's API asks for it (docs/api-facts.md#digest-authentication: MD5 with qop=auth), plus the `-sess`, SHA-256 and SHA-512-256 variants and
  * `userhash` when a challenge offers them. Written small here: the Digest packages
  * for axios on npm are unmaintained, and none lets a caller keep the nonce and count
  * between requests, which is what saves Ops Manager's 401 round trip.

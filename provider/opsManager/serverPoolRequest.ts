@@ -1,6 +1,6 @@
 /**
  * ServerPoolRequest: a request for servers from a MongoDB Ops Manager server pool,
- * `/groups/{GROUP-ID}/serverPool/requests` (seed 004). The API has no update, so
+ * `/groups/{GROUP-ID}/serverPool/requests` (docs/api-facts.md#ops-manager-server-pool). The API has no update, so
  * every change of input is a new request; DELETE cancels one.
  * Server pools are deprecated since Ops Manager 4.0 and disabled by default.
  */
@@ -27,13 +27,13 @@ import { resourceTypes } from "../core/resourceTypes";
 // ---------------------------------------------------------------------------
 // Inputs
 
-/** Ops Manager ids (groups, requests) are 24-hex-digit ObjectIds (seed 004's samples). */
+/** Ops Manager ids (groups, requests) are 24-hex-digit ObjectIds (docs/api-facts.md#requests). */
 const objectId = z
   .string()
   .regex(/^[0-9a-f]{24}$/, "must be an Ops Manager id: 24 hexadecimal digits");
 
 /**
- * Seed 004: "You must specify a value for each property in the array. You can
+ * MongoDB's documentation (docs/api-facts.md#requests): "You must specify a value for each property in the array. You can
  * specify multiple values for a property if the property's multiSelect option is
  * enabled." Whether a property is multi-select only the pool knows, so a list is
  * accepted here and the API judges it.
@@ -67,7 +67,7 @@ export const serverPoolRequestInputs = z
 export type ServerPoolRequestInputs = z.infer<typeof serverPoolRequestInputs>;
 
 // ---------------------------------------------------------------------------
-// API response (seed 004's entity fields)
+// API response (docs/api-facts.md#request-entity)
 
 interface ServerPoolRequestResponse {
   id: string;
@@ -98,7 +98,7 @@ const outputFields = [
   "links",
 ] as const;
 
-/** Seed 004's statusName values that mean the request was cancelled (by us or by hand). */
+/** The statusName values of docs/api-facts.md#request-statuses that mean the request was cancelled (by us or by hand). */
 const cancelled = ["CANCELLING", "CANCELLED"];
 /** States a request does not leave by itself. */
 const terminal = ["COMPLETED", "FAILED", ...cancelled];
@@ -161,7 +161,7 @@ function outputsFrom(
   });
 }
 
-/** Seed 004: a request expires if no server becomes available by `expires`. */
+/** docs/api-facts.md#request-statuses: a request expires if no server becomes available by `expires`. */
 function hasExpired(request: ServerPoolRequestResponse, now: number): boolean {
   return (
     request.statusName !== "COMPLETED" &&
@@ -284,7 +284,7 @@ export function serverPoolRequestImplementation(
       let request: ServerPoolRequestResponse;
 
       if (inputs.adoptId !== undefined) {
-        // Adoption (DESIGN.md decision 7): take over an existing request instead of
+        // Adoption (docs/design.md#adoption-instead-of-import): take over an existing request instead of
         // POSTing. A request cannot be changed, so it is taken only if it asks for what
         // the program declares, and a cancelled one is history, not something to manage.
         request = await client.get<ServerPoolRequestResponse>(requestPath(groupId, inputs.adoptId));
@@ -304,7 +304,7 @@ export function serverPoolRequestImplementation(
       } else {
         const postedAt = Date.now();
         request = await createOnce(
-          // Seed 004: "Send a document that contains only the properties array."
+          // MongoDB's documentation (docs/api-facts.md#requests): "Send a document that contains only the properties array."
           // The client never repeats this POST: a second one would be a second request.
           () =>
             client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
@@ -377,7 +377,7 @@ export function serverPoolRequestImplementation(
     async delete(id, props) {
       const { client, groupId } = clientFor(props.groupId);
       const path = requestPath(groupId, id);
-      // Seed 004 documents DELETE as "cancel", not what it answers for a request that
+      // MongoDB's documentation (docs/api-facts.md#requests) documents DELETE as "cancel", not what it answers for a request that
       // is already cancelled or failed. So look first: a request that is gone,
       // cancelled or FAILED holds no server, and leaving it alone is success.
       const statusNow = async (): Promise<string | undefined> =>

@@ -177,7 +177,7 @@ export class ExternalService extends pulumi.dynamic.Resource {
         region: args.region,
         tenantAcid: args.tenantAcid,
         adoptId: args.adoptId,
-        // Secret from the start, so state never holds it in plaintext (DESIGN.md decision 3).
+        // Secret from the start, so state never holds it in plaintext (docs/design.md#secrets-stay-secret).
         authentication: pulumi.secret(args.authentication),
         status: undefined,
         generation: undefined,

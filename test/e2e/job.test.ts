@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { DeclaredResource, E2EStack } from "./harness";
 
-// Server ids contain '+', which must reach the API encoded as %2B (api-facts).
+// Server ids contain '+', which must reach the API encoded as %2B (docs/api-facts.md#percent-encoding).
 const serverId = "P06760-B21+2M212504P8";
 
 function powerOn(args: Record<string, unknown> = {}): DeclaredResource {
@@ -9,7 +9,7 @@ function powerOn(args: Record<string, unknown> = {}): DeclaredResource {
     type: "Job",
     name: "power-on",
     args: {
-      jobTemplate: "0cbb2377-1834-488d-840c-d5bf788c34fb", // Server Power On (seed 000)
+      jobTemplate: "0cbb2377-1834-488d-840c-d5bf788c34fb", // Server Power On (docs/api-facts.md#job-templates)
       resourceType: "compute-ops-mgmt/server",
       resourceId: serverId,
       triggers: ["v1"],

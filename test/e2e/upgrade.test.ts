@@ -1,5 +1,5 @@
 /**
- * Upgrading the package under a deployed stack (DESIGN.md decision 1): the
+ * Upgrading the package under a deployed stack (docs/design.md#tiny-stable-serialized-provider): the
  * serialized provider is a shim that loads the installed implementation by
  * package name, so a new version changes no state, and refresh/destroy run the
  * new version's code rather than code frozen in `__provider`.

@@ -63,7 +63,7 @@ describe("Emulator", function () {
       [true, true, true, false],
     ];
     for (const row of validRows) {
-      it(`accepts the incident scope ${row.map((b) => (b ? "T" : "F")).join("")} from seed 003's table`, async () => {
+      it(`accepts the incident scope ${row.map((b) => (b ? "T" : "F")).join("")} from the table in docs/api-facts.md#incident-creation-scope`, async () => {
         const response = await com(
           "POST",
           services,

@@ -109,7 +109,7 @@ describe("ExternalService", () => {
   useTestApis();
 
   describe("check", () => {
-    it("accepts every valid row of seed 003's incident-scope table, with any power and disconnect setting", async () => {
+    it("accepts every valid row of the incident-scope table (docs/api-facts.md#incident-creation-scope), with any power and disconnect setting", async () => {
       expect(validIncidentScopeRows).to.have.length(7);
       for (const row of validIncidentScopeRows) {
         for (const powerResetEvent of [true, false]) {
@@ -167,7 +167,7 @@ describe("ExternalService", () => {
       });
     });
 
-    it("points utilizationAlerts (the seed's prose name) to utilizationThresholdAlerts", async () => {
+    it("points utilizationAlerts (HPE's prose name) to utilizationThresholdAlerts", async () => {
       const found = await failures(serviceNow({ utilizationAlerts: true }));
       expect(found).to.deep.equal([
         {
@@ -636,7 +636,7 @@ describe("ExternalService", () => {
       scope.done();
     });
 
-    it("sends name, serviceData and authentication with any vCenter change, as seed 003 asks", async () => {
+    it("sends name, serviceData and authentication with any vCenter change, as docs/api-facts.md#service-data-per-type asks", async () => {
       const olds = await checked(vCenter());
       const news = { ...olds, description: "now described" };
       const scope = nock(endpoint)

@@ -6,7 +6,7 @@ import { PartialCreateError } from "../../../provider/core/pulumiResults";
 import { endpoint, provider, testComputeOps, useTestApis } from "../resourceTestSetup";
 
 const jobs = "/compute-ops-mgmt/v1/jobs";
-// Server ids contain '+', which must reach URLs as %2B (seed 000).
+// Server ids contain '+', which must reach URLs as %2B (docs/api-facts.md#percent-encoding).
 const serverId = "P06760-B21+2M212504P8";
 const powerOn = "0cbb2377-1834-488d-840c-d5bf788c34fb";
 const jobId = "2500759c-b7dd-4c68-ab7e-6b644bcf4b9c";
@@ -64,7 +64,7 @@ describe("Job", () => {
   });
 
   describe("check", () => {
-    it("accepts a template name from seed 000's table, ignoring case and spaces", async () => {
+    it("accepts a template name from the job-template table (docs/api-facts.md#job-templates), ignoring case and spaces", async () => {
       for (const name of ["Server Power On", "serverpoweron", "SERVER-POWER-ON"]) {
         const result = await job.check({}, { ...inputs, jobTemplate: name });
         expect(result.failures, name).to.equal(undefined);

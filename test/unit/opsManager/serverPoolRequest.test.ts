@@ -22,7 +22,7 @@ const inputs = {
   __provider: provider,
 };
 const start = Date.parse("2026-01-01T00:00:00Z");
-// Seed 004's sample entity: issued, and expiring two hours later.
+// The sample entity of docs/api-facts.md#request-entity: issued, and expiring two hours later.
 const executing = {
   id: requestId,
   numServers: 1,
@@ -45,7 +45,7 @@ async function failureOf(promise: Promise<unknown>): Promise<PartialCreateError>
   return error as PartialCreateError;
 }
 
-/** Ops Manager answers the first request with a Digest challenge (seed 004). */
+/** Ops Manager answers the first request with a Digest challenge (docs/api-facts.md#digest-authentication). */
 function opsManager() {
   return nock(opsManagerUrl);
 }
