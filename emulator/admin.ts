@@ -1,7 +1,8 @@
 /**
  * The admin endpoints under /__emulator/ (listed in ./index.ts): what the emulator
  * holds, its request log and counters, resets, fault rules, and the state changes
- * tests force (an expired key, a stale nonce, a server-pool request's status).
+ * tests force (an expired key, a stale nonce, a server-pool request's status, a
+ * job's approval or stall).
  */
 import type { ComputeOpsApi } from "./computeOps";
 import { FaultInjector, validateRules } from "./faults";
@@ -86,6 +87,24 @@ export function adminReply(req: EmulatorRequest, state: AdminState): Reply {
     return computeOps.expireActivationKey(decodeURIComponent(m[1]))
       ? { status: 204 }
       : json(404, { message: "no such key" });
+  }
+  if ((m = /^\/jobs\/([^/]+)\/approval$/.exec(route)) && req.method === "POST") {
+    const parsed = parseJsonBody(req);
+    const approvalState = parsed.ok
+      ? (parsed.value as { approvalState?: string } | undefined)?.approvalState
+      : undefined;
+    // The userApprovalState values an approver gives (docs/api-facts.md#job-states).
+    if (approvalState !== "APPROVED" && approvalState !== "DECLINED") {
+      return json(400, { message: "approvalState must be APPROVED or DECLINED" });
+    }
+    return computeOps.answerApproval(decodeURIComponent(m[1]), approvalState)
+      ? { status: 204 }
+      : json(404, { message: "no job waits for approval with that id" });
+  }
+  if ((m = /^\/jobs\/([^/]+)\/stall$/.exec(route)) && req.method === "POST") {
+    return computeOps.stallJob(decodeURIComponent(m[1]))
+      ? { status: 204 }
+      : json(404, { message: "no unfinished job with that id" });
   }
   if ((m = /^\/server-pool\/([0-9a-f]{24})\/status$/.exec(route)) && req.method === "POST") {
     const parsed = parseJsonBody(req);

@@ -75,6 +75,22 @@ export async function expireActivationKey(emulator: RunningEmulator, key: string
   await axios.post(adminUrl(emulator, `expire-activation-key/${encodeURIComponent(key)}`));
 }
 
+/** The approvers approve or decline a job held in APPROVAL_PENDING. */
+export async function answerJobApproval(
+  emulator: RunningEmulator,
+  jobId: string,
+  approvalState: "APPROVED" | "DECLINED",
+): Promise<void> {
+  await axios.post(adminUrl(emulator, `jobs/${encodeURIComponent(jobId)}/approval`), {
+    approvalState,
+  });
+}
+
+/** The job stops making progress and stays STALLED. */
+export async function stallJob(emulator: RunningEmulator, jobId: string): Promise<void> {
+  await axios.post(adminUrl(emulator, `jobs/${encodeURIComponent(jobId)}/stall`));
+}
+
 /** A bearer token from the emulator, as an operator's own script would get one. */
 export async function emulatorToken(emulator: RunningEmulator): Promise<string> {
   const form = new URLSearchParams({

@@ -72,10 +72,18 @@ export function comError(
   );
 }
 
-export function badRequest(issues: Issue[]): Reply {
+/**
+ * A refused request, 400 by default; 422 for the operations that declare it
+ * instead (the approval-policy reads and PATCH), with the same issue list.
+ */
+export function badRequest(issues: Issue[], status = 400): Reply {
   return comError(
-    400,
-    "HPE_GL_ERROR_BAD_REQUEST",
+    status,
+    status === 422
+      ? "HPE_GL_ERROR_UNPROCESSABLE_ENTITY"
+      : status === 415
+        ? "HPE_GL_ERROR_UNSUPPORTED_MEDIA_TYPE"
+        : "HPE_GL_ERROR_BAD_REQUEST",
     `Bad request: ${issues.map((i) => `${i.subject}: ${i.description}`).join("; ")}`,
     [
       {

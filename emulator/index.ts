@@ -14,6 +14,8 @@
  *   POST expire-activation-key/{key}    the key expires now (and leaves the list)
  *   POST server-pool/{requestId}/status {statusName} forces a server-pool request's state
  *   POST expire-nonces                  every Digest nonce turns stale
+ *   POST jobs/{id}/approval             {approvalState: APPROVED|DECLINED} answers a held job
+ *   POST jobs/{id}/stall                the job turns STALLED
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";

@@ -200,3 +200,16 @@ export function matchesFilter(expr: Expr, object: unknown): boolean {
     }
   }
 }
+
+/** Every property path the filter names, written with `/` as in the filter. */
+export function filterPaths(expr: Expr): string[] {
+  switch (expr.kind) {
+    case "and":
+    case "or":
+      return [...filterPaths(expr.left), ...filterPaths(expr.right)];
+    case "not":
+      return filterPaths(expr.inner);
+    default:
+      return [expr.path.join("/")];
+  }
+}

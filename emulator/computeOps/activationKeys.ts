@@ -18,20 +18,29 @@ export function activationKeys(req: EmulatorRequest, store: Map<string, Obj>, ke
     if (issues.length > 0) return badRequest(issues);
     const hours = (body.expirationInHours as number | undefined) ?? 72;
     const activationKey = newActivationKey();
-    const created = newObject("compute-ops-mgmt/activation-key", "/v1beta1/activation-keys", {
-      activationKey,
-      targetDevice: body.targetDevice,
-      expirationInHours: hours,
-      expiresAt: new Date(Date.now() + hours * 3600_000).toISOString(),
-      subscriptionKey: body.subscriptionKey ?? "",
-      applianceUri: body.applianceUri ?? "",
-      applianceName: body.applianceUri ? "secure-gateway-1" : "",
-      ...(body.locationId !== undefined ? { locationId: body.locationId } : {}),
-      ...(body.serviceDeliveryContact !== undefined
-        ? { serviceDeliveryContact: body.serviceDeliveryContact }
-        : {}),
-      tags: body.tags ?? [],
-    });
+    const applianceName = body.applianceUri ? "secure-gateway-1" : "";
+    // activationKeysResponse-v1beta1: the request's location, contact and tags come
+    // back inside `details`, and the answer has no resourceUri (docs/api-facts.md#activation-keys).
+    const { resourceUri: _uri, ...created } = newObject(
+      "compute-ops-mgmt/activation-key",
+      "/v1beta1/activation-keys",
+      {
+        activationKey,
+        targetDevice: body.targetDevice,
+        expiresAt: new Date(Date.now() + hours * 3600_000).toISOString(),
+        subscriptionKey: body.subscriptionKey ?? "",
+        applianceUri: body.applianceUri ?? "",
+        applianceName,
+        details: {
+          applianceName,
+          ...(body.locationId !== undefined ? { locationId: body.locationId } : {}),
+          ...(body.serviceDeliveryContact !== undefined
+            ? { serviceDeliveryContact: body.serviceDeliveryContact }
+            : {}),
+          tags: body.tags ?? [],
+        },
+      },
+    );
     store.set(activationKey, created);
     return json(201, created);
   }

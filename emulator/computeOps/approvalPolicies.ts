@@ -37,9 +37,10 @@ export function approvalPolicies(
   id?: string,
 ): Reply {
   if (id === undefined) {
-    // The spec allows limit up to 10000 here, defaulting to 50.
+    // Default page 50; the contract's limit maximum is 1000 (docs/api-facts.md#lists-and-paging).
+    // The list, read and PATCH declare 422, not 400, for a refused request.
     if (req.method === "GET") {
-      return listReply(req, [...store.values()], 10000, 50, policyFilterView);
+      return listReply(req, [...store.values()], 1000, 50, policyFilterView, 422);
     }
     if (req.method !== "POST") return methodNotAllowed();
     const bodyParsed = readBody(req);
@@ -78,7 +79,7 @@ export function approvalPolicies(
     const patch = patchParsed.value;
     const merged = normalisePolicy(mergePatch(existing, patch) as Obj);
     const issues = policyIssues(merged);
-    if (issues.length > 0) return badRequest(issues);
+    if (issues.length > 0) return badRequest(issues, 422);
     if ([...store.values()].some((p) => p.id !== id && p.name === merged.name)) {
       return comError(
         409,

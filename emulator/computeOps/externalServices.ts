@@ -60,7 +60,8 @@ export function externalServices(
   if (!existing) return notFound(`External service ${id}`);
   if (test) {
     if (req.method !== "POST") return methodNotAllowed();
-    return json(202, { message: "Test started" });
+    // 202 with no content: the test runs after the answer (docs/api-facts.md#testing-a-service).
+    return { status: 202 };
   }
   if (req.method === "GET") return json(200, maskSecrets(existing));
   if (req.method === "DELETE") {

@@ -3,12 +3,13 @@
  * the bearer check and the content-type rules, each tenant's approval policies,
  * external services, activation keys and jobs, routed to their handlers.
  */
-import { comError, EmulatorRequest, notFound, Reply } from "../httpKit";
+import { badRequest, comError, EmulatorRequest, notFound, Reply } from "../httpKit";
 import { Timers } from "../timers";
 import { activationKeys, dropExpiredKeys, expireKey } from "./activationKeys";
 import { approvalPolicies } from "./approvalPolicies";
+import { breaches, ContractBreach, operationFor } from "./contract";
 import { externalServices, maskSecrets } from "./externalServices";
-import { jobs } from "./jobs";
+import { answerApproval, JobRunner, jobs, stallJob } from "./jobs";
 import { Obj, prefix } from "./shared";
 import { TokenIssuer } from "./tokens";
 
@@ -88,23 +89,17 @@ export class ComputeOpsApi {
     if (!this.tokens.authorizes(req)) {
       return comError(401, "HPE_GL_ERROR_UNAUTHORIZED", "Missing, invalid or expired bearer token");
     }
-    if (req.method === "POST" && req.contentType !== "application/json") {
-      return comError(
-        415,
-        "HPE_GL_ERROR_UNSUPPORTED_MEDIA_TYPE",
-        "Content-Type must be application/json",
-      );
-    }
-    if (req.method === "PATCH" && req.contentType !== "application/merge-patch+json") {
-      return comError(
-        415,
-        "HPE_GL_ERROR_UNSUPPORTED_MEDIA_TYPE",
-        "Content-Type must be application/merge-patch+json",
-      );
-    }
-    const tenant = String(req.headers["tenant-acid"] ?? "");
-    const data = this.tenant(tenant);
     const rest = req.path.slice(prefix.length);
+    const tenantHeader = req.headers["tenant-acid"];
+    const tenantAcid = typeof tenantHeader === "string" ? tenantHeader : undefined;
+    const found = operationFor(req.method, rest);
+    if (found) {
+      const refused = breaches(found.operation, { ...req, path: rest, tenantAcid }, found.id);
+      if (refused.length > 0) return refusal(refused);
+    }
+    // Only the operations that declare Tenant-Acid read it; the others act in the
+    // token's own workspace, whatever the header says (docs/api-facts.md#tenant-acid).
+    const data = this.tenant(found?.operation.tenantAcid ? (tenantAcid ?? "") : "");
     let m: RegExpExecArray | null;
     if ((m = /^\/v1beta2\/approval-policies(?:\/([^/]+))?$/.exec(rest))) {
       return approvalPolicies(req, data.approvalPolicies, m[1] && decodeURIComponent(m[1]));
@@ -122,10 +117,57 @@ export class ComputeOpsApi {
       return activationKeys(req, data.activationKeys, m[1] && decodeURIComponent(m[1]));
     }
     if ((m = /^\/v1\/jobs(?:\/([^/]+))?$/.exec(rest))) {
-      const runner = { stepMs: this.options.jobStepMs, timers: this.timers };
+      // A job sent for another tenant is not held: that tenant's policies are not
+      // the workspace's.
+      const runner = tenantAcid === undefined ? this.workspaceRunner() : this.runner();
       return jobs(req, data.jobs, runner, m[1] && decodeURIComponent(m[1]));
     }
     return notFound(`Path ${req.path}`);
+  }
+
+  /** The approvers answer a job waiting in APPROVAL_PENDING; false when none waits. */
+  answerApproval(jobId: string, approvalState: "APPROVED" | "DECLINED"): boolean {
+    return [...this.tenants.entries()].some(([acid, data]) =>
+      answerApproval(
+        data.jobs,
+        jobId,
+        approvalState,
+        acid === "" ? this.workspaceRunner() : this.runner(),
+      ),
+    );
+  }
+
+  /** The job turns STALLED; false when no unfinished job has that id. */
+  stallJob(jobId: string): boolean {
+    return [...this.tenants.values()].some((data) => stallJob(data.jobs, jobId));
+  }
+
+  private runner(): JobRunner {
+    return { stepMs: this.options.jobStepMs, timers: this.timers };
+  }
+
+  /**
+   * In the workspace, a job on a group waits for approval when an approval policy
+   * names the group and the job's approvable operation. A job on a server is never
+   * held: the emulator keeps no group membership to find the server's groups.
+   */
+  private workspaceRunner(): JobRunner {
+    const policies = this.tenant("").approvalPolicies;
+    return {
+      ...this.runner(),
+      heldForApproval: (approvable, resource) =>
+        resource.type.endsWith("/group") &&
+        [...policies.values()].some((policy) => {
+          const data = policy.policyData as {
+            approvables: { approvableName?: unknown }[];
+            resources: { resourceId?: unknown }[];
+          };
+          return (
+            data.resources.some((r) => r.resourceId === resource.id) &&
+            data.approvables.some((a) => a.approvableName === approvable)
+          );
+        }),
+    };
   }
 
   private tenant(acid: string): TenantData {
@@ -145,4 +187,14 @@ export class ComputeOpsApi {
   private keyStores(): Map<string, Obj>[] {
     return [...this.tenants.values()].map((data) => data.activationKeys);
   }
+}
+
+/** The answer to a request outside the contract: the first breach's status, every breach listed. */
+function refusal(found: ContractBreach[]): Reply {
+  const status = found[0].status;
+  if (status === 404) return notFound(`Resource ${found[0].subject}`);
+  return badRequest(
+    found.filter((b) => b.status === status),
+    status,
+  );
 }

@@ -15,19 +15,42 @@ import {
 import { Timers } from "../timers";
 import { bump, listReply, methodNotAllowed, newObject, Obj, readBody } from "./shared";
 
-// The job templates of docs/api-facts.md#job-templates: id → name and resource type.
-export const jobTemplates: Record<string, { name: string; resourceType: string }> = {
-  "d0c13b58-748c-461f-9a61-c0c5c71f1bb4": { name: "Server Power Off", resourceType: "server" },
-  "0cbb2377-1834-488d-840c-d5bf788c34fb": { name: "Server Power On", resourceType: "server" },
-  "30110551-cad6-4069-95b8-dbce9bbd8525": { name: "Server Restart", resourceType: "server" },
-  "aacfb3e0-6575-4d4f-a711-1ee1ae768407": { name: "Server Cold Boot", resourceType: "server" },
+// The job templates of docs/api-facts.md#job-templates: id → name, resource type and,
+// for the operations an approval policy can hold, its approvable name
+// (docs/api-facts.md#approvals-and-jobs).
+export const jobTemplates: Record<
+  string,
+  { name: string; resourceType: string; approvable?: string }
+> = {
+  "d0c13b58-748c-461f-9a61-c0c5c71f1bb4": {
+    name: "Server Power Off",
+    resourceType: "server",
+    approvable: "Power off",
+  },
+  "0cbb2377-1834-488d-840c-d5bf788c34fb": {
+    name: "Server Power On",
+    resourceType: "server",
+    approvable: "Power on",
+  },
+  "30110551-cad6-4069-95b8-dbce9bbd8525": {
+    name: "Server Restart",
+    resourceType: "server",
+    approvable: "Reset",
+  },
+  "aacfb3e0-6575-4d4f-a711-1ee1ae768407": {
+    name: "Server Cold Boot",
+    resourceType: "server",
+    approvable: "Cold boot",
+  },
   "fd54a96c-cabc-42e3-aee3-374a2d009dba": {
     name: "Server Firmware Update",
     resourceType: "server",
+    approvable: "Update firmware",
   },
   "94caa4ef-9ff8-4805-9e97-18a09e673b66": {
     name: "Server iLO Firmware Update",
     resourceType: "server",
+    approvable: "Update iLO firmware",
   },
   "139cc26b-ac93-4da0-826c-220d15e3a422": {
     name: "Server External Storage Details",
@@ -37,7 +60,11 @@ export const jobTemplates: Record<string, { name: string; resourceType: string }
     name: "Appliance Software Update",
     resourceType: "oneview-appliance",
   },
-  "91159b5e-9eeb-11ec-a9da-00155dc0a0c0": { name: "Group Firmware Update", resourceType: "group" },
+  "91159b5e-9eeb-11ec-a9da-00155dc0a0c0": {
+    name: "Group Firmware Update",
+    resourceType: "group",
+    approvable: "Update firmware",
+  },
   "23b8ba2a-6c46-4223-b028-919382c7dcac": {
     name: "Group Firmware Compliance",
     resourceType: "group",
@@ -46,14 +73,17 @@ export const jobTemplates: Record<string, { name: string; resourceType: string }
   "c708eb57-235d-4ea8-9e21-8ceea2438773": {
     name: "Group Internal Storage Configuration",
     resourceType: "group",
+    approvable: "Apply internal storage configuration",
   },
   "beff07ce-f36d-4699-9ac3-f872dcd63133": {
     name: "Group Apply Server Setting",
     resourceType: "group",
+    approvable: "Apply server settings (BIOS and iLO)",
   },
   "1262f08e-79eb-4e9f-91d2-6984da9d31cd": {
     name: "Group Apply External Storage Settings",
     resourceType: "group",
+    approvable: "Apply external storage configuration",
   },
   "977139e0-f9d9-4940-9418-e0c321b5a458": {
     name: "Group External Storage Compliance",
@@ -74,6 +104,7 @@ export const jobTemplates: Record<string, { name: string; resourceType: string }
   "e2952628-2629-4088-93db-91742304ef0c": {
     name: "Group Operating System Installation",
     resourceType: "group",
+    approvable: "Install operating system image",
   },
 };
 
@@ -83,6 +114,11 @@ const terminalJobStates = ["COMPLETE", "ERROR"];
 export interface JobRunner {
   stepMs: number;
   timers: Timers;
+  /**
+   * Whether an approval policy holds a new job of this template on this resource;
+   * undefined when no policy can apply (a job sent for another tenant).
+   */
+  heldForApproval?: (approvable: string, resource: { id: string; type: string }) => boolean;
 }
 
 export function jobs(
@@ -122,8 +158,6 @@ export function jobs(
     const job = newObject("compute-ops-mgmt/job", "/v1/jobs", {
       name: template?.name,
       jobTemplate: body.jobTemplate,
-      resourceId: body.resourceId,
-      resourceType: body.resourceType,
       resource: { id: body.resourceId, type: body.resourceType },
       jobParams: params,
       // The spec has deleteOnComplete on the job; the brief lets jobParams carry it too.
@@ -131,9 +165,16 @@ export function jobs(
       state: "PENDING",
       resultCode: null,
       status: "Job is pending",
+      parentJobId: null,
       statusDetails: {},
       results: {},
     });
+    const resource = { id: body.resourceId as string, type: body.resourceType as string };
+    if (template?.approvable && runner.heldForApproval?.(template.approvable, resource)) {
+      Object.assign(job, { state: "APPROVAL_PENDING", status: "Waiting for approval" });
+      store.set(job.id as string, job);
+      return json(201, job);
+    }
     store.set(job.id as string, job);
     runJob(store, job, params, runner);
     return json(201, job);
@@ -162,8 +203,9 @@ export function jobs(
     if (terminalJobStates.includes(job.state as string) && patch.state !== undefined) {
       return comError(412, "HPE_GL_ERROR_PRECONDITION_FAILED", `Job ${id} has already ended`);
     }
+    // `input` asks the running job to act (stopOnRequest); the job-v1 answer has no
+    // such field, so nothing of it is stored.
     const fields: Obj = {};
-    if (patch.input !== undefined) fields.input = patch.input;
     if (patch.state === "COMPLETE") {
       Object.assign(fields, { state: "COMPLETE", resultCode: "SUCCESS", status: "Completed" });
     } else if (patch.state === "ERROR") {
@@ -181,6 +223,62 @@ export function jobs(
   return methodNotAllowed();
 }
 
+/**
+ * The approvers' answer to a job held in APPROVAL_PENDING: APPROVED runs it,
+ * DECLINED ends it as the API does, COMPLETE with resultCode DECLINED
+ * (docs/api-facts.md#job-states). False when the job is not waiting for approval.
+ */
+export function answerApproval(
+  store: Map<string, Obj>,
+  id: string,
+  approvalState: "APPROVED" | "DECLINED",
+  runner: JobRunner,
+): boolean {
+  const job = store.get(id);
+  if (!job || job.state !== "APPROVAL_PENDING") return false;
+  if (approvalState === "DECLINED") {
+    store.set(
+      id,
+      bump(
+        {
+          ...job,
+          state: "COMPLETE",
+          resultCode: "DECLINED",
+          status: "Declined by approvers",
+          statusDetails: { message: "The approvers declined the job; it did not run" },
+        },
+        job,
+      ),
+    );
+    return true;
+  }
+  const approved = bump({ ...job, state: "PENDING", status: "Job is pending" }, job);
+  store.set(id, approved);
+  runJob(store, approved, (job.jobParams ?? {}) as Obj, runner);
+  return true;
+}
+
+/** The job stops making progress and stays STALLED; false when it has already ended. */
+export function stallJob(store: Map<string, Obj>, id: string): boolean {
+  const job = store.get(id);
+  if (!job || terminalJobStates.includes(job.state as string)) return false;
+  store.set(
+    id,
+    bump(
+      {
+        ...job,
+        state: "STALLED",
+        status: "Job stalled",
+        statusDetails: {
+          message: "The job stopped making progress (stalled through the emulator)",
+        },
+      },
+      job,
+    ),
+  );
+  return true;
+}
+
 /** PENDING → RUNNING → COMPLETE (or ERROR when jobParams.emulatorOutcome is "ERROR"). */
 function runJob(store: Map<string, Obj>, job: Obj, params: Obj, runner: JobRunner): void {
   const step = typeof params.emulatorStepMs === "number" ? params.emulatorStepMs : runner.stepMs;
@@ -188,8 +286,8 @@ function runJob(store: Map<string, Obj>, job: Obj, params: Obj, runner: JobRunne
   const advance = (fields: Obj, then?: () => void) => {
     runner.timers.later(() => {
       const current = store.get(id);
-      // Gone, or ended early through PATCH: the run stops here.
-      if (!current || terminalJobStates.includes(current.state as string)) return;
+      // Gone, ended early through PATCH, or stalled: the run stops here.
+      if (!current || [...terminalJobStates, "STALLED"].includes(current.state as string)) return;
       store.set(id, bump({ ...current, ...fields }, current));
       then?.();
     }, step);

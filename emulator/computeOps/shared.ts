@@ -35,19 +35,22 @@ export function listReply(
   maxLimit: number,
   defaultLimit = maxLimit,
   filterView: (o: Obj) => Obj = (o) => o,
+  refusal = 400,
 ): Reply {
   const source = "query.parameter" as const;
   const offset = req.query.offset === undefined ? 0 : Number(req.query.offset);
   const limit = req.query.limit === undefined ? defaultLimit : Number(req.query.limit);
   if (req.query.offset === "" || !Number.isInteger(offset) || offset < 0) {
-    return badRequest([
-      { source, subject: "offset", description: "must be a non-negative integer" },
-    ]);
+    return badRequest(
+      [{ source, subject: "offset", description: "must be a non-negative integer" }],
+      refusal,
+    );
   }
   if (req.query.limit === "" || !Number.isInteger(limit) || limit < 0 || limit > maxLimit) {
-    return badRequest([
-      { source, subject: "limit", description: `must be an integer from 0 to ${maxLimit}` },
-    ]);
+    return badRequest(
+      [{ source, subject: "limit", description: `must be an integer from 0 to ${maxLimit}` }],
+      refusal,
+    );
   }
   let items = all;
   if (req.query.filter !== undefined) {
@@ -56,7 +59,7 @@ export function listReply(
       items = all.filter((o) => matchesFilter(expr, filterView(o)));
     } catch (error) {
       if (error instanceof FilterSyntaxError) {
-        return badRequest([{ source, subject: "filter", description: error.message }]);
+        return badRequest([{ source, subject: "filter", description: error.message }], refusal);
       }
       throw error;
     }

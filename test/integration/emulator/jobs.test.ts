@@ -68,6 +68,7 @@ describe("Emulator", function () {
     it("rejects an unknown template, a missing resourceId and a PATCH of other fields", async () => {
       const bad = await com("POST", jobs, {
         jobTemplate: randomUUID(),
+        resourceId: "",
         resourceType: "compute-ops-mgmt/server",
       });
       expect(bad.status).to.equal(400);

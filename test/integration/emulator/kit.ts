@@ -123,7 +123,7 @@ export interface EmulatorSession {
     method: string,
     path: string,
     body?: unknown,
-    headers?: Record<string, string>,
+    headers?: Record<string, string | false>,
   ): Promise<AxiosResponse>;
   /** POSTs and expects 201; answers the created object. */
   create(path: string, body: Body, headers?: Record<string, string>): Promise<Body>;
@@ -171,7 +171,8 @@ export function useEmulator(): EmulatorSession {
         data: body === undefined ? undefined : JSON.stringify(body),
         headers: {
           Authorization: `Bearer ${session.accessToken}`,
-          ...(body === undefined ? {} : { "Content-Type": contentType }),
+          // axios would send a form content type on a POST without a body.
+          "Content-Type": body === undefined ? false : contentType,
           ...headers,
         },
       });

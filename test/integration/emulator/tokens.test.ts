@@ -1,7 +1,16 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { startEmulator } from "../../../emulator";
-import { http, jobs, policies, policyBody, sleep, useEmulator } from "./kit";
+import {
+  http,
+  jobs,
+  policies,
+  policyBody,
+  serviceNowBody,
+  services,
+  sleep,
+  useEmulator,
+} from "./kit";
 
 describe("Emulator", function () {
   this.timeout(15_000);
@@ -130,7 +139,7 @@ describe("Emulator", function () {
 
   describe("content types", () => {
     it("rejects a POST that is not application/json with 415", async () => {
-      const response = await http.post(`${session.emulator.url}${policies}`, "name=x", {
+      const response = await http.post(`${session.emulator.url}${services}`, "name=x", {
         headers: {
           Authorization: `Bearer ${session.accessToken}`,
           "Content-Type": "application/x-www-form-urlencoded",
@@ -141,16 +150,27 @@ describe("Emulator", function () {
     });
 
     it("rejects a PATCH sent as application/json with 415", async () => {
-      const policy = await create(policies, policyBody());
+      const service = await create(services, serviceNowBody());
       const response = await com(
         "PATCH",
-        `${policies}/${policy.id}`,
+        `${services}/${service.id}`,
         { description: "x" },
         {
           "Content-Type": "application/json",
         },
       );
       expect(response.status).to.equal(415);
+    });
+
+    it("answers a wrong content type on an approval policy with 422, since it declares no 415", async () => {
+      const policy = await create(policies, policyBody());
+      const response = await com(
+        "PATCH",
+        `${policies}/${policy.id}`,
+        { description: "x" },
+        { "Content-Type": "application/json" },
+      );
+      expect(response.status).to.equal(422);
     });
   });
 });
