@@ -20,7 +20,15 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
+import {
+  ComputeOpsDependencies,
+  defaultComputeOpsDependencies,
+  GreenLakeClient,
+  refusedTenantAcid,
+} from "./client";
+
+/** No activation-key operation declares Tenant-Acid (docs/api-facts.md#tenant-acid). */
+const notTenantScoped = { tenantScoped: false } as const;
 import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
@@ -58,7 +66,7 @@ export const activationKeyInputs = z
       .optional(),
     renewBeforeHours: z.number().positive("must be more than 0").optional(),
     region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
+    tenantAcid: refusedTenantAcid("ActivationKey"),
   })
   .strict();
 export type ActivationKeyInputs = z.infer<typeof activationKeyInputs>;
@@ -105,7 +113,8 @@ const activationKeyResponse = z
     generation: z.number().optional(),
     createdAt: z.string().optional(),
     updatedAt: z.string().optional(),
-    resourceUri: z.string().optional(),
+    // applianceName, locationId, serviceDeliveryContact, tags: read as the API gives them.
+    details: z.record(z.unknown()).nullish(),
   })
   .passthrough();
 type ActivationKeyResponse = z.infer<typeof activationKeyResponse>;
@@ -127,7 +136,7 @@ function parseKey(body: unknown, what: string): ActivationKeyResponse {
  */
 const immutableFields = resourceTypes.ActivationKey.replacedBy;
 /** What the POST sends: what the key is made from, but where it is made. */
-const apiFields = immutableFields.filter((field) => field !== "region" && field !== "tenantAcid");
+const apiFields = immutableFields.filter((field) => field !== "region");
 /** Every input. */
 const inputFields = [...apiFields, "renewBeforeHours", "region", "tenantAcid"];
 /**
@@ -142,7 +151,7 @@ const readOnlyFields = [
   "generation",
   "createdAt",
   "updatedAt",
-  "resourceUri",
+  "details",
 ] as const;
 
 // ---------------------------------------------------------------------------
@@ -250,7 +259,7 @@ export function activationKeyImplementation(
 
     async create(news) {
       const inputs = activationKeyInputs.parse(withoutProvider(news));
-      const client = clientFor(inputs);
+      const client = clientFor(inputs, notTenantScoped);
       const body = definedOnly(pick(inputs as Record<string, unknown>, apiFields));
       const postedAt = Date.now();
       const created = await createOnce(
@@ -267,7 +276,7 @@ export function activationKeyImplementation(
       registerSecret(key);
       // No GET by id (docs/api-facts.md#activation-keys): the list, filtered on the key string (the client
       // percent-encodes the filter, quotes included).
-      const found = await clientFor(old).list<unknown>(collectionPath, {
+      const found = await clientFor(old, notTenantScoped).list<unknown>(collectionPath, {
         filter: `activationKey eq ${odataString(key)}`,
       });
       const live = found
@@ -292,7 +301,7 @@ export function activationKeyImplementation(
       registerSecret(key);
       registerSecret(encodeURIComponent(key));
       // Deleted or expired already: deleting succeeds.
-      await deleteIgnoringGone(() => clientFor(props).delete(keyPath(key)));
+      await deleteIgnoringGone(() => clientFor(props, notTenantScoped).delete(keyPath(key)));
     },
   };
 }

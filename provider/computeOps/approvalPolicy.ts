@@ -24,6 +24,7 @@ import { pick } from "../core/declaredState";
 import {
   ComputeOpsDependencies,
   defaultComputeOpsDependencies,
+  refusedTenantAcid,
   findNamedSince,
   patchOrRead,
 } from "./client";
@@ -140,14 +141,22 @@ const policyDataInput = z
     });
   });
 
+/** No approval-policy operation declares Tenant-Acid. */
+const notTenantScoped = { tenantScoped: false } as const;
+
 export const approvalPolicyInputs = z
   .object({
     name: z.string().trim().min(1, "is required"),
     description: z.string().optional(),
     policyData: policyDataInput,
     region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
-    adoptId: z.string().trim().min(1, "must not be empty").optional(),
+    tenantAcid: refusedTenantAcid("ApprovalPolicy"),
+    // policy_id is declared `format: uuid`.
+    adoptId: z
+      .string()
+      .trim()
+      .uuid("must be a UUID (the id of the approval policy to adopt)")
+      .optional(),
   })
   .strict();
 export type ApprovalPolicyInputs = z.infer<typeof approvalPolicyInputs>;
@@ -277,8 +286,9 @@ function samePolicyData(a: unknown, b: unknown): boolean {
 
 /**
  * The API fields whose declared value differs from `current`. A description the
- * program stopped declaring is a change too (it is cleared); name and policyData
- * are always declared.
+ * program stopped declaring is a change too (it is cleared to ""), unless it is
+ * already empty: the contract clears a description with "", so "" and absent are
+ * the same (docs/api-facts.md#approval-policies). Name and policyData are always declared.
  */
 function changedApiFields(
   current: Record<string, unknown>,
@@ -286,7 +296,8 @@ function changedApiFields(
 ): (typeof apiFields)[number][] {
   return apiFields.filter((field) => {
     if (field === "policyData") return !samePolicyData(declared.policyData, current.policyData);
-    if (declared[field] === undefined) return current[field] !== undefined;
+    if (field === "description")
+      return (declared.description ?? "") !== (current.description ?? "");
     return !jsonEqual(declared[field], current[field]);
   });
 }
@@ -294,8 +305,9 @@ function changedApiFields(
 /**
  * The merge patch (RFC 7396) that brings `current` to `declared`: the changed
  * top-level fields only, the whole `policyData` when any part of it changed
- * (a merge patch replaces arrays, docs/api-facts.md#merge-patch-and-content-types), and null for a description no
- * longer declared. Undefined when nothing changed.
+ * (a merge patch replaces arrays, docs/api-facts.md#merge-patch-and-content-types), and "" for a description no
+ * longer declared: the PATCH schema's description is a string, not nullable.
+ * Undefined when nothing changed.
  */
 function mergePatchFor(
   current: Record<string, unknown>,
@@ -303,7 +315,7 @@ function mergePatchFor(
 ): Record<string, unknown> | undefined {
   const changed = changedApiFields(current, declared);
   if (changed.length === 0) return undefined;
-  return Object.fromEntries(changed.map((field) => [field, declared[field] ?? null]));
+  return Object.fromEntries(changed.map((field) => [field, declared[field] ?? ""]));
 }
 
 /** Outputs: the inputs as declared, and the API's read-only fields. */
@@ -340,7 +352,7 @@ export function approvalPolicyImplementation(
 
     async create(news) {
       const inputs = approvalPolicyInputs.parse(withoutProvider(news));
-      const client = clientFor(inputs);
+      const client = clientFor(inputs, notTenantScoped);
 
       if (inputs.adoptId !== undefined) {
         // Adoption: read the existing policy instead of creating one, and bring what
@@ -353,7 +365,7 @@ export function approvalPolicyImplementation(
         );
         const current = {
           name: existing.name,
-          description: existing.description ?? undefined,
+          description: existing.description || undefined,
           policyData: livePolicyData(existing),
         };
         const patch = mergePatchFor(
@@ -394,7 +406,7 @@ export function approvalPolicyImplementation(
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
       const live = await readOrGone(async () =>
-        parsePolicy(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`),
+        parsePolicy(await clientFor(old, notTenantScoped).get(itemPath(id)), `GET ${itemPath(id)}`),
       );
       // Deleted out of band: an empty id tells the engine it is gone (docs/design.md#diff-declared-against-live).
       if (live === undefined) return { id: "" };
@@ -402,7 +414,7 @@ export function approvalPolicyImplementation(
       // the program never set is the server's business, not drift.
       const inputs: Record<string, unknown> = pick(old, [...immutableFields, "adoptId"]);
       inputs.name = live.name;
-      if (old.description !== undefined) inputs.description = live.description ?? undefined;
+      if (old.description !== undefined) inputs.description = live.description || undefined;
       const policyData = livePolicyData(live);
       // The same sets in another order keep the declared order, so state does not churn.
       inputs.policyData = samePolicyData(old.policyData, policyData) ? old.policyData : policyData;
@@ -413,12 +425,17 @@ export function approvalPolicyImplementation(
     async update(id, olds, news) {
       const inputs = approvalPolicyInputs.parse(withoutProvider(news));
       const patch = mergePatchFor(olds, createBody(inputs));
-      const updated = await patchOrRead(clientFor(inputs), itemPath(id), patch, parsePolicy);
+      const updated = await patchOrRead(
+        clientFor(inputs, notTenantScoped),
+        itemPath(id),
+        patch,
+        parsePolicy,
+      );
       return { outs: outputsFrom(inputs, updated) };
     },
 
     async delete(id, props) {
-      await deleteIgnoringGone(() => clientFor(props).delete(itemPath(id)));
+      await deleteIgnoringGone(() => clientFor(props, notTenantScoped).delete(itemPath(id)));
     },
   };
 }

@@ -9,6 +9,7 @@
  * Retries, backoff and which POSTs may be repeated live in httpRetry.ts.
  */
 import axios, { AxiosError, AxiosInstance } from "axios";
+import { z } from "zod";
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { ApiError, apiErrorFromAxios } from "../http/apiError";
@@ -185,8 +186,11 @@ export class GreenLakeClient {
   ): Promise<T> {
     const path = url.split("?")[0];
     registerSecretsIn(body);
-    const headers: Record<string, string> = {};
-    if (contentType !== undefined) headers["Content-Type"] = contentType;
+    // Without a body, no Content-Type at all: axios would otherwise send a form type
+    // on a POST, and an operation that takes no body may refuse one (/test).
+    const headers: Record<string, string | false> = {
+      "Content-Type": body === undefined || contentType === undefined ? false : contentType,
+    };
     for (let renewed = false; ; renewed = true) {
       try {
         const response = await this.http.request<T>({
@@ -348,23 +352,60 @@ export class GreenLakeClients {
     return client;
   }
 
-  /** The client for the resource's own `region`/`tenantAcid`, or the stack's. */
-  forResource = (inputs: { region?: unknown; tenantAcid?: unknown }): GreenLakeClient =>
-    this.clientFor(
-      computeOpsSettings({
-        region: typeof inputs.region === "string" ? inputs.region : undefined,
-        tenantAcid: typeof inputs.tenantAcid === "string" ? inputs.tenantAcid : undefined,
-      }),
+  /**
+   * The client for the resource's own `region`/`tenantAcid`, or the stack's. For a
+   * type whose operations do not declare Tenant-Acid (`tenantScoped: false`), no
+   * tenant applies, not even the stack's (docs/api-facts.md#tenant-acid).
+   */
+  forResource = (inputs: ResourceScope, options: ClientScope = {}): GreenLakeClient => {
+    const settings = computeOpsSettings({
+      region: typeof inputs.region === "string" ? inputs.region : undefined,
+      tenantAcid: typeof inputs.tenantAcid === "string" ? inputs.tenantAcid : undefined,
+    });
+    return this.clientFor(
+      options.tenantScoped === false ? { ...settings, tenantAcid: undefined } : settings,
     );
+  };
 }
 
 /** The process's clients, with the default options. */
 export const processClients = new GreenLakeClients();
 
+/** The inputs that choose a resource's client. */
+export interface ResourceScope {
+  region?: unknown;
+  tenantAcid?: unknown;
+}
+
+export interface ClientScope {
+  /** False for the types whose operations do not declare Tenant-Acid. Default true. */
+  tenantScoped?: boolean;
+}
+
+/** A `tenantAcid` input: the header is declared `format: uuid`. */
+export const tenantAcidInput = z
+  .string()
+  .trim()
+  .uuid("must be a UUID (the tenant's application customer id)")
+  .optional();
+
+/**
+ * The `tenantAcid` input of a type whose operations do not declare Tenant-Acid:
+ * kept so programs still compile, refused at check (docs/api-facts.md#tenant-acid).
+ */
+export function refusedTenantAcid(typeName: string) {
+  return z
+    .unknown()
+    .optional()
+    .refine((value) => value === undefined, {
+      message: `${typeName} operations do not take Tenant-Acid; it applies to ExternalService and Job only`,
+    });
+}
+
 /** What a Compute Ops Management resource takes from outside; tests pass their own. */
 export interface ComputeOpsDependencies {
   /** The client for a resource's own `region`/`tenantAcid`, or the stack's. */
-  clientFor: (inputs: { region?: unknown; tenantAcid?: unknown }) => GreenLakeClient;
+  clientFor: (inputs: ResourceScope, options?: ClientScope) => GreenLakeClient;
   /** How waits sleep, tell time and report progress. */
   clock: WaitClock;
 }

@@ -27,6 +27,7 @@ import {
   defaultComputeOpsDependencies,
   findNamedSince,
   patchOrRead,
+  tenantAcidInput,
 } from "./client";
 import type { ResourceImplementation } from "../core/resource";
 import {
@@ -217,8 +218,13 @@ const externalServiceFields = z
     state: z.enum(["ENABLED", "DISABLED"]).optional(),
     testOnCreate: z.boolean().optional(),
     region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
-    adoptId: z.string().trim().min(1, "must not be empty").optional(),
+    tenantAcid: tenantAcidInput,
+    // The path's id is declared `format: uuid`.
+    adoptId: z
+      .string()
+      .trim()
+      .uuid("must be a UUID (the id of the external service to adopt)")
+      .optional(),
   })
   .strict();
 
@@ -263,6 +269,14 @@ export function validateExternalService(
         code: z.ZodIssueCode.custom,
         path: ["authenticationType"],
         message: `must be ${expected} for ${serviceType}; it is derived from serviceType when left out`,
+      });
+    }
+    // The test is documented for ServiceNow and DSCC only (docs/api-facts.md#testing-a-service).
+    if (raw.testOnCreate === true && serviceType === "VMWARE_VCENTER") {
+      issues.push({
+        code: z.ZodIssueCode.custom,
+        path: ["testOnCreate"],
+        message: "the test runs only for SERVICE_NOW and DSCC integrations; remove it",
       });
     }
     if (raw.authentication !== null && typeof raw.authentication === "object") {
@@ -625,8 +639,9 @@ export function externalServiceImplementation(
 
       if (inputs.testOnCreate) {
         try {
-          // A repeated test only records one more activity, so it may be retried.
-          await client.post(`${itemPath(service.id)}/test`, {}, { idempotent: true });
+          // A repeated test only records one more activity, so it may be retried. The
+          // operation takes no request body: none is sent, nor a Content-Type.
+          await client.post(`${itemPath(service.id)}/test`, undefined, { idempotent: true });
         } catch (error) {
           throw new PartialCreateError(
             `created external service ${service.id} but its test could not start: ${(error as Error).message}`,

@@ -16,7 +16,12 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
+import {
+  ComputeOpsDependencies,
+  defaultComputeOpsDependencies,
+  GreenLakeClient,
+  tenantAcidInput,
+} from "./client";
 import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
 import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
@@ -59,7 +64,7 @@ export const jobInputs = z
       .max(1440, "must be 1 to 1440 minutes")
       .default(60),
     region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: z.string().min(1).optional(),
+    tenantAcid: tenantAcidInput,
   })
   .strict()
   .superRefine((inputs, ctx) => {
@@ -91,6 +96,10 @@ interface JobResponse {
   updatedAt?: string;
   resourceUri?: string;
   jobTemplate?: string;
+  name?: string;
+  parentJobId?: string | null;
+  generation?: number;
+  resource?: { id?: string; type?: string };
 }
 
 // ---------------------------------------------------------------------------
@@ -108,18 +117,43 @@ const outputFields = [
   "createdAt",
   "updatedAt",
   "resourceUri",
+  "name",
+  "generation",
+  "resource",
 ] as const;
 
-/** jobState: "ERROR" and "COMPLETE" are the terminal states the spec lists. */
-const terminalStates = ["COMPLETE", "ERROR"];
+/**
+ * Where the wait ends (docs/api-facts.md#job-states): ERROR and COMPLETE are
+ * final; a STALLED job stays stalled until a person acknowledges it, so waiting on
+ * it would only burn the timeout. APPROVAL_PENDING waits for the approvers.
+ */
+const terminalStates = ["COMPLETE", "ERROR", "STALLED"];
 
 /**
  * A finished job that did not do its work: ERROR is a failure of the job framework;
- * a COMPLETE job reports its own outcome in resultCode, where FAILURE and DECLINED
- * (rejected by the approvers of an approval policy) mean it did not run through.
+ * STALLED stopped making progress; a COMPLETE job reports its own outcome in
+ * resultCode, where FAILURE and DECLINED (rejected by the approvers of an approval
+ * policy) mean it did not run through.
  */
 function hasFailed(live: JobResponse): boolean {
-  return live.state === "ERROR" || live.resultCode === "FAILURE" || live.resultCode === "DECLINED";
+  return (
+    live.state === "ERROR" ||
+    live.state === "STALLED" ||
+    live.resultCode === "FAILURE" ||
+    live.resultCode === "DECLINED"
+  );
+}
+
+/** What the user can do about a job that failed this way. */
+function wayOut(live: JobResponse): string {
+  if (live.state === "STALLED") {
+    return (
+      "The job is STALLED: it stays so until someone acknowledges it in Compute Ops " +
+      "Management. Its id is recorded; once it is dismissed, `pulumi up` reads it again, " +
+      "or change `triggers` (or another input) to run a new job."
+    );
+  }
+  return "Its id is recorded; change `triggers` (or another input) to run the job again.";
 }
 
 function outputsFrom(declared: Record<string, unknown>, live: JobResponse) {
@@ -129,6 +163,8 @@ function outputsFrom(declared: Record<string, unknown>, live: JobResponse) {
     // The API sends null for "no result code yet"; Pulumi outputs have no null-vs-absent.
     resultCode: live.resultCode ?? undefined,
     statusDetails: live.statusDetails ?? undefined,
+    // null when the job has no parent: Pulumi outputs have no null-vs-absent.
+    parentJobId: live.parentJobId ?? undefined,
   });
 }
 
@@ -185,21 +221,29 @@ function awaitJob(
         state: "COMPLETE",
         status: "The job completed and was deleted (deleteOnComplete)",
       },
-    stateOf: (live) => (live.resultCode ? `${live.state} ${live.resultCode}` : live.state),
+    stateOf: (live) => {
+      if (live.state === "APPROVAL_PENDING") return "APPROVAL_PENDING (waiting for approval)";
+      return live.resultCode ? `${live.state} ${live.resultCode}` : live.state;
+    },
     isTerminal: (live) => terminalStates.includes(live.state),
     timeoutMs: inputs.timeoutMinutes * 60_000,
     failureOf: ({ finished, value: live, elapsedMs }) => {
       if (!finished) {
+        // Nothing is PATCHed: the job's state PATCH only relabels the record and
+        // leaves the work on the hardware as it is (docs/api-facts.md#job-states).
+        const waiting =
+          live.state === "APPROVAL_PENDING"
+            ? "The job waits for its approvers: approve or decline it in Compute Ops Management. "
+            : "The job goes on in Compute Ops Management: wait for it there, or end it there. ";
         return (
           `${label} did not finish within timeoutMinutes (${inputs.timeoutMinutes}); last seen: ` +
-          `${describeJob(live)}. The job goes on in Compute Ops Management and its id is ` +
-          "recorded: the next `pulumi up` waits for it again."
+          `${describeJob(live)}. ${waiting}Its id is recorded: the next \`pulumi up\` ` +
+          "waits for it again (raise timeoutMinutes to wait longer)."
         );
       }
       if (hasFailed(live)) {
         return (
-          `${label} failed after ${formatElapsed(elapsedMs)}: ${describeJob(live)}. ` +
-          "Its id is recorded; change `triggers` (or another input) to run the job again."
+          `${label} failed after ${formatElapsed(elapsedMs)}: ${describeJob(live)}. ` + wayOut(live)
         );
       }
       return undefined;

@@ -160,6 +160,17 @@ export function computeOpsSettings(overrides: {
   const clientSecret = computeOpsValue("clientSecret");
   const workspaceId = computeOpsValue("workspaceId");
   const tenantAcid = overrides.tenantAcid ?? computeOpsValue("tenantAcid");
+  // Tenant-Acid is declared `format: uuid` (docs/api-facts.md#tenant-acid); the
+  // value is a tenant's id, not a secret, but is left out of the message all the same.
+  if (
+    tenantAcid !== undefined &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantAcid)
+  ) {
+    throw new Error(
+      "compute-ops:tenantAcid must be a UUID (the tenant's application customer id); " +
+        `set it with: pulumi config set compute-ops:tenantAcid <uuid>, or unset ${computeOpsEnv.tenantAcid}`,
+    );
+  }
   if (token === undefined) {
     if (clientId === undefined) {
       throw missing(

@@ -33,8 +33,9 @@ export const resourceTypes = {
   ApprovalPolicy: {
     module: "compute-ops",
     updatable: true,
-    // A different region or tenant is a different object space: a policy cannot move.
-    replacedBy: ["region", "tenantAcid"],
+    // A different region is a different object space: a policy cannot move. No
+    // approval-policy operation takes Tenant-Acid, so a tenant never replaces one.
+    replacedBy: ["region"],
     secretOutputs: [],
     maskedCredentials: [],
   },
@@ -66,7 +67,6 @@ export const resourceTypes = {
       "serviceDeliveryContact",
       "tags",
       "region",
-      "tenantAcid",
     ],
     // The key is a credential.
     secretOutputs: ["activationKey"],

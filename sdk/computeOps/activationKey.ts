@@ -41,7 +41,11 @@ export interface ActivationKeyArgs {
   renewBeforeHours?: pulumi.Input<number>;
   /** The Compute Ops Management region, if not the stack's. Changing it replaces the key. */
   region?: pulumi.Input<string>;
-  /** Act for this tenant of an MSP workspace (`Tenant-Acid`). Changing it replaces the key. */
+  /**
+   * @deprecated No activation-key operation takes `Tenant-Acid`: a value fails at
+   * preview. Kept so programs that set it still compile; remove it (that does not
+   * replace the key).
+   */
   tenantAcid?: pulumi.Input<string>;
 }
 
@@ -85,8 +89,19 @@ export class ActivationKey extends pulumi.dynamic.Resource {
   declare public readonly createdAt: pulumi.Output<string>;
   /** Time of the key's last update. */
   declare public readonly updatedAt: pulumi.Output<string>;
-  /** URI of the key itself (a self link). */
-  declare public readonly resourceUri: pulumi.Output<string>;
+  /**
+   * What the API reports of the key's context, as it returns it: applianceName,
+   * locationId, serviceDeliveryContact, tags.
+   */
+  declare public readonly details: pulumi.Output<
+    | {
+        applianceName?: string;
+        locationId?: string;
+        serviceDeliveryContact?: string;
+        tags?: { name: string; value: string }[];
+      }
+    | undefined
+  >;
 
   constructor(name: string, args: ActivationKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -110,7 +125,7 @@ export class ActivationKey extends pulumi.dynamic.Resource {
         generation: undefined,
         createdAt: undefined,
         updatedAt: undefined,
-        resourceUri: undefined,
+        details: undefined,
       },
       withSecretOutputs("ActivationKey", opts),
       resourceTypes.ActivationKey.module,

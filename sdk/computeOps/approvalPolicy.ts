@@ -60,8 +60,9 @@ export interface ApprovalPolicyArgs {
    */
   region?: pulumi.Input<string>;
   /**
-   * Act for this tenant of an MSP workspace (its application customer id, sent as
-   * `Tenant-Acid`), if not the stack's. Changing it replaces the policy.
+   * @deprecated No approval-policy operation takes `Tenant-Acid`: a value fails at
+   * preview. Kept so programs that set it still compile; remove it (that does not
+   * replace the policy).
    */
   tenantAcid?: pulumi.Input<string>;
   /**

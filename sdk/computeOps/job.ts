@@ -76,6 +76,14 @@ export class Job extends pulumi.dynamic.Resource {
   declare public readonly updatedAt: pulumi.Output<string>;
   /** URI of the job itself, e.g. "/compute-ops-mgmt/v1/jobs/2500759c-…". */
   declare public readonly resourceUri: pulumi.Output<string>;
+  /** The job's name, as Compute Ops Management reports it. */
+  declare public readonly name: pulumi.Output<string | undefined>;
+  /** The job that started this one, if any. */
+  declare public readonly parentJobId: pulumi.Output<string | undefined>;
+  /** Increases with every change of the job record. */
+  declare public readonly generation: pulumi.Output<number | undefined>;
+  /** The resource the job runs on, as the API reports it. */
+  declare public readonly resource: pulumi.Output<{ id?: string; type?: string } | undefined>;
 
   constructor(name: string, args: JobArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -93,6 +101,10 @@ export class Job extends pulumi.dynamic.Resource {
         createdAt: undefined,
         updatedAt: undefined,
         resourceUri: undefined,
+        name: undefined,
+        parentJobId: undefined,
+        generation: undefined,
+        resource: undefined,
       },
       withSecretOutputs("Job", opts),
       resourceTypes.Job.module,

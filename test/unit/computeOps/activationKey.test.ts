@@ -32,7 +32,7 @@ function liveKey(body: Record<string, unknown>, extra: Record<string, unknown> =
     generation: 1,
     createdAt,
     updatedAt: createdAt,
-    resourceUri: `${path}/${keyId}`,
+    details: { applianceName: "", tags: body.tags ?? [] },
     ...extra,
   };
 }
@@ -131,7 +131,6 @@ describe("ActivationKey", () => {
         ["serviceDeliveryContact", "ops@example.com"],
         ["tags", [{ name: "site", value: "lab" }]],
         ["region", "eu-central"],
-        ["tenantAcid", "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01"],
       ] as const) {
         expect(
           await activationKey.diff(keyId, outputs, await checked({ ...declared, [field]: value })),
@@ -201,6 +200,29 @@ describe("ActivationKey", () => {
   });
 
   describe("create", () => {
+    it("outputs details as the API returns them, and no resourceUri", async () => {
+      const tags = [{ name: "site", value: "lab" }];
+      const locationId = "0d4c1b3e-64a1-4f0c-9d8b-2b55e1b1e0a4";
+      const inputs = await checked({ targetDevice: "ILO", tags, locationId });
+      const details = { applianceName: "", locationId, tags };
+      nock(endpoint)
+        .post(path)
+        .matchHeader("tenant-acid", (value) => value === undefined)
+        .reply(201, liveKey(inputs, { details }));
+      const { outs } = await activationKey.create(inputs);
+      expect(outs.details).to.deep.equal(details);
+      expect(outs).not.to.have.property("resourceUri");
+    });
+
+    it("fails check on tenantAcid, which no activation-key operation takes", async () => {
+      expect(
+        await failedProperties({
+          targetDevice: "ILO",
+          tenantAcid: "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01",
+        }),
+      ).to.deep.equal(["tenantAcid"]);
+    });
+
     it("posts exactly the declared inputs as JSON and returns the key with the API's fields", async () => {
       const inputs = await checked({
         targetDevice: "ILO",

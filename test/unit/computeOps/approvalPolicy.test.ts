@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import nock from "nock";
 import { approvalPolicyImplementation } from "../../../provider/computeOps/approvalPolicy";
+import { applyStackConfig } from "../../../provider/core/configuration";
 import { PartialCreateError } from "../../../provider/core/pulumiResults";
 import { endpoint, provider, testComputeOps, useTestApis } from "../resourceTestSetup";
 
@@ -263,12 +264,30 @@ describe("ApprovalPolicy", () => {
       ).to.equal(true);
     });
 
-    it("replaces the policy for another region or tenant", async () => {
+    it("does not replace the policy when an older program's tenantAcid is removed", async () => {
       const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
+      const result = await approvalPolicy.diff(
+        policyId,
+        { ...outputs, tenantAcid },
+        await checked(declared),
+      );
+      expect(result.replaces ?? []).to.deep.equal([]);
+    });
+
+    it("shows no change between a cleared description and one never declared", async () => {
+      const { description: _d, ...undescribed } = declared;
       expect(
-        (await approvalPolicy.diff(policyId, outputs, await checked({ ...declared, tenantAcid })))
-          .replaces,
-      ).to.deep.equal(["tenantAcid"]);
+        (
+          await approvalPolicy.diff(
+            policyId,
+            { ...outputs, description: "" },
+            await checked(undescribed),
+          )
+        ).changes,
+      ).to.equal(false);
+    });
+
+    it("replaces the policy for another region", async () => {
       expect(
         (
           await approvalPolicy.diff(
@@ -322,15 +341,38 @@ describe("ApprovalPolicy", () => {
       scope.done();
     });
 
-    it("sends Tenant-Acid and keeps region and tenantAcid in the outputs", async () => {
+    it("fails check on tenantAcid, which no approval-policy operation takes, with no call", async () => {
       const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
+      const result = await approvalPolicy.check({}, { ...declared, tenantAcid });
+      expect(result.failures).to.deep.equal([
+        {
+          property: "tenantAcid",
+          reason:
+            "ApprovalPolicy operations do not take Tenant-Acid; it applies to ExternalService and Job only",
+        },
+      ]);
+    });
+
+    it("sends no Tenant-Acid even when the stack sets one", async () => {
+      const values: Record<string, string> = {
+        "compute-ops:endpoint": endpoint,
+        "compute-ops:token": "unit-test-token",
+        "compute-ops:tenantAcid": "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01",
+      };
+      applyStackConfig({ get: (k) => values[k] });
       const scope = nock(endpoint)
         .post(path, declared)
-        .matchHeader("tenant-acid", tenantAcid)
+        .matchHeader("tenant-acid", (value) => value === undefined)
         .reply(201, live);
-      const result = await approvalPolicy.create(await checked({ ...declared, tenantAcid }));
-      expect(result.outs.tenantAcid).to.equal(tenantAcid);
+      const result = await approvalPolicy.create(await checked(declared));
+      expect(result.outs).not.to.have.property("tenantAcid");
       scope.done();
+    });
+
+    it("fails check on an adoptId that is not a UUID", async () => {
+      expect(await failedProperties({ ...declared, adoptId: "policy-1" })).to.deep.equal([
+        "adoptId",
+      ]);
     });
 
     it("finds the policy by name instead of posting again when the answer was lost", async () => {
@@ -503,18 +545,19 @@ describe("ApprovalPolicy", () => {
       scope.done();
     });
 
-    it("keeps region, tenantAcid and adoptId, and reads in the declared tenant", async () => {
+    it("keeps adoptId, and reads an older state's tenant policy without Tenant-Acid", async () => {
       const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
       const scope = nock(endpoint)
         .get(`${path}/${policyId}`)
-        .matchHeader("tenant-acid", tenantAcid)
+        .matchHeader("tenant-acid", (value) => value === undefined)
         .reply(200, live);
       const result = await approvalPolicy.read(policyId, {
         ...outputs,
         tenantAcid,
         adoptId: policyId,
       });
-      expect(result.inputs).to.deep.include({ tenantAcid, adoptId: policyId });
+      expect(result.inputs).to.deep.include({ adoptId: policyId });
+      expect(result.inputs).not.to.have.property("tenantAcid");
       scope.done();
     });
 
@@ -563,10 +606,10 @@ describe("ApprovalPolicy", () => {
       scope.done();
     });
 
-    it("clears a description no longer declared with null", async () => {
+    it('clears a description no longer declared with "", the contract\'s string', async () => {
       const { description: _d, ...undescribed } = declared;
       const scope = nock(endpoint)
-        .patch(`${path}/${policyId}`, { description: null })
+        .patch(`${path}/${policyId}`, { description: "" })
         .reply(200, { ...live, description: "" });
       const result = await approvalPolicy.update(policyId, outputs, await checked(undescribed));
       expect(result.outs).not.to.have.property("description");

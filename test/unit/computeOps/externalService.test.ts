@@ -390,7 +390,7 @@ describe("ExternalService", () => {
           await externalService.diff(serviceId, olds, {
             ...olds,
             region: "eu-central",
-            tenantAcid: "t",
+            tenantAcid: "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01",
           })
         ).replaces,
       ).to.deep.equal(["region", "tenantAcid"]);
@@ -406,7 +406,12 @@ describe("ExternalService", () => {
     it("replaces when adoptId names another integration, not when it is dropped", async () => {
       const olds = { ...(await checked(dscc())), adoptId: serviceId };
       expect(
-        (await externalService.diff(serviceId, olds, { ...olds, adoptId: "another" })).replaces,
+        (
+          await externalService.diff(serviceId, olds, {
+            ...olds,
+            adoptId: "9a0e4a57-7c55-4a4e-8a43-0d3c1fb1a6b2",
+          })
+        ).replaces,
       ).to.deep.equal(["adoptId"]);
       const { adoptId: _a, ...dropped } = olds;
       expect((await externalService.diff(serviceId, olds, dropped)).changes).to.equal(false);
@@ -453,11 +458,24 @@ describe("ExternalService", () => {
       const scope = nock(endpoint)
         .post(path)
         .reply(201, liveFor(inputs))
-        .post(`${path}/${serviceId}/test`)
-        .reply(202, { message: "Test started" });
+        .post(`${path}/${serviceId}/test`, (body) => body === "" || body === undefined)
+        .matchHeader("content-type", (value) => value === undefined)
+        .reply(202);
       const result = await externalService.create(inputs);
       expect(result.outs.testOnCreate).to.equal(true);
       scope.done();
+    });
+
+    it("fails check on testOnCreate for vCenter, whose integrations have no test", async () => {
+      expect(await failedProperties(vCenter({ testOnCreate: true }))).to.deep.equal([
+        "testOnCreate",
+      ]);
+    });
+
+    it("fails check on a tenantAcid or adoptId that is not a UUID", async () => {
+      expect(
+        await failedProperties(dscc({ tenantAcid: "tenant-1", adoptId: "svc-1" })),
+      ).to.have.members(["tenantAcid", "adoptId"]);
     });
 
     it("records the service when its test cannot start", async () => {

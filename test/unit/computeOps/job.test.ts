@@ -260,13 +260,85 @@ describe("Job", () => {
         .reply(201, pending)
         .get(`${jobs}/${jobId}`)
         .times(100)
-        .reply(200, { ...pending, state: "STALLED", status: "No progress" });
+        .reply(200, { ...pending, state: "RUNNING", status: "Updating" });
       const error = await failureOf(job.create({ ...inputs, timeoutMinutes: 1 }));
       nock.cleanAll();
       expect(error.id).to.equal(jobId);
       expect(error.message).to.include("timeoutMinutes (1)");
+      expect(error.message).to.include("state RUNNING");
+      expect(error.message).to.include("The job goes on in Compute Ops Management");
+      expect(error.properties).to.deep.include({ state: "RUNNING", __provider: provider });
+    });
+
+    it("fails a STALLED job at once with its status and details, recording the id", async () => {
+      const scope = nock(endpoint)
+        .post(jobs)
+        .reply(201, pending)
+        .get(`${jobs}/${jobId}`)
+        .reply(200, {
+          ...pending,
+          state: "STALLED",
+          status: "No progress",
+          statusDetails: { message: "iLO unreachable" },
+        });
+      const error = await failureOf(job.create(inputs));
+      scope.done();
+      expect(error.id).to.equal(jobId);
       expect(error.message).to.include("state STALLED");
-      expect(error.properties).to.deep.include({ state: "STALLED", __provider: provider });
+      expect(error.message).to.include('status "No progress"');
+      expect(error.message).to.include("iLO unreachable");
+      expect(error.message).to.include("acknowledges it in Compute Ops Management");
+    });
+
+    it("keeps waiting through APPROVAL_PENDING, saying it waits for approval", async () => {
+      const scope = nock(endpoint)
+        .post(jobs)
+        .reply(201, { ...pending, state: "APPROVAL_PENDING", status: "Waiting for approval" })
+        .get(`${jobs}/${jobId}`)
+        .times(2)
+        .reply(200, { ...pending, state: "APPROVAL_PENDING", status: "Waiting for approval" })
+        .get(`${jobs}/${jobId}`)
+        .reply(200, complete);
+      const result = await job.create(inputs);
+      scope.done();
+      expect(result.outs.state).to.equal("COMPLETE");
+      expect(progress.join("\n")).to.include("APPROVAL_PENDING (waiting for approval)");
+    });
+
+    it("tells the user to approve or decline a job still waiting for approval at the timeout", async () => {
+      nock(endpoint)
+        .post(jobs)
+        .reply(201, pending)
+        .get(`${jobs}/${jobId}`)
+        .times(100)
+        .reply(200, { ...pending, state: "APPROVAL_PENDING", status: "Waiting for approval" });
+      const error = await failureOf(job.create({ ...inputs, timeoutMinutes: 1 }));
+      nock.cleanAll();
+      expect(error.message).to.include("approve or decline it in Compute Ops Management");
+    });
+
+    it("outputs the job's name, parentJobId, generation and resource", async () => {
+      const resource = { id: serverId, type: "compute-ops-mgmt/server" };
+      nock(endpoint)
+        .post(jobs)
+        .reply(201, pending)
+        .get(`${jobs}/${jobId}`)
+        .reply(200, {
+          ...complete,
+          name: "Server Power On",
+          parentJobId: null,
+          generation: 3,
+          resource,
+        });
+      const { outs } = await job.create(inputs);
+      expect(outs).to.deep.include({ name: "Server Power On", generation: 3, resource });
+      expect(outs).not.to.have.property("parentJobId");
+      const parent = "7f5c3f46-3b9e-4a8b-9f2e-2a1c0d9e8b7a";
+      nock(endpoint)
+        .get(`${jobs}/${jobId}`)
+        .reply(200, { ...complete, parentJobId: parent });
+      const read = await job.read(jobId, outs);
+      expect(read.props?.parentJobId).to.equal(parent);
     });
 
     it("records the id when the job can no longer be read", async () => {

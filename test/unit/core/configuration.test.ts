@@ -86,13 +86,28 @@ describe("Configuration", () => {
     it("falls back to HPE_COM_* environment variables, stack config winning", () => {
       process.env.HPE_COM_REGION = "us-west";
       process.env.HPE_COM_TOKEN = "env-token";
-      process.env.HPE_COM_TENANT_ACID = "env-tenant";
-      expect(computeOpsSettings({}).tenantAcid).to.equal("env-tenant");
-      applyStackConfig(stackConfig({ "compute-ops:tenantAcid": "stack-tenant" }));
-      expect(computeOpsSettings({}).tenantAcid).to.equal("stack-tenant");
-      expect(computeOpsSettings({ tenantAcid: "resource-tenant" }).tenantAcid).to.equal(
-        "resource-tenant",
+      const [envTenant, stackTenant, resourceTenant] = [
+        "0a4c1b3e-64a1-4f0c-9d8b-2b55e1b1e0a1",
+        "0a4c1b3e-64a1-4f0c-9d8b-2b55e1b1e0a2",
+        "0a4c1b3e-64a1-4f0c-9d8b-2b55e1b1e0a3",
+      ];
+      process.env.HPE_COM_TENANT_ACID = envTenant;
+      expect(computeOpsSettings({}).tenantAcid).to.equal(envTenant);
+      applyStackConfig(stackConfig({ "compute-ops:tenantAcid": stackTenant }));
+      expect(computeOpsSettings({}).tenantAcid).to.equal(stackTenant);
+      expect(computeOpsSettings({ tenantAcid: resourceTenant }).tenantAcid).to.equal(
+        resourceTenant,
       );
+    });
+
+    it("refuses a stack tenantAcid that is not a UUID, without printing it", () => {
+      process.env.HPE_COM_REGION = "us-west";
+      process.env.HPE_COM_TOKEN = "env-token";
+      applyStackConfig(stackConfig({ "compute-ops:tenantAcid": "tenant-42" }));
+      expect(() => computeOpsSettings({}))
+        .to.throw(/compute-ops:tenantAcid must be a UUID/)
+        .with.property("message")
+        .that.does.not.include("tenant-42");
     });
 
     it("names the key to set when the region is missing", () => {
