@@ -20,6 +20,7 @@
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { adminReply, LoggedRequest } from "./admin";
+import type { RecordedRequest } from "./conformance";
 import { ComputeOpsApi } from "./computeOps";
 import { FaultInjector, FaultRule, validateRules } from "./faults";
 import { comError, EmulatorRequest, json, parseQuery, Reply } from "./httpKit";
@@ -40,8 +41,16 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** Faults active from the start. */
   faults?: FaultRule[];
+  /**
+   * Called with every API request (not admin ones) as it arrives, before any fault
+   * answers it: the test suites' conformance check records them here.
+   */
+  onRequest?: (request: RecordedRequest) => void;
   quiet?: boolean;
 }
+
+export type { RecordedRequest } from "./conformance";
+export { requestViolations } from "./conformance";
 
 export interface RunningEmulator {
   url: string;
@@ -176,6 +185,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (path.startsWith("/__emulator/")) {
       send(res, adminReply(req, { computeOps, opsManager, faults, log, byRoute }));
       return;
+    }
+    if (options.onRequest) {
+      const header = (name: string) => {
+        const value = httpReq.headers[name];
+        return typeof value === "string" ? value : undefined;
+      };
+      options.onRequest({
+        method: req.method,
+        path,
+        query,
+        contentType: req.contentType,
+        tenantAcid: header("tenant-acid"),
+        userAgent: header("user-agent"),
+        rawBody,
+      });
     }
     const route = routeName(req.method, path);
     byRoute[route] = (byRoute[route] ?? 0) + 1;

@@ -182,7 +182,8 @@ export function serverPoolRequests(
         Math.min(200, pool.delayMs),
       );
     }
-    return json(200, request);
+    // "This endpoint does not return a response body" (docs/api-facts.md#requests).
+    return { status: 200 };
   }
   return omError(405, "METHOD_NOT_ALLOWED", "Method not allowed.", "Method Not Allowed");
 }

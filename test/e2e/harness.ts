@@ -14,6 +14,7 @@ import {
   resetEmulator,
 } from "../../emulator/adminClient";
 import { PulumiWorkspace, RunResult, repoRoot } from "../../scripts/pulumiRunner";
+import { recordRequest } from "../support/recordedRequests";
 import type { ResourceTypeName } from "../../provider/core/resourceTypes";
 
 export const expectNoChangesExitCode = 7;
@@ -39,7 +40,12 @@ export class E2EStack {
       env?: Record<string, string>;
     } = {},
   ): Promise<E2EStack> {
-    const emulator = await startEmulator({ port: 0, quiet: true, ...options.emulator });
+    const emulator = await startEmulator({
+      port: 0,
+      quiet: true,
+      onRequest: recordRequest,
+      ...options.emulator,
+    });
     const workspace = new PulumiWorkspace({
       programDir: options.programDir ?? declaredProgramDir,
       isolate: options.isolate,

@@ -7,6 +7,7 @@ import axios, { AxiosResponse } from "axios";
 import { expect } from "chai";
 import { createHash, randomUUID } from "node:crypto";
 import { RunningEmulator, startEmulator } from "../../../emulator";
+import { recordRequest } from "../../support/recordedRequests";
 
 export const http = axios.create({ validateStatus: () => true });
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -135,7 +136,15 @@ export interface EmulatorSession {
  * Starts an emulator (fast job and server-pool steps) for the enclosing
  * `describe`, clears its faults after each test and closes it after the last.
  */
-export function useEmulator(): EmulatorSession {
+export function useEmulator(
+  options: {
+    /**
+     * Default true: the conformance check judges every request sent. False for
+     * suites that send requests outside the contract on purpose.
+     */
+    recorded?: boolean;
+  } = {},
+): EmulatorSession {
   let running: RunningEmulator | undefined;
   let token: string | undefined;
 
@@ -195,6 +204,7 @@ export function useEmulator(): EmulatorSession {
       quiet: true,
       jobStepMs: 40,
       serverPoolDelayMs: 80,
+      onRequest: options.recorded === false ? undefined : recordRequest,
     });
     token = await session.newToken();
   });
