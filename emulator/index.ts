@@ -37,6 +37,11 @@ export interface EmulatorOptions {
   jobStepMs?: number;
   /** Server-pool request EXECUTING → COMPLETED/FAILED delay (default 500 ms). */
   serverPoolDelayMs?: number;
+  /**
+   * Ops Manager's Digest challenge: "rfc7616" (default, `qop="auth"`) or
+   * "as-documented" (`op="auth"`, exactly as the Ops Manager page prints it).
+   */
+  digestChallenge?: "rfc7616" | "as-documented";
   /** OAuth token lifetime (default 7200 s, as GreenLake's SSO tokens). */
   tokenTtlSeconds?: number;
   /** Faults active from the start. */
@@ -126,6 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     username: credentials.opsManagerUsername,
     apiKey: credentials.opsManagerApiKey,
     serverPoolDelayMs: options.serverPoolDelayMs ?? 500,
+    digestChallenge: options.digestChallenge,
   });
   const faults = new FaultInjector();
   if (options.faults) faults.set(validateRules(options.faults));

@@ -22,12 +22,24 @@ export function parseDigestHeader(header: string): Record<string, string> {
   return params;
 }
 
+/**
+ * "rfc7616" (the default): `qop="auth"`, with nonce counts checked. "as-documented":
+ * the challenge exactly as the Ops Manager page prints it, `op="auth"`
+ * (docs/api-facts.md#digest-authentication), which offers no qop, so clients answer
+ * with RFC 2069's response; it has no nonce count, so only the nonce's lifetime is
+ * checked.
+ */
+export type DigestChallengeStyle = "rfc7616" | "as-documented";
+
 export class DigestAuth {
   /** nonce → {issued, last nc seen} */
   private readonly nonces = new Map<string, { issued: number; lastNc: number }>();
   digestChallenges = 0;
 
-  constructor(private readonly credentials: { username: string; apiKey: string }) {}
+  constructor(
+    private readonly credentials: { username: string; apiKey: string },
+    private readonly style: DigestChallengeStyle = "rfc7616",
+  ) {}
 
   /** Ages every nonce past its lifetime, so the next use answers 401 with stale=true. */
   expireNonces(): number {
@@ -49,16 +61,20 @@ export class DigestAuth {
     const nc = parseInt(p.nc ?? "", 16);
     const ha1 = md5(`${p.username}:${realm}:${this.credentials.apiKey}`);
     const ha2 = md5(`${req.method}:${p.uri}`);
-    const expected = md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`);
+    const documented = this.style === "as-documented";
+    const expected = documented
+      ? md5(`${ha1}:${p.nonce}:${ha2}`)
+      : md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`);
     if (
       p.username !== this.credentials.username ||
       p.realm !== realm ||
-      p.qop !== "auth" ||
+      (!documented && p.qop !== "auth") ||
       p.uri !== fullUri ||
       p.response !== expected
     ) {
       return this.challenge(false);
     }
+    if (documented) return undefined;
     // A replayed or reordered count is refused (RFC 7616 section 3.4).
     if (!(nc > nonce.lastNc)) return this.challenge(false);
     nonce.lastNc = nc;
@@ -78,8 +94,9 @@ export class DigestAuth {
         reason: "Unauthorized",
       },
       headers: {
-        // As MongoDB's sample challenge (docs/api-facts.md#digest-authentication), with the qop parameter spelled as RFC 7616 has it.
-        "WWW-Authenticate": `Digest realm="${realm}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${stale}`,
+        // As MongoDB's sample challenge (docs/api-facts.md#digest-authentication); by
+        // default with the qop parameter spelled as RFC 7616 has it.
+        "WWW-Authenticate": `Digest realm="${realm}", domain="", nonce="${nonce}", algorithm=MD5, ${this.style === "as-documented" ? "op" : "qop"}="auth", stale=${stale}`,
       },
     };
   }

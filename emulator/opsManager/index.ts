@@ -5,7 +5,7 @@
  */
 import { EmulatorRequest, Reply } from "../httpKit";
 import { Timers } from "../timers";
-import { DigestAuth } from "./digestAuth";
+import { DigestAuth, DigestChallengeStyle } from "./digestAuth";
 import {
   basePath,
   forceStatus,
@@ -20,6 +20,7 @@ export interface OpsManagerOptions {
   username: string;
   apiKey: string;
   serverPoolDelayMs: number;
+  digestChallenge?: DigestChallengeStyle;
 }
 
 export class OpsManagerApi {
@@ -28,7 +29,7 @@ export class OpsManagerApi {
   private readonly timers = new Timers();
 
   constructor(private readonly options: OpsManagerOptions) {
-    this.digest = new DigestAuth(options);
+    this.digest = new DigestAuth(options, options.digestChallenge);
   }
 
   get digestChallenges(): number {

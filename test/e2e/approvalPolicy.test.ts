@@ -104,18 +104,17 @@ describe("ApprovalPolicy under the real Pulumi engine", function () {
     expect(live.data.generation).to.equal(2);
   });
 
-  it("replaces the policy when it moves to another tenant", async () => {
+  it('clears a description no longer declared with "", and shows no drift afterwards', async () => {
     const firstId = await deployedPolicyId([
       policy({ description: "firmware needs two approvals" }),
     ]);
-    const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
-    await stack.declare([policy({ description: "firmware needs two approvals", tenantAcid })]);
+    await stack.declare([policy({ description: undefined })]);
     const result = await stack.up();
-    expect(result.stdout).to.match(/1 replaced/);
-    const [state] = await stack.stateResources("ApprovalPolicy");
-    expect(state.id).not.to.equal(firstId);
-    const objects = await stack.objects();
-    expect(objects.approvalPolicies).to.have.length(1);
+    expect(result.stdout).to.match(/1 updated/);
+    const api = await stack.api();
+    expect((await api.get(`${policiesPath}/${firstId}`)).data.description).to.equal("");
+    const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
+    expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
   });
 
   it("fails preview --refresh --expect-no-changes with exit code 7 on a change made by hand, naming the field", async () => {

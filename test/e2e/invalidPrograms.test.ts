@@ -31,6 +31,19 @@ const invalidPrograms: { title: string; resource: DeclaredResource; property: Re
     },
   },
   {
+    title: "tenantAcid on an ApprovalPolicy, whose operations do not take Tenant-Acid",
+    property: /tenantAcid/,
+    resource: {
+      type: "ApprovalPolicy",
+      name: "fw",
+      args: {
+        name: "fw",
+        tenantAcid: "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01",
+        policyData: { approvables: [], resources: [] },
+      },
+    },
+  },
+  {
     title: "an activation key expiring after more than 168 hours",
     property: /expirationInHours/,
     resource: {

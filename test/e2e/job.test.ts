@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { answerJobApproval, stallJob } from "../../emulator/adminClient";
+import { RunResult } from "../../scripts/pulumiRunner";
 import { DeclaredResource, E2EStack } from "./harness";
 
 // Server ids contain '+', which must reach the API encoded as %2B (docs/api-facts.md#percent-encoding).
@@ -76,6 +78,78 @@ describe("Job under the real Pulumi engine", function () {
     const [state] = await stack.stateResources("Job");
     const jobs = (await stack.objects()).jobs as { id: string }[];
     expect(jobs.map((j) => j.id)).to.include(state.id);
+  });
+
+  describe("held by an ApprovalPolicy on the same group", () => {
+    const groupId = "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    const policy: DeclaredResource = {
+      type: "ApprovalPolicy",
+      name: "fw-approvals",
+      args: {
+        name: "fw-approvals",
+        policyData: {
+          approvables: [
+            { approvableName: "Update firmware", approvers: [{ email: "a@example.com" }] },
+          ],
+          resources: [{ resourceId: groupId, resourceType: "compute-ops-mgmt/group" }],
+        },
+      },
+    };
+    const firmwareUpdate: DeclaredResource = {
+      type: "Job",
+      name: "group-firmware",
+      args: {
+        jobTemplate: "91159b5e-9eeb-11ec-a9da-00155dc0a0c0", // Group Firmware Update
+        resourceType: "compute-ops-mgmt/group",
+        resourceId: groupId,
+        timeoutMinutes: 5,
+      },
+    };
+
+    /**
+     * Deploys the policy, then starts an up that adds the job, and answers the job
+     * once the emulator holds it in APPROVAL_PENDING. The policy is deployed first
+     * so the job is posted after it exists.
+     */
+    async function upAnswering(answer: (jobId: string) => Promise<void>): Promise<RunResult> {
+      await stack.deployFresh([policy]);
+      await stack.declare([policy, firmwareUpdate]);
+      const up = stack.run(["up", "--yes", "--skip-preview"]);
+      let held: string | undefined;
+      while (held === undefined) {
+        const jobs = (await stack.objects()).jobs as { id: string; state: string }[];
+        held = jobs.find((j) => j.state === "APPROVAL_PENDING")?.id;
+        if (held === undefined) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      await answer(held);
+      return up;
+    }
+
+    it("waits for approval, then succeeds once the job is approved", async () => {
+      const result = await upAnswering((id) => answerJobApproval(stack.emulator, id, "APPROVED"));
+      expect(result.code, result.stdout + result.stderr).to.equal(0);
+      expect(result.stdout + result.stderr).to.include("waiting for approval");
+      const [state] = await stack.stateResources("Job");
+      expect(state.outputs).to.deep.include({ state: "COMPLETE", resultCode: "SUCCESS" });
+    });
+
+    it("fails with DECLINED when the approvers decline, and records the job's id", async () => {
+      let jobId = "";
+      const result = await upAnswering((id) => {
+        jobId = id;
+        return answerJobApproval(stack.emulator, id, "DECLINED");
+      });
+      expect(result.code).not.to.equal(0);
+      expect(result.stdout + result.stderr).to.include("DECLINED");
+      const [state] = await stack.stateResources("Job");
+      expect(state.id).to.equal(jobId);
+    });
+
+    it("fails naming STALLED when the job stalls", async () => {
+      const result = await upAnswering((id) => stallJob(stack.emulator, id));
+      expect(result.code).not.to.equal(0);
+      expect(result.stdout + result.stderr).to.include("STALLED");
+    });
   });
 
   it("destroy forgets the jobs, which the API cannot delete", async () => {

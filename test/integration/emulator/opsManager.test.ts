@@ -1,6 +1,9 @@
 import { AxiosResponse } from "axios";
 import { expect } from "chai";
 import { createHash, randomUUID } from "node:crypto";
+import { RunningEmulator, startEmulator } from "../../../emulator";
+import { OpsManagerClient } from "../../../provider/opsManager/client";
+import { recordRequest } from "../../support/recordedRequests";
 import { Body, http, poll, useEmulator } from "./kit";
 
 describe("Emulator", function () {
@@ -205,5 +208,39 @@ describe("Emulator", function () {
         expect(later.data.statusName).to.equal("FAILED");
       });
     });
+  });
+});
+
+describe("Emulator with the Digest challenge as the Ops Manager page prints it", function () {
+  this.timeout(15_000);
+  let emulator: RunningEmulator | undefined;
+  before(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      quiet: true,
+      digestChallenge: "as-documented",
+      onRequest: recordRequest,
+    });
+  });
+  after(() => emulator?.close());
+
+  it('challenges with op="auth", and the provider\'s client gets through with RFC 2069', async () => {
+    const running = emulator!;
+    const path = `/api/public/v1.0/groups/${running.credentials.opsManagerGroupId}/serverPool/requests`;
+    const bare = await http.get(`${running.url}${path}`);
+    expect(bare.status).to.equal(401);
+    expect(bare.headers["www-authenticate"]).to.match(
+      /^Digest realm="MMS Public API", domain="", nonce="[^"]+", algorithm=MD5, op="auth", stale=false$/,
+    );
+    const client = new OpsManagerClient({
+      baseUrl: running.opsManagerBaseUrl,
+      username: running.credentials.opsManagerUsername,
+      apiKey: running.credentials.opsManagerApiKey,
+      groupId: running.credentials.opsManagerGroupId,
+    });
+    const list = await client.get<{ results: unknown[] }>(
+      `/groups/${running.credentials.opsManagerGroupId}/serverPool/requests`,
+    );
+    expect(list.results).to.deep.equal([]);
   });
 });

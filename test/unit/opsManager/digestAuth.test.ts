@@ -24,6 +24,36 @@ const rfcCnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
 const hash = (name: string, text: string) => createHash(name).update(text).digest("hex");
 
 describe("Digest authentication", () => {
+  describe("the challenge exactly as the Ops Manager page prints it", () => {
+    // Every 401 on the page reads `op="auth"`, not `qop="auth"`: no qop is offered,
+    // so the answer is RFC 2069's H(HA1:nonce:HA2), as curl --digest sends it.
+    const pageHeader =
+      'Digest realm="MMS Public API", domain="", nonce="CRAfKf6S9RqdCz4kfZa0vtCpqFE3ufFL", ' +
+      'algorithm=MD5, op="auth", stale=false';
+
+    it("answers it with the RFC 2069 response and no qop, nc or cnonce", () => {
+      const challenge = parseChallenge(pageHeader);
+      expect(challenge).to.include({ realm: "MMS Public API", qop: undefined, stale: false });
+      const input = {
+        username: "admin",
+        password: "api-key",
+        method: "GET",
+        uri: "/api/public/v1.0/groups/5e2211c17a3e5a48f5497de3/serverPool/requests",
+        nc: 1,
+      };
+      const md5 = (text: string) => hash("md5", text);
+      const expected = md5(
+        `${md5("admin:MMS Public API:api-key")}:CRAfKf6S9RqdCz4kfZa0vtCpqFE3ufFL:${md5(`GET:${input.uri}`)}`,
+      );
+      const header = authorizationHeader(challenge!, input);
+      expect(header).to.equal(
+        'Digest username="admin", realm="MMS Public API", ' +
+          'nonce="CRAfKf6S9RqdCz4kfZa0vtCpqFE3ufFL", ' +
+          `uri="${input.uri}", algorithm=MD5, response="${expected}"`,
+      );
+    });
+  });
+
   describe("RFC 7616 examples", () => {
     it("computes the MD5 example response", () => {
       expect(digestResponse(rfcChallenge("MD5"), rfcInput, rfcCnonce)).to.equal(
