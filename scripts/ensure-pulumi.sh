@@ -2,8 +2,9 @@
 # Makes a Pulumi CLI available and prints, on its last line, the directory that
 # holds `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`.
 #
-# PULUMI_VERSION picks the release (default 3.248.0, the one the lockfile's
-# @pulumi/pulumi matches): `PULUMI_VERSION=3.276.0 npm run pulumi:ensure`.
+# PULUMI_VERSION picks the release (`PULUMI_VERSION=3.276.0 npm run pulumi:ensure`);
+# by default it is the release of the installed @pulumi/pulumi, so that after
+# `npm install -D @pulumi/pulumi@<newer>` the demo and the tests run a CLI to match.
 #
 # Order of preference: a `pulumi` on PATH (exactly PULUMI_VERSION when it is set,
 # otherwise any release this package supports), an earlier build cached outside
@@ -12,17 +13,20 @@
 # some machines, while the Go module proxy is not).
 set -euo pipefail
 
-DEFAULT_PULUMI_VERSION="3.248.0"
 # The oldest CLI accepted from PATH when no version is asked for: read() returning
 # inputs, which drift detection relies on, arrived in 3.216.
 MIN_PULUMI_VERSION="3.216.0"
 PULUMI_VERSION="${PULUMI_VERSION:-}"
 PULUMI_VERSION="${PULUMI_VERSION#v}"
 requested_version="$PULUMI_VERSION"
-PULUMI_VERSION="${PULUMI_VERSION:-$DEFAULT_PULUMI_VERSION}"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SDK_MANIFEST="$REPO_ROOT/node_modules/@pulumi/pulumi/package.json"
+if [ -z "$PULUMI_VERSION" ] && [ -f "$SDK_MANIFEST" ]; then
+  PULUMI_VERSION="$(node -p 'require(process.argv[1]).version' "$SDK_MANIFEST")"
+fi
+PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"
 CACHE_DIR="${PULUMI_OPS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ops-management}"
 BIN_DIR="$CACHE_DIR/pulumi-v$PULUMI_VERSION/bin"
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHIM="$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 
 say() { echo "pulumi:ensure: $*" >&2; }
