@@ -428,7 +428,10 @@ export function breaches(
     });
   }
   if (operation.body === "none") {
-    if (req.contentType !== "" || req.rawBody !== "") {
+    // A Content-Type with no body is harmless on GET and DELETE, which never carry
+    // one; on a POST it claims a body the operation does not take.
+    const claimsBody = req.contentType !== "" && operation.method === "POST";
+    if (claimsBody || req.rawBody !== "") {
       const withType = req.contentType !== "" && operation.statuses.includes(415);
       out.push({
         status: withType ? 415 : refusal,

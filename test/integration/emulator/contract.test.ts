@@ -53,6 +53,11 @@ describe("Emulator", function () {
       const bare = await com("POST", `${services}/${service.id}/test`);
       expect(bare.status).to.equal(202);
       expect(bare.data).to.equal("");
+      // A GET carries no body: a Content-Type on it claims none and is not refused.
+      const read = await com("GET", `${services}/${service.id}`, undefined, {
+        "Content-Type": "application/json",
+      });
+      expect(read.status).to.equal(200);
     });
 
     it("refuses null for an approval policy's description with 422, the status PATCH declares", async () => {
