@@ -80,7 +80,8 @@ describe("ExternalService under the real Pulumi engine", function () {
   async function deployedWithAdoptedVCenter(): Promise<string> {
     await stack.deployFresh([dscc()]);
     const api = await stack.api();
-    const existing = await api.post(servicesPath, vcenter);
+    // The create schema requires description (a string or null).
+    const existing = await api.post(servicesPath, { ...vcenter, description: "made by hand" });
     await stack.declare([
       dscc(),
       {
