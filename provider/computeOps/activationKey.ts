@@ -11,6 +11,7 @@ import { z } from "zod";
 import {
   checkInputs,
   diffResult,
+  diffWithUnknowns,
   createOnce,
   createRecoveryWindowMs,
   deleteIgnoringGone,
@@ -233,19 +234,28 @@ export function activationKeyImplementation(
     async check(_olds, news) {
       // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
       // key outside its window shows no change.
-      return checkInputs(news, validateActivationKey);
+      return checkInputs("ActivationKey", news, validateActivationKey);
     },
 
     async diff(_id, olds, news) {
-      const replaces: string[] = immutableFields.filter((field) => {
-        if (news[field] === undefined && apiFilledFields.includes(field)) return false;
-        return !jsonEqual(olds[field], news[field]);
-      });
-      // A key inside its renewal window (or expired) is replaced, the new key made
-      // before the old one is deleted, so a scheduled pipeline always holds a valid key.
-      if (dueForRenewal(olds.expiresAt, news.renewBeforeHours)) replaces.push("expiresAt");
-      // Never a change without a replace: there is no update for a key.
-      return diffResult([], replaces);
+      // An unknown renewBeforeHours changes nothing by itself: renewal is judged at up.
+      return diffWithUnknowns(
+        "ActivationKey",
+        olds,
+        news,
+        (known) => {
+          const replaces: string[] = immutableFields.filter((field) => {
+            if (known[field] === undefined && apiFilledFields.includes(field)) return false;
+            return !jsonEqual(olds[field], known[field]);
+          });
+          // A key inside its renewal window (or expired) is replaced, the new key made
+          // before the old one is deleted, so a scheduled pipeline always holds a valid key.
+          if (dueForRenewal(olds.expiresAt, known.renewBeforeHours)) replaces.push("expiresAt");
+          // Never a change without a replace: there is no update for a key.
+          return diffResult([], replaces);
+        },
+        ["renewBeforeHours"],
+      );
     },
 
     async create(news) {

@@ -14,6 +14,7 @@ import {
   createOnce,
   deleteIgnoringGone,
   diffResult,
+  diffWithUnknowns,
   parseResponse,
   readOrGone,
   replacingFields,
@@ -329,13 +330,15 @@ export function approvalPolicyImplementation(
   const { clientFor } = dependencies;
   return {
     async check(_olds, news) {
-      return checkInputs(news, (raw) => approvalPolicyInputs.safeParse(raw));
+      return checkInputs("ApprovalPolicy", news, (raw) => approvalPolicyInputs.safeParse(raw));
     },
 
     async diff(id, olds, news) {
-      const changes = changedApiFields(olds, news);
-      const replaces = replacingFields(id, olds, news, immutableFields);
-      return diffResult(changes, replaces);
+      return diffWithUnknowns("ApprovalPolicy", olds, news, (known) => {
+        const changes = changedApiFields(olds, known);
+        const replaces = replacingFields(id, olds, known, immutableFields);
+        return diffResult(changes, replaces);
+      });
     },
 
     async create(news) {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import {
   checkInputs,
   diffResult,
+  diffWithUnknowns,
   createOnce,
   createRecoveryWindowMs,
   readOrGone,
@@ -238,15 +239,16 @@ export function jobImplementation(
     async check(_olds, news) {
       // The template stays as the program wrote it (a name reads better in a preview);
       // create maps it to its UUID, and diff compares templates by UUID.
-      return checkInputs(news, (raw) => jobInputs.safeParse(raw));
+      return checkInputs("Job", news, (raw) => jobInputs.safeParse(raw));
     },
 
     async diff(_id, olds, news) {
       // olds are the recorded outputs, which carry the declared inputs verbatim, so
       // a plain comparison of each declared input is exact: an added, removed or
       // changed job parameter or trigger is a new run.
-      const replaces = changedInputs(olds, news);
-      return diffResult([], replaces);
+      return diffWithUnknowns("Job", olds, news, (known) =>
+        diffResult([], changedInputs(olds, known)),
+      );
     },
 
     async create(news) {

@@ -4,11 +4,11 @@
  * every change of input is a new request; DELETE cancels one.
  * Server pools are deprecated since Ops Manager 4.0 and disabled by default.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { z, ZodError } from "zod";
+import { z } from "zod";
 import {
   checkInputs,
   diffResult,
+  diffWithUnknowns,
   createOnce,
   createRecoveryWindowMs,
   isGone,
@@ -104,22 +104,6 @@ const cancelled = ["CANCELLING", "CANCELLED"];
 const terminal = ["COMPLETED", "FAILED", ...cancelled];
 /** States in which a request holds no server, so there is nothing to cancel. */
 const nothingToCancel = ["FAILED", ...cancelled];
-
-/** Check failures named the way Pulumi programs write the path: `properties[0].Datacenter`. */
-function checkFailuresFrom(error: ZodError): dynamic.CheckFailure[] {
-  const name = (path: (string | number)[]) =>
-    path
-      .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`))
-      .join("");
-  return error.issues.flatMap((issue) =>
-    issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({
-          property: name([...issue.path, key]),
-          reason: "is not an input of ServerPoolRequest",
-        }))
-      : [{ property: name(issue.path), reason: issue.message }],
-  );
-}
 
 const requestsPath = (groupId: string) =>
   `/groups/${encodeURIComponent(groupId)}/serverPool/requests`;
@@ -269,12 +253,15 @@ export function serverPoolRequestImplementation(
   const { clientFor, clock } = dependencies;
   return {
     async check(_olds, news) {
-      return checkInputs(news, (raw) => serverPoolRequestInputs.safeParse(raw), checkFailuresFrom);
+      return checkInputs("ServerPoolRequest", news, (raw) =>
+        serverPoolRequestInputs.safeParse(raw),
+      );
     },
 
     async diff(_id, olds, news) {
-      const replaces = changedInputs(olds, news);
-      return diffResult([], replaces);
+      return diffWithUnknowns("ServerPoolRequest", olds, news, (known) =>
+        diffResult([], changedInputs(olds, known)),
+      );
     },
 
     async create(news) {
