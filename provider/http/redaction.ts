@@ -80,6 +80,19 @@ export function registerSecretOutputs(
   }
 }
 
+/**
+ * Registers every string inside a value whose every part may be a credential
+ * (job parameters: `adminPass`, `rootPassword`, whatever a template names them).
+ * Cutting a harmless parameter out of a message is the accepted price.
+ */
+export function registerEveryStringIn(value: unknown): void {
+  if (typeof value === "string") registerSecret(value);
+  else if (Array.isArray(value)) value.forEach(registerEveryStringIn);
+  else if (value !== null && typeof value === "object") {
+    Object.values(value).forEach(registerEveryStringIn);
+  }
+}
+
 /** True when a field of this name holds a credential. */
 export function isSecretFieldName(name: string): boolean {
   return secretKeyPattern.test(name);

@@ -38,9 +38,14 @@ const objectId = z
  * enabled." Whether a property is multi-select only the pool knows, so a list is
  * accepted here and the API judges it.
  */
+/** The documentation bounds neither; 256 keeps a runaway value from the API. */
+const maxTextLength = 256;
+const tooLong = `must be at most ${maxTextLength} characters`;
+const propertyText = z.string().min(1, "must be a non-empty string").max(maxTextLength, tooLong);
+
 const propertyValue = z.union([
-  z.string().min(1, "must be a non-empty string"),
-  z.array(z.string().min(1, "must be a non-empty string")).min(1, "must list at least one value"),
+  propertyText,
+  z.array(propertyText).min(1, "must list at least one value"),
 ]);
 
 export const serverPoolRequestInputs = z
@@ -48,7 +53,13 @@ export const serverPoolRequestInputs = z
     properties: z
       .array(
         z
-          .record(z.string().min(1, "a property name must not be empty"), propertyValue)
+          .record(
+            z
+              .string()
+              .min(1, "a property name must not be empty")
+              .max(maxTextLength, `a property name ${tooLong}`),
+            propertyValue,
+          )
           .refine((p) => Object.keys(p).length > 0, "must name at least one property"),
         { invalid_type_error: "must be a list of objects, one per server" },
       )
