@@ -5,6 +5,7 @@ import {
   GreenLakeClients,
   TokenCache,
 } from "../../provider/computeOps/client";
+import { RateLimitGates } from "../../provider/http/rateLimit";
 import { applyStackConfig, resetStackConfig } from "../../provider/core/configuration";
 import { systemClock, WaitClock } from "../../provider/core/waitForState";
 import {
@@ -18,13 +19,21 @@ const instantRetries = { sleep: () => undefined };
 
 /** A Compute Ops resource's dependencies: fresh clients and tokens, retries that do not wait. */
 export function testComputeOps(clock: Partial<WaitClock> = {}): ComputeOpsDependencies {
-  const clients = new GreenLakeClients({ retry: instantRetries, tokens: new TokenCache() });
+  const clients = new GreenLakeClients({
+    retry: instantRetries,
+    tokens: new TokenCache(),
+    gates: new RateLimitGates(),
+  });
   return { clientFor: clients.forResource, clock: { ...systemClock, ...clock } };
 }
 
 /** The Ops Manager resource's dependencies: fresh clients and nonces, retries that do not wait. */
 export function testOpsManager(clock: Partial<WaitClock> = {}): OpsManagerDependencies {
-  const clients = new OpsManagerClients({ retry: instantRetries, nonces: new DigestNonces() });
+  const clients = new OpsManagerClients({
+    retry: instantRetries,
+    nonces: new DigestNonces(),
+    gates: new RateLimitGates(),
+  });
   return { clientFor: clients.forGroup, clock: { ...systemClock, ...clock } };
 }
 
