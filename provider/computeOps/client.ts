@@ -48,10 +48,16 @@ export interface GreenLakeClientOptions {
   gates?: RateLimitGates;
   /** The time, for token lifetimes. Default Date.now. */
   now?: () => number;
+  /**
+   * How long a refresh read waits for others of its type to share a list request
+   * (docs/design.md#batched-reads). Default 25 ms; 0 reads each object by its own GET.
+   */
+  readBatchWindowMs?: number;
 }
 
 const defaultTimeoutMs = 30_000;
 const defaultPageSize = 100;
+const defaultReadBatchWindowMs = 25;
 /** When a token answer gives no `expires_in`: the shorter documented lifetime, 15 minutes. */
 const defaultTokenLifetimeS = 900;
 
@@ -95,6 +101,8 @@ export class GreenLakeClient {
   private readonly now: () => number;
   /** Paces this client with every other of the same API client (docs/design.md#rate-limit-pacing). */
   readonly gate: RateLimitGate;
+  /** See GreenLakeClientOptions.readBatchWindowMs. */
+  readonly readBatchWindowMs: number;
 
   constructor(
     readonly settings: ComputeOpsSettings,
@@ -108,6 +116,7 @@ export class GreenLakeClient {
     this.retry = options.retry ?? {};
     this.tokens = options.tokens ?? processTokens;
     this.now = options.now ?? (() => Date.now());
+    this.readBatchWindowMs = options.readBatchWindowMs ?? defaultReadBatchWindowMs;
     this.http = axios.create({
       baseURL: settings.endpoint,
       timeout: this.timeoutMs,

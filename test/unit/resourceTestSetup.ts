@@ -2,6 +2,7 @@
 import nock from "nock";
 import {
   ComputeOpsDependencies,
+  GreenLakeClientOptions,
   GreenLakeClients,
   TokenCache,
 } from "../../provider/computeOps/client";
@@ -18,8 +19,12 @@ import {
 const instantRetries = { sleep: () => undefined };
 
 /** A Compute Ops resource's dependencies: fresh clients and tokens, retries that do not wait. */
-export function testComputeOps(clock: Partial<WaitClock> = {}): ComputeOpsDependencies {
+export function testComputeOps(
+  clock: Partial<WaitClock> = {},
+  clientOptions: GreenLakeClientOptions = {},
+): ComputeOpsDependencies {
   const clients = new GreenLakeClients({
+    ...clientOptions,
     retry: instantRetries,
     tokens: new TokenCache(),
     gates: new RateLimitGates(),

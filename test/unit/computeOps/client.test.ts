@@ -77,7 +77,7 @@ describe("GreenLakeClient", () => {
     options = {
       tokens: new TokenCache(),
       // A clock that stands still: a wait is over once the recording sleep was asked for it.
-      gates: new RateLimitGates({ now: () => 0 }),
+      gates: new RateLimitGates({ now: () => 0, log: () => undefined }),
       retry: { sleep: (ms) => void delays.push(ms) },
     };
     clients = new GreenLakeClients(options);

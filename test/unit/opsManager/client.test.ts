@@ -81,7 +81,7 @@ describe("OpsManagerClient", () => {
     options = {
       nonces: new DigestNonces(),
       // A clock that stands still: a wait is over once the recording sleep was asked for it.
-      gates: new RateLimitGates({ now: () => 0 }),
+      gates: new RateLimitGates({ now: () => 0, log: () => undefined }),
       retry: { sleep: (ms) => void delays.push(ms) },
     };
     clients = new OpsManagerClients(options);
