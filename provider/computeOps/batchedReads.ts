@@ -10,8 +10,8 @@
  * GET, as before.
  *
  * dataloader does the batching, with `cache: false` (nothing is memoised in the
- * long-lived provider host, so nothing goes stale) and a timer schedule (Pulumi's
- * reads arrive as separate gRPC calls, not in one tick).
+ * long-lived provider host, so nothing goes stale) and a schedule of its own
+ * (Pulumi's reads arrive as separate gRPC calls, not in one tick): see newLoader.
  */
 import DataLoader from "dataloader";
 import { ApiError } from "../http/apiError";
@@ -36,7 +36,9 @@ export interface ListReadSpec {
 }
 
 type Loader = DataLoader<string, unknown>;
-const loaders = new WeakMap<GreenLakeClient, Map<string, Loader>>();
+const loaders = new WeakMap<GreenLakeClient, Map<string, Gathering>>();
+/** The longest a batch gathers, in windows. */
+const maxGatherWindows = 10;
 // Lists a server refused (a 400 for the query): that client reads this type by GET.
 const refusedLists = new WeakMap<GreenLakeClient, Set<string>>();
 
@@ -59,16 +61,56 @@ export async function batchedRead(
     byType = new Map();
     loaders.set(client, byType);
   }
-  let loader = byType.get(spec.collectionPath);
-  if (!loader) {
-    loader = new DataLoader<string, unknown>((ids) => readMany(client, spec, ids), {
+  let gathering = byType.get(spec.collectionPath);
+  if (!gathering) {
+    gathering = newLoader(client, spec, windowMs);
+    byType.set(spec.collectionPath, gathering);
+  }
+  const t = Date.now();
+  // Set before `load`, which calls the schedule at once when it opens a batch.
+  gathering.leading = t - gathering.lastArrival >= windowMs;
+  gathering.lastArrival = t;
+  return gathering.loader.load(id);
+}
+
+interface Gathering {
+  loader: Loader;
+  /** When the last read of this type arrived (ms since the epoch). */
+  lastArrival: number;
+  /** Whether the read being loaded came after a quiet spell. */
+  leading: boolean;
+}
+
+/**
+ * A read after a quiet spell goes at once: a lone read, or one of a sequence,
+ * waits for nothing. Reads that follow it closely (a refresh's arrive a few ms
+ * apart, as separate gRPC calls) gather until none has come for `windowMs`, for
+ * at most ten windows, and share the list requests.
+ */
+function newLoader(client: GreenLakeClient, spec: ListReadSpec, windowMs: number): Gathering {
+  const gathering: Gathering = {
+    lastArrival: -Infinity,
+    leading: true,
+    loader: new DataLoader<string, unknown>((ids) => readMany(client, spec, ids), {
       cache: false,
       maxBatchSize: spec.maxBatchSize ?? Infinity,
-      batchScheduleFn: (dispatch) => setTimeout(dispatch, windowMs),
-    });
-    byType.set(spec.collectionPath, loader);
-  }
-  return loader.load(id);
+      batchScheduleFn: (dispatch) => {
+        if (gathering.leading) {
+          setImmediate(dispatch);
+          return;
+        }
+        const opened = Date.now();
+        const dispatchWhenQuiet = () => {
+          const now = Date.now();
+          const quietFor = now - gathering.lastArrival;
+          if (quietFor >= windowMs || now - opened >= maxGatherWindows * windowMs) dispatch();
+          else setTimeout(dispatchWhenQuiet, windowMs - quietFor);
+        };
+        setTimeout(dispatchWhenQuiet, windowMs);
+      },
+    }),
+  };
+  return gathering;
 }
 
 /** One answer per id, in the order asked (an id may be asked twice), an Error for a failed one. */
