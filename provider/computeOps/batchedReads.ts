@@ -37,8 +37,12 @@ export interface ListReadSpec {
 
 type Loader = DataLoader<string, unknown>;
 const loaders = new WeakMap<GreenLakeClient, Map<string, Gathering>>();
-/** The longest a batch gathers, in windows. */
-const maxGatherWindows = 10;
+/**
+ * The longest a batch gathers, in windows (5 s by default): a refresh's reads trickle
+ * in as fast as the program registers resources, a few a second on a busy machine,
+ * and only the last batch's wait adds to the run.
+ */
+const maxGatherWindows = 50;
 // Lists a server refused (a 400 for the query): that client reads this type by GET.
 const refusedLists = new WeakMap<GreenLakeClient, Set<string>>();
 
@@ -85,7 +89,7 @@ interface Gathering {
  * A read after a quiet spell goes at once: a lone read, or one of a sequence,
  * waits for nothing. Reads that follow it closely (a refresh's arrive a few ms
  * apart, as separate gRPC calls) gather until none has come for `windowMs`, for
- * at most ten windows, and share the list requests.
+ * at most fifty windows, and share the list requests.
  */
 function newLoader(client: GreenLakeClient, spec: ListReadSpec, windowMs: number): Gathering {
   const gathering: Gathering = {
