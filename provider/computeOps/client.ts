@@ -50,14 +50,14 @@ export interface GreenLakeClientOptions {
   now?: () => number;
   /**
    * How long a refresh read waits for others of its type to share a list request
-   * (docs/design.md#batched-reads). Default 100 ms; 0 reads each object by its own GET.
+   * (docs/design.md#batched-reads). Default 400 ms; 0 reads each object by its own GET.
    */
   readBatchWindowMs?: number;
 }
 
 const defaultTimeoutMs = 30_000;
 const defaultPageSize = 100;
-const defaultReadBatchWindowMs = 100;
+const defaultReadBatchWindowMs = 400;
 /** When a token answer gives no `expires_in`: the shorter documented lifetime, 15 minutes. */
 const defaultTokenLifetimeS = 900;
 
