@@ -11,7 +11,7 @@ import { z } from "zod";
 import {
   adoptOrExplain,
   checkInputs,
-  createOnce,
+  createProvablyOnce,
   deleteIgnoringGone,
   diffResult,
   parseResponse,
@@ -24,7 +24,7 @@ import { pick } from "../core/declaredState";
 import {
   ComputeOpsDependencies,
   defaultComputeOpsDependencies,
-  findNamedSince,
+  listNamed,
   patchOrRead,
 } from "./client";
 import type { ResourceImplementation } from "../core/resource";
@@ -324,9 +324,12 @@ function createBody(inputs: ApprovalPolicyInputs): Record<string, unknown> {
 
 /** The approval policy lifecycle on the given dependencies (the process's own by default). */
 export function approvalPolicyImplementation(
-  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+  dependencies: Pick<
+    ComputeOpsDependencies,
+    "clientFor" | "creates"
+  > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor } = dependencies;
+  const { clientFor, creates } = dependencies;
   return {
     async check(_olds, news) {
       return checkInputs(news, (raw) => approvalPolicyInputs.safeParse(raw));
@@ -377,16 +380,22 @@ export function approvalPolicyImplementation(
         }
       }
 
-      const postedAt = Date.now();
-      const created = await createOnce(
-        async () =>
-          parsePolicy(
-            await client.post(collectionPath, createBody(inputs)),
-            `POST ${collectionPath}`,
-          ),
-        // The POST's answer was lost: names are unique (the API answers 409 to a second
-        // one), so a policy of this name made since the POST is the one it created.
-        () => findNamedSince(client, collectionPath, inputs.name, postedAt, parsePolicy),
+      const body = createBody(inputs);
+      const created = await createProvablyOnce(
+        {
+          noun: "approval policy",
+          name: inputs.name,
+          lookalikes: () => listNamed(client, collectionPath, inputs.name, parsePolicy),
+          post: async () =>
+            parsePolicy(await client.post(collectionPath, body), `POST ${collectionPath}`),
+          // After a lost answer, only a policy with the declared content is ours: another
+          // run that took the name at the same moment declared something else.
+          matches: (live) =>
+            live.name === inputs.name &&
+            (live.description ?? "") === (inputs.description ?? "") &&
+            samePolicyData(livePolicyData(live), inputs.policyData),
+        },
+        creates,
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },

@@ -8,14 +8,15 @@ import { z } from "zod";
 import {
   checkInputs,
   diffResult,
-  createOnce,
+  createProvablyOnce,
   createRecoveryWindowMs,
+  recoverCommand,
   readOrGone,
   refuseChangeInPlace,
   withoutProvider,
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
-import { pick } from "../core/declaredState";
+import { pick, projectOnto } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
 import type { ResourceImplementation } from "../core/resource";
@@ -91,6 +92,8 @@ interface JobResponse {
   updatedAt?: string;
   resourceUri?: string;
   jobTemplate?: string;
+  resource?: { id?: string; type?: string };
+  jobParams?: Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------
@@ -233,7 +236,7 @@ function odataTimestamp(ms: number): string {
 export function jobImplementation(
   dependencies: ComputeOpsDependencies = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor, clock } = dependencies;
+  const { clientFor, clock, creates } = dependencies;
   return {
     async check(_olds, news) {
       // The template stays as the program wrote it (a name reads better in a preview);
@@ -254,33 +257,46 @@ export function jobImplementation(
       const inputs = jobInputs.parse(withoutProvider(news));
       const client = clientFor(inputs);
       const templateId = templateIdFor(inputs.jobTemplate) as string;
-      // Slack for clocks that disagree, for the lost-answer lookup below.
+      // Slack for clocks that disagree: the job this POST makes is in the lists below.
       const postedAfter = odataTimestamp(Date.now() - createRecoveryWindowMs);
 
       // Not retried by the client (a repeat would run the job twice). When the answer
-      // is lost, the job is looked up by template, target and creation time instead.
-      const created = await createOnce(
-        () =>
-          client.post<JobResponse>(
-            collectionPath,
-            definedOnly({
-              jobTemplate: templateId,
-              resourceId: inputs.resourceId,
-              resourceType: inputs.resourceType,
-              jobParams: inputs.jobParams,
-            }),
-          ),
-        async () => {
+      // is lost, ours is the one new job of this template on this resource with the
+      // declared parameters. Job creates of this process take turns, so identical
+      // declarations (which differ only in `triggers`) never take the same job.
+      const created = await createProvablyOnce<JobResponse>(
+        {
+          noun: "job",
           // `resource/id` is the filter name the spec gives; the client percent-encodes
           // the whole filter, so a server id's '+' arrives as %2B (docs/api-facts.md#percent-encoding).
-          const found = await client.list<JobResponse>(collectionPath, {
-            filter:
-              `jobTemplate eq ${odataString(templateId)}` +
-              ` and resource/id eq ${odataString(inputs.resourceId)}` +
-              ` and createdAt ge ${postedAfter}`,
-          });
-          return found.length === 1 ? found[0] : undefined;
+          lookalikes: () =>
+            client.list<JobResponse>(collectionPath, {
+              filter:
+                `jobTemplate eq ${odataString(templateId)}` +
+                ` and resource/id eq ${odataString(inputs.resourceId)}` +
+                ` and createdAt ge ${postedAfter}`,
+            }),
+          post: () =>
+            client.post<JobResponse>(
+              collectionPath,
+              definedOnly({
+                jobTemplate: templateId,
+                resourceId: inputs.resourceId,
+                resourceType: inputs.resourceType,
+                jobParams: inputs.jobParams,
+              }),
+            ),
+          matches: (live) =>
+            (live.jobTemplate === undefined || live.jobTemplate === templateId) &&
+            (live.resource?.id === undefined || live.resource.id === inputs.resourceId) &&
+            (live.resource?.type === undefined || live.resource.type === inputs.resourceType) &&
+            // The API may add parameters of its own; the declared ones must be as sent.
+            (inputs.jobParams === undefined ||
+              jsonEqual(inputs.jobParams, projectOnto(inputs.jobParams, live.jobParams ?? {}))),
+          serializeBy: `jobs ${client.settings.endpoint} ${client.settings.tenantAcid ?? ""}`,
+          wayOut: `Run \`${recoverCommand}\` to record one of them (a job cannot be deleted through the API).`,
         },
+        creates,
       );
 
       if (!inputs.waitForCompletion) {
