@@ -22,7 +22,7 @@ import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { registerSecret, registerSecretOutputs } from "../http/redaction";
 import { resourceTypes } from "../core/resourceTypes";
@@ -207,6 +207,30 @@ function madeFrom(inputs: ActivationKeyInputs, key: ActivationKeyResponse): bool
   if (key.createdAt === undefined) return false;
   const lifetime = Date.parse(key.expiresAt) - Date.parse(key.createdAt);
   return Math.abs(lifetime - inputs.expirationInHours * hour) <= expirationToleranceMs;
+}
+
+/** What `recover` finds for a key whose create never heard back: unexpired keys made from its inputs. */
+export function activationKeyRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = activationKeyInputs.parse(withoutProvider(raw));
+      const keys = await keysFor(dependencies.clientFor(inputs), inputs);
+      return byCreation(
+        keys
+          .filter((key) => madeFrom(inputs, key) && Date.parse(key.expiresAt) > Date.now())
+          .map((key) => {
+            registerSecret(key.activationKey);
+            return {
+              id: key.id,
+              createdAt: key.createdAt,
+              props: { activationKey: key.activationKey },
+            };
+          }),
+      );
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------

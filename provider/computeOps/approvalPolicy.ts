@@ -27,7 +27,7 @@ import {
   listNamed,
   patchOrRead,
 } from "./client";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 
@@ -317,6 +317,33 @@ function outputsFrom(declared: Record<string, unknown>, live: ApprovalPolicyResp
 /** The body of a POST: what the program declares of the API's fields. */
 function createBody(inputs: ApprovalPolicyInputs): Record<string, unknown> {
   return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
+}
+
+/** True when the live policy carries every declared field. */
+function carriesDeclaration(inputs: ApprovalPolicyInputs, live: ApprovalPolicyResponse): boolean {
+  return (
+    live.name === inputs.name &&
+    (live.description ?? "") === (inputs.description ?? "") &&
+    samePolicyData(livePolicyData(live), inputs.policyData)
+  );
+}
+
+/** What `recover` finds for a policy whose create never heard back: the one of its name, if it matches. */
+export function approvalPolicyRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = approvalPolicyInputs.parse(withoutProvider(raw));
+      const found = await listNamed(
+        dependencies.clientFor(inputs),
+        collectionPath,
+        inputs.name,
+        parsePolicy,
+      );
+      return byCreation(found.filter((live) => carriesDeclaration(inputs, live)));
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------

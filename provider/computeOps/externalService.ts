@@ -28,7 +28,7 @@ import {
   GreenLakeClient,
   patchOrRead,
 } from "./client";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import {
   definedOnly,
   jsonEqual,
@@ -588,6 +588,21 @@ function liveInputsFrom(
     }
   }
   return definedOnly(inputs);
+}
+
+/** What `recover` finds for an integration whose create never heard back: the one of its name, if it matches. */
+export function externalServiceRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = parseInputs(raw);
+      const found = await listServices(dependencies.clientFor(inputs), inputs.serviceType);
+      return byCreation(
+        found.filter((live) => live.name === inputs.name && sameDeclaredService(inputs, live)),
+      );
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------

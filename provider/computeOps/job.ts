@@ -19,7 +19,7 @@ import { computeOpsRegions } from "../core/configuration";
 import { pick, projectOnto } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
@@ -229,6 +229,51 @@ function odataTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/**
+ * The jobs of a template on a resource, created since `since` when given.
+ * `resource/id` is the filter name the spec gives; the client percent-encodes the
+ * whole filter, so a server id's '+' arrives as %2B (docs/api-facts.md#percent-encoding).
+ */
+function jobsLike(
+  client: GreenLakeClient,
+  templateId: string,
+  resourceId: string,
+  since?: string,
+): Promise<JobResponse[]> {
+  return client.list<JobResponse>(collectionPath, {
+    filter:
+      `jobTemplate eq ${odataString(templateId)}` +
+      ` and resource/id eq ${odataString(resourceId)}` +
+      (since === undefined ? "" : ` and createdAt ge ${since}`),
+  });
+}
+
+/** True when the job runs the declared template on the declared resource with the declared parameters. */
+function runsDeclaration(inputs: JobInputs, templateId: string, live: JobResponse): boolean {
+  return (
+    (live.jobTemplate === undefined || live.jobTemplate === templateId) &&
+    (live.resource?.id === undefined || live.resource.id === inputs.resourceId) &&
+    (live.resource?.type === undefined || live.resource.type === inputs.resourceType) &&
+    // The API may add parameters of its own; the declared ones must be as sent.
+    (inputs.jobParams === undefined ||
+      jsonEqual(inputs.jobParams, projectOnto(inputs.jobParams, live.jobParams ?? {})))
+  );
+}
+
+/** What `recover` finds for a job whose create never heard back: runs of its declaration. */
+export function jobRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = jobInputs.parse(withoutProvider(raw));
+      const templateId = templateIdFor(inputs.jobTemplate) as string;
+      const jobs = await jobsLike(dependencies.clientFor(inputs), templateId, inputs.resourceId);
+      return byCreation(jobs.filter((live) => runsDeclaration(inputs, templateId, live)));
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
@@ -267,15 +312,7 @@ export function jobImplementation(
       const created = await createProvablyOnce<JobResponse>(
         {
           noun: "job",
-          // `resource/id` is the filter name the spec gives; the client percent-encodes
-          // the whole filter, so a server id's '+' arrives as %2B (docs/api-facts.md#percent-encoding).
-          lookalikes: () =>
-            client.list<JobResponse>(collectionPath, {
-              filter:
-                `jobTemplate eq ${odataString(templateId)}` +
-                ` and resource/id eq ${odataString(inputs.resourceId)}` +
-                ` and createdAt ge ${postedAfter}`,
-            }),
+          lookalikes: () => jobsLike(client, templateId, inputs.resourceId, postedAfter),
           post: () =>
             client.post<JobResponse>(
               collectionPath,
@@ -286,13 +323,7 @@ export function jobImplementation(
                 jobParams: inputs.jobParams,
               }),
             ),
-          matches: (live) =>
-            (live.jobTemplate === undefined || live.jobTemplate === templateId) &&
-            (live.resource?.id === undefined || live.resource.id === inputs.resourceId) &&
-            (live.resource?.type === undefined || live.resource.type === inputs.resourceType) &&
-            // The API may add parameters of its own; the declared ones must be as sent.
-            (inputs.jobParams === undefined ||
-              jsonEqual(inputs.jobParams, projectOnto(inputs.jobParams, live.jobParams ?? {}))),
+          matches: (live) => runsDeclaration(inputs, templateId, live),
           serializeBy: `jobs ${client.settings.endpoint} ${client.settings.tenantAcid ?? ""}`,
           wayOut: `Run \`${recoverCommand}\` to record one of them (a job cannot be deleted through the API).`,
         },

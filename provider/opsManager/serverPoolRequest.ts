@@ -17,7 +17,7 @@ import {
 } from "../core/lifecycle";
 import { opsManagerSettings } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { defaultOpsManagerDependencies, OpsManagerClient, OpsManagerDependencies } from "./client";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
@@ -280,6 +280,27 @@ function changedInputs(olds: Record<string, unknown>, news: Record<string, unkno
     }
     return !jsonEqual(olds[field], news[field]);
   });
+}
+
+/** What `recover` finds for a request whose create never heard back: live requests for its properties. */
+export function serverPoolRequestRecovery(
+  dependencies: Pick<OpsManagerDependencies, "clientFor"> = defaultOpsManagerDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = serverPoolRequestInputs.parse(withoutProvider(raw));
+      const { client, groupId } = dependencies.clientFor(inputs.groupId);
+      const requests = await listRequests(client, groupId);
+      return byCreation(
+        requests
+          .filter(
+            (r) =>
+              sameProperties(r.properties, inputs.properties) && !cancelled.includes(r.statusName),
+          )
+          .map((r) => ({ id: r.id, createdAt: r.created })),
+      );
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------
