@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { execFileSync, spawn } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { clearFaults, emulatorObjectCounts, setFaults } from "../../emulator/adminClient";
 import { repoRoot, RunResult } from "../../scripts/pulumiRunner";
@@ -45,12 +44,16 @@ function declaration(): DeclaredResource[] {
 }
 
 /** Polls until `done` holds (a generous cap, no timing assertion). */
-async function until(done: () => Promise<boolean>, what: string): Promise<void> {
+async function until(
+  done: () => Promise<boolean> | boolean,
+  what: string,
+  detail = () => "",
+): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (await done()) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`gave up waiting for ${what}`);
+  throw new Error(`gave up waiting for ${what} ${detail()}`);
 }
 
 /**
@@ -83,25 +86,6 @@ describe("A killed pulumi up converges through recover", function () {
     await clearFaults(stack.emulator).catch(() => undefined);
     await stack?.stop();
   });
-
-  /** The pending creates of the file backend's checkpoint, or -1 while it is being written. */
-  function pendingCreates(): number {
-    const file = path.join(
-      stack.workspace.stateDir,
-      ".pulumi",
-      "stacks",
-      "ops-management-e2e",
-      `${stack.workspace.stack}.json`,
-    );
-    try {
-      const checkpoint = JSON.parse(fs.readFileSync(file, "utf8")) as {
-        checkpoint?: { latest?: { pending_operations?: unknown[] } };
-      };
-      return checkpoint.checkpoint?.latest?.pending_operations?.length ?? 0;
-    } catch {
-      return -1;
-    }
-  }
 
   function recover(args: string[]): Promise<RunResult> {
     return new Promise((resolve, reject) => {
@@ -138,9 +122,15 @@ describe("A killed pulumi up converges through recover", function () {
       const c = await counts();
       return c.approvalPolicies >= 8 && c.activationKeys >= 1 && c.jobs >= 1;
     }, "the run's creates");
-    // Killed between checkpoint writes (a kill in the middle of one truncates the
-    // file backend's stack file, which is Pulumi's own matter, not this test's).
-    await until(async () => pendingCreates() === 13, "the pending creates in the checkpoint");
+    // Every create has reached the API and waits for its answer: the run is idle,
+    // so the kill does not land in the middle of a state write.
+    let quiet = "";
+    await until(async () => {
+      const now = JSON.stringify(await counts());
+      const same = now === quiet;
+      quiet = now;
+      return same && JSON.parse(now).approvalPolicies === 10;
+    }, "the run to go quiet");
     killSession(session.pid as number);
     await exited;
     // Nothing answers the killed run any more; let the counts settle.
