@@ -11,8 +11,9 @@ import { z } from "zod";
 import {
   checkInputs,
   diffResult,
-  createOnce,
-  createRecoveryWindowMs,
+  diffWithUnknowns,
+  createProvablyOnce,
+  recoverCommand,
   deleteIgnoringGone,
   parseResponse,
   Validation,
@@ -22,7 +23,7 @@ import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { registerSecret, registerSecretOutputs } from "../http/redaction";
 import { resourceTypes } from "../core/resourceTypes";
@@ -36,6 +37,10 @@ const hour = 3600_000;
 // ---------------------------------------------------------------------------
 // Input schema
 
+/** The spec bounds none of these strings; 256 keeps a runaway value from the API. */
+const maxTextLength = 256;
+const tooLong = `must be at most ${maxTextLength} characters`;
+
 export const activationKeyInputs = z
   .object({
     targetDevice: z.enum(["ILO", "SECURE_GATEWAY"]),
@@ -45,16 +50,33 @@ export const activationKeyInputs = z
       .min(0.5, "must be between 0.5 and 168 hours")
       .max(168, "must be between 0.5 and 168 hours")
       .default(72),
-    subscriptionKey: z.string().trim().min(1, "must not be empty").optional(),
+    subscriptionKey: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(maxTextLength, tooLong)
+      .optional(),
     // Spec: "required for onboarding a server for management through a secure gateway";
     // whether a key is meant for that cannot be told from its inputs, so it stays optional.
     applianceUri: z.string().trim().min(1, "must not be empty").optional(),
     // Spec: format uuid, a location of the GreenLake workspace.
     locationId: z.string().trim().uuid("must be a UUID (a GreenLake location id)").optional(),
     // Spec (details): "Service delivery contact email address."
-    serviceDeliveryContact: z.string().trim().email("must be an email address").optional(),
+    serviceDeliveryContact: z
+      .string()
+      .trim()
+      .max(maxTextLength, tooLong)
+      .email("must be an email address")
+      .optional(),
     tags: z
-      .array(z.object({ name: z.string().min(1, "is required"), value: z.string() }).strict())
+      .array(
+        z
+          .object({
+            name: z.string().min(1, "is required").max(maxTextLength, tooLong),
+            value: z.string().max(maxTextLength, tooLong),
+          })
+          .strict(),
+      )
       .optional(),
     renewBeforeHours: z.number().positive("must be more than 0").optional(),
     region: z.enum(computeOpsRegions).optional(),
@@ -183,42 +205,54 @@ export function dueForRenewal(expiresAt: unknown, renewBeforeHours: unknown, now
 /** How far expiresAt - createdAt may be from expirationInHours for the same key. */
 const expirationToleranceMs = 60_000;
 
-/**
- * The key a POST whose answer was lost made, if it can be told apart: keys have
- * no name, so a key counts as ours when it matches the declared inputs, was made
- * since the POST, and lives exactly expirationInHours. Two such keys are too many
- * to guess between.
- */
-async function findKeyMadeBy(
+/** The keys for the declared target device: what a new key could be confused with. */
+async function keysFor(
   client: GreenLakeClient,
   inputs: ActivationKeyInputs,
-  postedAt: number,
-): Promise<ActivationKeyResponse | undefined> {
-  const keys = (
+): Promise<ActivationKeyResponse[]> {
+  return (
     await client.list<unknown>(collectionPath, {
       filter: `targetDevice eq ${odataString(inputs.targetDevice)}`,
     })
   ).map((item) => parseKey(item, `GET ${collectionPath}`));
-  const candidates = keys.filter((key) => {
-    if (key.targetDevice !== undefined && key.targetDevice !== inputs.targetDevice) return false;
-    for (const field of apiFilledFields as ("subscriptionKey" | "applianceUri")[]) {
-      if (inputs[field] !== undefined && key[field] !== inputs[field]) return false;
-    }
-    if (key.createdAt === undefined) return false;
-    const created = Date.parse(key.createdAt);
-    const lifetime = Date.parse(key.expiresAt) - created;
-    return (
-      created >= postedAt - createRecoveryWindowMs &&
-      created <= Date.now() + createRecoveryWindowMs &&
-      Math.abs(lifetime - inputs.expirationInHours * hour) <= expirationToleranceMs
-    );
-  });
-  if (candidates.length > 1) {
-    throw new Error(
-      `POST ${collectionPath} may have made a key, but ${candidates.length} keys made since then match its inputs; none was recorded (unrecorded keys expire on their own)`,
-    );
+}
+
+/**
+ * True when a key carries the declared inputs: keys have no name, so the target,
+ * subscription and appliance where declared, and a lifetime of expirationInHours.
+ */
+function madeFrom(inputs: ActivationKeyInputs, key: ActivationKeyResponse): boolean {
+  if (key.targetDevice !== undefined && key.targetDevice !== inputs.targetDevice) return false;
+  for (const field of apiFilledFields as ("subscriptionKey" | "applianceUri")[]) {
+    if (inputs[field] !== undefined && key[field] !== inputs[field]) return false;
   }
-  return candidates[0];
+  if (key.createdAt === undefined) return false;
+  const lifetime = Date.parse(key.expiresAt) - Date.parse(key.createdAt);
+  return Math.abs(lifetime - inputs.expirationInHours * hour) <= expirationToleranceMs;
+}
+
+/** What `recover` finds for a key whose create never heard back: unexpired keys made from its inputs. */
+export function activationKeyRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = activationKeyInputs.parse(withoutProvider(raw));
+      const keys = await keysFor(dependencies.clientFor(inputs), inputs);
+      return byCreation(
+        keys
+          .filter((key) => madeFrom(inputs, key) && Date.parse(key.expiresAt) > Date.now())
+          .map((key) => {
+            registerSecret(key.activationKey);
+            return {
+              id: key.id,
+              createdAt: key.createdAt,
+              props: { activationKey: key.activationKey },
+            };
+          }),
+      );
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -226,36 +260,58 @@ async function findKeyMadeBy(
 
 /** The activationKey lifecycle on the given dependencies (the process's own by default). */
 export function activationKeyImplementation(
-  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+  dependencies: Pick<
+    ComputeOpsDependencies,
+    "clientFor" | "creates"
+  > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor } = dependencies;
+  const { clientFor, creates } = dependencies;
   return {
     async check(_olds, news) {
       // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
       // key outside its window shows no change.
-      return checkInputs(news, validateActivationKey);
+      return checkInputs("ActivationKey", news, validateActivationKey);
     },
 
     async diff(_id, olds, news) {
-      const replaces: string[] = immutableFields.filter((field) => {
-        if (news[field] === undefined && apiFilledFields.includes(field)) return false;
-        return !jsonEqual(olds[field], news[field]);
-      });
-      // A key inside its renewal window (or expired) is replaced, the new key made
-      // before the old one is deleted, so a scheduled pipeline always holds a valid key.
-      if (dueForRenewal(olds.expiresAt, news.renewBeforeHours)) replaces.push("expiresAt");
-      // Never a change without a replace: there is no update for a key.
-      return diffResult([], replaces);
+      // An unknown renewBeforeHours changes nothing by itself: renewal is judged at up.
+      return diffWithUnknowns(
+        "ActivationKey",
+        olds,
+        news,
+        (known) => {
+          const replaces: string[] = immutableFields.filter((field) => {
+            if (known[field] === undefined && apiFilledFields.includes(field)) return false;
+            return !jsonEqual(olds[field], known[field]);
+          });
+          // A key inside its renewal window (or expired) is replaced, the new key made
+          // before the old one is deleted, so a scheduled pipeline always holds a valid key.
+          if (dueForRenewal(olds.expiresAt, known.renewBeforeHours)) replaces.push("expiresAt");
+          // Never a change without a replace: there is no update for a key.
+          return diffResult([], replaces);
+        },
+        ["renewBeforeHours"],
+      );
     },
 
     async create(news) {
       const inputs = activationKeyInputs.parse(withoutProvider(news));
       const client = clientFor(inputs);
       const body = definedOnly(pick(inputs as Record<string, unknown>, apiFields));
-      const postedAt = Date.now();
-      const created = await createOnce(
-        async () => parseKey(await client.post(collectionPath, body), `POST ${collectionPath}`),
-        () => findKeyMadeBy(client, inputs, postedAt),
+      // Keys have no name: ours is the one new key that matches, listed before and
+      // after the POST. Key creates of this process take turns, so two identical
+      // declarations never take the same key (docs/design.md#provable-creates).
+      const created = await createProvablyOnce(
+        {
+          noun: "activation key",
+          lookalikes: () => keysFor(client, inputs),
+          post: async () =>
+            parseKey(await client.post(collectionPath, body), `POST ${collectionPath}`),
+          matches: (key) => madeFrom(inputs, key),
+          serializeBy: `activation-keys ${client.settings.endpoint} ${client.settings.tenantAcid ?? ""}`,
+          wayOut: `Run \`${recoverCommand}\` to record or delete them; unrecorded keys also expire on their own.`,
+        },
+        creates,
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },

@@ -11,9 +11,10 @@ import { z } from "zod";
 import {
   adoptOrExplain,
   checkInputs,
-  createOnce,
+  createProvablyOnce,
   deleteIgnoringGone,
   diffResult,
+  diffWithUnknowns,
   parseResponse,
   readOrGone,
   replacingFields,
@@ -24,10 +25,10 @@ import { pick } from "../core/declaredState";
 import {
   ComputeOpsDependencies,
   defaultComputeOpsDependencies,
-  findNamedSince,
+  listNamed,
   patchOrRead,
 } from "./client";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 import { batchedRead, ListReadSpec } from "./batchedReads";
@@ -153,10 +154,18 @@ const policyDataInput = z
     });
   });
 
+/**
+ * Neither the spec nor the API pages bound a policy's name or description; 256 is
+ * the bound the API gives an external service's, and keeps a runaway value (a file
+ * read by mistake) from reaching the API.
+ */
+const maxTextLength = 256;
+const tooLong = `must be at most ${maxTextLength} characters`;
+
 export const approvalPolicyInputs = z
   .object({
-    name: z.string().trim().min(1, "is required"),
-    description: z.string().optional(),
+    name: z.string().trim().min(1, "is required").max(maxTextLength, tooLong),
+    description: z.string().max(maxTextLength, tooLong).optional(),
     policyData: policyDataInput,
     region: z.enum(computeOpsRegions).optional(),
     tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
@@ -332,23 +341,55 @@ function createBody(inputs: ApprovalPolicyInputs): Record<string, unknown> {
   return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
 }
 
+/** True when the live policy carries every declared field. */
+function carriesDeclaration(inputs: ApprovalPolicyInputs, live: ApprovalPolicyResponse): boolean {
+  return (
+    live.name === inputs.name &&
+    (live.description ?? "") === (inputs.description ?? "") &&
+    samePolicyData(livePolicyData(live), inputs.policyData)
+  );
+}
+
+/** What `recover` finds for a policy whose create never heard back: the one of its name, if it matches. */
+export function approvalPolicyRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = approvalPolicyInputs.parse(withoutProvider(raw));
+      const found = await listNamed(
+        dependencies.clientFor(inputs),
+        collectionPath,
+        inputs.name,
+        parsePolicy,
+      );
+      return byCreation(found.filter((live) => carriesDeclaration(inputs, live)));
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
 /** The approval policy lifecycle on the given dependencies (the process's own by default). */
 export function approvalPolicyImplementation(
-  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+  dependencies: Pick<
+    ComputeOpsDependencies,
+    "clientFor" | "creates"
+  > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor } = dependencies;
+  const { clientFor, creates } = dependencies;
   return {
     async check(_olds, news) {
-      return checkInputs(news, (raw) => approvalPolicyInputs.safeParse(raw));
+      return checkInputs("ApprovalPolicy", news, (raw) => approvalPolicyInputs.safeParse(raw));
     },
 
     async diff(id, olds, news) {
-      const changes = changedApiFields(olds, news);
-      const replaces = replacingFields(id, olds, news, immutableFields);
-      return diffResult(changes, replaces);
+      return diffWithUnknowns("ApprovalPolicy", olds, news, (known) => {
+        const changes = changedApiFields(olds, known);
+        const replaces = replacingFields(id, olds, known, immutableFields);
+        return diffResult(changes, replaces);
+      });
     },
 
     async create(news) {
@@ -390,16 +431,22 @@ export function approvalPolicyImplementation(
         }
       }
 
-      const postedAt = Date.now();
-      const created = await createOnce(
-        async () =>
-          parsePolicy(
-            await client.post(collectionPath, createBody(inputs)),
-            `POST ${collectionPath}`,
-          ),
-        // The POST's answer was lost: names are unique (the API answers 409 to a second
-        // one), so a policy of this name made since the POST is the one it created.
-        () => findNamedSince(client, collectionPath, inputs.name, postedAt, parsePolicy),
+      const body = createBody(inputs);
+      const created = await createProvablyOnce(
+        {
+          noun: "approval policy",
+          name: inputs.name,
+          lookalikes: () => listNamed(client, collectionPath, inputs.name, parsePolicy),
+          post: async () =>
+            parsePolicy(await client.post(collectionPath, body), `POST ${collectionPath}`),
+          // After a lost answer, only a policy with the declared content is ours: another
+          // run that took the name at the same moment declared something else.
+          matches: (live) =>
+            live.name === inputs.name &&
+            (live.description ?? "") === (inputs.description ?? "") &&
+            samePolicyData(livePolicyData(live), inputs.policyData),
+        },
+        creates,
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },

@@ -14,6 +14,7 @@ import { inspect } from "node:util";
 import { ApiError, apiErrorFromAxios } from "../http/apiError";
 import type { ComputeOpsSettings } from "../core/configuration";
 import { computeOpsSettings } from "../core/configuration";
+import type { CreateRegistry } from "../core/lifecycle";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
@@ -25,7 +26,6 @@ import {
   RetryPolicy,
 } from "../http/retry";
 import { odataString, QueryValues, queryString } from "./odata";
-import { createRecoveryWindowMs } from "../core/lifecycle";
 
 /** A page of a Compute Ops Management list (docs/api-facts.md#lists-and-paging). */
 export interface ListPage<T> {
@@ -38,6 +38,11 @@ export interface ListPage<T> {
 export interface GreenLakeClientOptions {
   /** Per attempt, token requests included. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * All the time a token may take, retries included. Default 60 s: a token
+   * endpoint that never answers fails in a minute, not after every attempt's timeout.
+   */
+  tokenBudgetMs?: number;
   /** Default page size of `list()`. Default 100 (the API allows up to 1000). */
   pageSize?: number;
   /** How requests are retried; parts left out are the defaults (4 retries from 500 ms). */
@@ -56,6 +61,7 @@ export interface GreenLakeClientOptions {
 }
 
 const defaultTimeoutMs = 30_000;
+const defaultTokenBudgetMs = 60_000;
 const defaultPageSize = 100;
 const defaultReadBatchWindowMs = 400;
 /** When a token answer gives no `expires_in`: the shorter documented lifetime, 15 minutes. */
@@ -95,6 +101,7 @@ export function renewalMarginMs(lifetimeMs: number): number {
 export class GreenLakeClient {
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
+  private readonly tokenBudgetMs: number;
   private readonly pageSize: number;
   private readonly retry: Partial<RetryPolicy>;
   private readonly tokens: TokenCache;
@@ -112,6 +119,7 @@ export class GreenLakeClient {
     registerSecret(settings.clientSecret);
     registerSecret(settings.token);
     this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    this.tokenBudgetMs = options.tokenBudgetMs ?? defaultTokenBudgetMs;
     this.pageSize = options.pageSize ?? defaultPageSize;
     this.retry = options.retry ?? {};
     this.tokens = options.tokens ?? processTokens;
@@ -272,7 +280,13 @@ export class GreenLakeClient {
     // Concurrent callers wait for the same token request.
     let pending = requests.get(key);
     if (!pending) {
-      pending = requestToken(this.settings, this.timeoutMs, this.retry, this.now)
+      pending = requestToken(
+        this.settings,
+        this.timeoutMs,
+        this.tokenBudgetMs,
+        this.retry,
+        this.now,
+      )
         .then((token) => {
           tokens.set(key, token);
           return token;
@@ -293,6 +307,7 @@ function sentBearer(error: AxiosError): string | undefined {
 async function requestToken(
   settings: ComputeOpsSettings,
   timeoutMs: number,
+  budgetMs: number,
   retry: Partial<RetryPolicy>,
   now: () => number,
 ): Promise<CachedToken> {
@@ -310,6 +325,12 @@ async function requestToken(
   }
   const tokenHttp = axios.create({ timeout: timeoutMs, maxRedirects: 0 });
   installRetries(tokenHttp, retry);
+  // Retries go through the interceptors again, so this counts every attempt.
+  let attempts = 0;
+  tokenHttp.interceptors.request.use((config) => {
+    attempts += 1;
+    return config;
+  });
   const form = new URLSearchParams({
     grant_type: "client_credentials",
     client_id: clientId,
@@ -325,9 +346,22 @@ async function requestToken(
       },
       // Asking for a token twice creates nothing.
       idempotent: true,
+      // Ends the attempt in flight and every retry once the budget is spent; the
+      // retry policy never repeats a cancelled request.
+      signal: AbortSignal.timeout(budgetMs),
     });
     data = typeof response.data === "object" && response.data !== null ? response.data : {};
   } catch (error) {
+    if (axios.isCancel(error) || (error as AxiosError).code === "ERR_CANCELED") {
+      throw new ApiError({
+        method: "POST",
+        path: where,
+        message:
+          `no token from ${where} within ${formatSeconds(budgetMs)} ` +
+          `(${attempts} attempt${attempts === 1 ? "" : "s"}); ` +
+          "check compute-ops:tokenUrl and the network",
+      });
+    }
     const status = (error as AxiosError).response?.status;
     throw apiErrorFromAxios(error, "POST", where, {
       repeatable: true,
@@ -405,6 +439,8 @@ export interface ComputeOpsDependencies {
   clientFor: (inputs: { region?: unknown; tenantAcid?: unknown }) => GreenLakeClient;
   /** How waits sleep, tell time and report progress. */
   clock: WaitClock;
+  /** What creates share: claimed objects and create queues (default: the process's). */
+  creates?: CreateRegistry;
 }
 
 export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
@@ -412,28 +448,19 @@ export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
   clock: systemClock,
 };
 
-/**
- * After a POST whose answer was lost: the object of this name made since the POST.
- * Names are unique (a second POST of one answers 409), so it is the one the POST created.
- */
-export async function findNamedSince<T extends { name?: string; createdAt?: string }>(
+/** Every object of the collection with exactly this name (the filter may ignore case). */
+export async function listNamed<T extends { name?: string }>(
   client: GreenLakeClient,
   collectionPath: string,
   name: string,
-  postedAt: number,
   parse: (item: unknown, what: string) => T,
-): Promise<T | undefined> {
+): Promise<T[]> {
   const found = await client.list<unknown>(collectionPath, {
     filter: `name eq ${odataString(name)}`,
   });
   return found
     .map((item) => parse(item, `GET ${collectionPath}`))
-    .find(
-      (item) =>
-        item.name === name &&
-        (item.createdAt === undefined ||
-          Date.parse(item.createdAt) >= postedAt - createRecoveryWindowMs),
-    );
+    .filter((item) => item.name === name);
 }
 
 /** PATCHes a merge patch, or GETs when nothing changed: the object as it now is, either way. */
@@ -446,4 +473,9 @@ export async function patchOrRead<T>(
   return mergePatch === undefined
     ? parse(await client.get(path), `GET ${path}`)
     : parse(await client.patch(path, mergePatch), `PATCH ${path}`);
+}
+
+/** A budget as people say it: "60 s", "1.5 s". */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -8,22 +8,25 @@ import { z } from "zod";
 import {
   checkInputs,
   diffResult,
-  createOnce,
+  diffWithUnknowns,
+  createProvablyOnce,
   createRecoveryWindowMs,
+  recoverCommand,
   readOrGone,
   refuseChangeInPlace,
   withoutProvider,
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
-import { pick } from "../core/declaredState";
+import { pick, projectOnto } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
 import { batchedRead, ListReadSpec } from "./batchedReads";
+import { registerEveryStringIn } from "../http/redaction";
 
 const collectionPath = "/compute-ops-mgmt/v1/jobs";
 // Job ids are UUIDs, but a path segment is encoded whatever it holds.
@@ -44,6 +47,11 @@ const listRead: ListReadSpec = {
 // ---------------------------------------------------------------------------
 // Inputs
 
+/** A bound the spec does not give, so a runaway value (a file read by mistake) never reaches the API. */
+const maxResourceIdLength = 256;
+/** Job parameters as JSON; template parameters are a few settings, never this much. */
+const maxJobParamsBytes = 64 * 1024;
+
 export const jobInputs = z
   .object({
     jobTemplate: z.string().refine((t) => templateIdFor(t) !== undefined, {
@@ -61,8 +69,17 @@ export const jobInputs = z
       ),
     // Server ids hold '+' ("P06760-B21+2M212504P8"): kept raw here and in the JSON
     // body; encoded as %2B wherever it goes into a URL (filters, paths).
-    resourceId: z.string().min(1, "is required: the id of the server, group or appliance"),
-    jobParams: z.record(z.unknown()).optional(),
+    resourceId: z
+      .string()
+      .min(1, "is required: the id of the server, group or appliance")
+      .max(maxResourceIdLength, `must be at most ${maxResourceIdLength} characters`),
+    jobParams: z
+      .record(z.unknown())
+      .refine(
+        (params) => Buffer.byteLength(JSON.stringify(params)) <= maxJobParamsBytes,
+        `must be at most ${maxJobParamsBytes / 1024} KiB as JSON`,
+      )
+      .optional(),
     triggers: z.array(z.unknown()).optional(),
     waitForCompletion: z.boolean().default(true),
     timeoutMinutes: z
@@ -104,6 +121,8 @@ interface JobResponse {
   updatedAt?: string;
   resourceUri?: string;
   jobTemplate?: string;
+  resource?: { id?: string; type?: string };
+  jobParams?: Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------
@@ -239,6 +258,51 @@ function odataTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/**
+ * The jobs of a template on a resource, created since `since` when given.
+ * `resource/id` is the filter name the spec gives; the client percent-encodes the
+ * whole filter, so a server id's '+' arrives as %2B (docs/api-facts.md#percent-encoding).
+ */
+function jobsLike(
+  client: GreenLakeClient,
+  templateId: string,
+  resourceId: string,
+  since?: string,
+): Promise<JobResponse[]> {
+  return client.list<JobResponse>(collectionPath, {
+    filter:
+      `jobTemplate eq ${odataString(templateId)}` +
+      ` and resource/id eq ${odataString(resourceId)}` +
+      (since === undefined ? "" : ` and createdAt ge ${since}`),
+  });
+}
+
+/** True when the job runs the declared template on the declared resource with the declared parameters. */
+function runsDeclaration(inputs: JobInputs, templateId: string, live: JobResponse): boolean {
+  return (
+    (live.jobTemplate === undefined || live.jobTemplate === templateId) &&
+    (live.resource?.id === undefined || live.resource.id === inputs.resourceId) &&
+    (live.resource?.type === undefined || live.resource.type === inputs.resourceType) &&
+    // The API may add parameters of its own; the declared ones must be as sent.
+    (inputs.jobParams === undefined ||
+      jsonEqual(inputs.jobParams, projectOnto(inputs.jobParams, live.jobParams ?? {})))
+  );
+}
+
+/** What `recover` finds for a job whose create never heard back: runs of its declaration. */
+export function jobRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = jobInputs.parse(withoutProvider(raw));
+      const templateId = templateIdFor(inputs.jobTemplate) as string;
+      const jobs = await jobsLike(dependencies.clientFor(inputs), templateId, inputs.resourceId);
+      return byCreation(jobs.filter((live) => runsDeclaration(inputs, templateId, live)));
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
@@ -246,54 +310,56 @@ function odataTimestamp(ms: number): string {
 export function jobImplementation(
   dependencies: ComputeOpsDependencies = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor, clock } = dependencies;
+  const { clientFor, clock, creates } = dependencies;
   return {
     async check(_olds, news) {
       // The template stays as the program wrote it (a name reads better in a preview);
       // create maps it to its UUID, and diff compares templates by UUID.
-      return checkInputs(news, (raw) => jobInputs.safeParse(raw));
+      return checkInputs("Job", news, (raw) => jobInputs.safeParse(raw));
     },
 
     async diff(_id, olds, news) {
       // olds are the recorded outputs, which carry the declared inputs verbatim, so
       // a plain comparison of each declared input is exact: an added, removed or
       // changed job parameter or trigger is a new run.
-      const replaces = changedInputs(olds, news);
-      return diffResult([], replaces);
+      return diffWithUnknowns("Job", olds, news, (known) =>
+        diffResult([], changedInputs(olds, known)),
+      );
     },
 
     async create(news) {
       const provider = news[providerKey];
       const inputs = jobInputs.parse(withoutProvider(news));
+      // Job parameters may hold credentials: no error or log shows them.
+      registerEveryStringIn(inputs.jobParams);
       const client = clientFor(inputs);
       const templateId = templateIdFor(inputs.jobTemplate) as string;
-      // Slack for clocks that disagree, for the lost-answer lookup below.
+      // Slack for clocks that disagree: the job this POST makes is in the lists below.
       const postedAfter = odataTimestamp(Date.now() - createRecoveryWindowMs);
 
       // Not retried by the client (a repeat would run the job twice). When the answer
-      // is lost, the job is looked up by template, target and creation time instead.
-      const created = await createOnce(
-        () =>
-          client.post<JobResponse>(
-            collectionPath,
-            definedOnly({
-              jobTemplate: templateId,
-              resourceId: inputs.resourceId,
-              resourceType: inputs.resourceType,
-              jobParams: inputs.jobParams,
-            }),
-          ),
-        async () => {
-          // `resource/id` is the filter name the spec gives; the client percent-encodes
-          // the whole filter, so a server id's '+' arrives as %2B (docs/api-facts.md#percent-encoding).
-          const found = await client.list<JobResponse>(collectionPath, {
-            filter:
-              `jobTemplate eq ${odataString(templateId)}` +
-              ` and resource/id eq ${odataString(inputs.resourceId)}` +
-              ` and createdAt ge ${postedAfter}`,
-          });
-          return found.length === 1 ? found[0] : undefined;
+      // is lost, ours is the one new job of this template on this resource with the
+      // declared parameters. Job creates of this process take turns, so identical
+      // declarations (which differ only in `triggers`) never take the same job.
+      const created = await createProvablyOnce<JobResponse>(
+        {
+          noun: "job",
+          lookalikes: () => jobsLike(client, templateId, inputs.resourceId, postedAfter),
+          post: () =>
+            client.post<JobResponse>(
+              collectionPath,
+              definedOnly({
+                jobTemplate: templateId,
+                resourceId: inputs.resourceId,
+                resourceType: inputs.resourceType,
+                jobParams: inputs.jobParams,
+              }),
+            ),
+          matches: (live) => runsDeclaration(inputs, templateId, live),
+          serializeBy: `jobs ${client.settings.endpoint} ${client.settings.tenantAcid ?? ""}`,
+          wayOut: `Run \`${recoverCommand}\` to record one of them (a job cannot be deleted through the API).`,
         },
+        creates,
       );
 
       if (!inputs.waitForCompletion) {
@@ -331,6 +397,7 @@ export function jobImplementation(
       refuseChangeInPlace("Job", changedInputs(olds, news), "runs the job again");
       const provider = news[providerKey];
       const inputs = jobInputs.parse(withoutProvider(news));
+      registerEveryStringIn(inputs.jobParams);
       const client = clientFor(inputs);
       const lastSeen = { ...(olds as unknown as JobResponse), id };
       if (!inputs.waitForCompletion) {

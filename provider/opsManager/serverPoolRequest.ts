@@ -4,13 +4,12 @@
  * every change of input is a new request; DELETE cancels one.
  * Server pools are deprecated since Ops Manager 4.0 and disabled by default.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { z, ZodError } from "zod";
+import { z } from "zod";
 import {
   checkInputs,
   diffResult,
-  createOnce,
-  createRecoveryWindowMs,
+  diffWithUnknowns,
+  createProvablyOnce,
   isGone,
   readOrGone,
   refuseChangeInPlace,
@@ -18,7 +17,7 @@ import {
 } from "../core/lifecycle";
 import { opsManagerSettings } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { defaultOpsManagerDependencies, OpsManagerClient, OpsManagerDependencies } from "./client";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
@@ -38,9 +37,14 @@ const objectId = z
  * enabled." Whether a property is multi-select only the pool knows, so a list is
  * accepted here and the API judges it.
  */
+/** The documentation bounds neither; 256 keeps a runaway value from the API. */
+const maxTextLength = 256;
+const tooLong = `must be at most ${maxTextLength} characters`;
+const propertyText = z.string().min(1, "must be a non-empty string").max(maxTextLength, tooLong);
+
 const propertyValue = z.union([
-  z.string().min(1, "must be a non-empty string"),
-  z.array(z.string().min(1, "must be a non-empty string")).min(1, "must list at least one value"),
+  propertyText,
+  z.array(propertyText).min(1, "must list at least one value"),
 ]);
 
 export const serverPoolRequestInputs = z
@@ -48,7 +52,13 @@ export const serverPoolRequestInputs = z
     properties: z
       .array(
         z
-          .record(z.string().min(1, "a property name must not be empty"), propertyValue)
+          .record(
+            z
+              .string()
+              .min(1, "a property name must not be empty")
+              .max(maxTextLength, `a property name ${tooLong}`),
+            propertyValue,
+          )
           .refine((p) => Object.keys(p).length > 0, "must name at least one property"),
         { invalid_type_error: "must be a list of objects, one per server" },
       )
@@ -105,26 +115,34 @@ const terminal = ["COMPLETED", "FAILED", ...cancelled];
 /** States in which a request holds no server, so there is nothing to cancel. */
 const nothingToCancel = ["FAILED", ...cancelled];
 
-/** Check failures named the way Pulumi programs write the path: `properties[0].Datacenter`. */
-function checkFailuresFrom(error: ZodError): dynamic.CheckFailure[] {
-  const name = (path: (string | number)[]) =>
-    path
-      .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`))
-      .join("");
-  return error.issues.flatMap((issue) =>
-    issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({
-          property: name([...issue.path, key]),
-          reason: "is not an input of ServerPoolRequest",
-        }))
-      : [{ property: name(issue.path), reason: issue.message }],
-  );
-}
-
 const requestsPath = (groupId: string) =>
   `/groups/${encodeURIComponent(groupId)}/serverPool/requests`;
 const requestPath = (groupId: string, id: string) =>
   `${requestsPath(groupId)}/${encodeURIComponent(id)}`;
+
+/** Ops Manager's page size for lists: its documented default (the maximum is 500). */
+export const requestsPerPage = 100;
+
+/**
+ * Every request of the group: `pageNum` from 1 until `totalCount` requests are read
+ * or a page comes back empty (docs/api-facts.md#requests).
+ */
+export async function listRequests(
+  client: OpsManagerClient,
+  groupId: string,
+  itemsPerPage = requestsPerPage,
+): Promise<ServerPoolRequestResponse[]> {
+  const all: ServerPoolRequestResponse[] = [];
+  for (let pageNum = 1; ; pageNum++) {
+    const page = await client.get<{ results?: ServerPoolRequestResponse[]; totalCount?: number }>(
+      `${requestsPath(groupId)}?pageNum=${pageNum}&itemsPerPage=${itemsPerPage}`,
+    );
+    const results = Array.isArray(page.results) ? page.results : [];
+    all.push(...results);
+    const total = typeof page.totalCount === "number" ? page.totalCount : undefined;
+    if (results.length === 0 || total === undefined || all.length >= total) return all;
+  }
+}
 
 /**
  * Properties compared for equality: key order never matters, and neither does the
@@ -259,6 +277,27 @@ function changedInputs(olds: Record<string, unknown>, news: Record<string, unkno
   });
 }
 
+/** What `recover` finds for a request whose create never heard back: live requests for its properties. */
+export function serverPoolRequestRecovery(
+  dependencies: Pick<OpsManagerDependencies, "clientFor"> = defaultOpsManagerDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = serverPoolRequestInputs.parse(withoutProvider(raw));
+      const { client, groupId } = dependencies.clientFor(inputs.groupId);
+      const requests = await listRequests(client, groupId);
+      return byCreation(
+        requests
+          .filter(
+            (r) =>
+              sameProperties(r.properties, inputs.properties) && !cancelled.includes(r.statusName),
+          )
+          .map((r) => ({ id: r.id, createdAt: r.created })),
+      );
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
@@ -266,15 +305,18 @@ function changedInputs(olds: Record<string, unknown>, news: Record<string, unkno
 export function serverPoolRequestImplementation(
   dependencies: OpsManagerDependencies = defaultOpsManagerDependencies,
 ): ResourceImplementation {
-  const { clientFor, clock } = dependencies;
+  const { clientFor, clock, creates } = dependencies;
   return {
     async check(_olds, news) {
-      return checkInputs(news, (raw) => serverPoolRequestInputs.safeParse(raw), checkFailuresFrom);
+      return checkInputs("ServerPoolRequest", news, (raw) =>
+        serverPoolRequestInputs.safeParse(raw),
+      );
     },
 
     async diff(_id, olds, news) {
-      const replaces = changedInputs(olds, news);
-      return diffResult([], replaces);
+      return diffWithUnknowns("ServerPoolRequest", olds, news, (known) =>
+        diffResult([], changedInputs(olds, known)),
+      );
     },
 
     async create(news) {
@@ -302,29 +344,28 @@ export function serverPoolRequestImplementation(
           );
         }
       } else {
-        const postedAt = Date.now();
-        request = await createOnce(
-          // MongoDB's documentation (docs/api-facts.md#requests): "Send a document that contains only the properties array."
-          // The client never repeats this POST: a second one would be a second request.
-          () =>
-            client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
-              properties: inputs.properties,
-            }),
-          // The answer was lost and the request may exist: the one request asking for
-          // these properties, made since the POST and not cancelled, is ours.
-          async () => {
-            const list = await client.get<{ results?: ServerPoolRequestResponse[] }>(
-              requestsPath(groupId),
-            );
-            const found = (list.results ?? []).filter(
-              (r) =>
-                sameProperties(r.properties, inputs.properties) &&
-                !cancelled.includes(r.statusName) &&
-                r.created !== undefined &&
-                Date.parse(r.created) >= postedAt - createRecoveryWindowMs,
-            );
-            return found.length === 1 ? found[0] : undefined;
+        // Identical declarations are legitimate, so requests of this process take
+        // turns: after a lost answer, the one new request asking for these
+        // properties is ours (docs/design.md#provable-creates).
+        request = await createProvablyOnce<ServerPoolRequestResponse>(
+          {
+            noun: "server-pool request",
+            lookalikes: async () =>
+              (await listRequests(client, groupId)).filter(
+                (r) =>
+                  sameProperties(r.properties, inputs.properties) &&
+                  !cancelled.includes(r.statusName),
+              ),
+            // MongoDB's documentation (docs/api-facts.md#requests): "Send a document that contains only the properties array."
+            // The client never repeats this POST: a second one would be a second request.
+            post: () =>
+              client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
+                properties: inputs.properties,
+              }),
+            matches: () => true,
+            serializeBy: `server-pool ${groupId}`,
           },
+          creates,
         );
       }
 

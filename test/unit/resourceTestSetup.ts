@@ -8,6 +8,7 @@ import {
 } from "../../provider/computeOps/client";
 import { RateLimitGates } from "../../provider/http/rateLimit";
 import { applyStackConfig, resetStackConfig } from "../../provider/core/configuration";
+import { CreateRegistry } from "../../provider/core/lifecycle";
 import { systemClock, WaitClock } from "../../provider/core/waitForState";
 import {
   DigestNonces,
@@ -29,7 +30,11 @@ export function testComputeOps(
     tokens: new TokenCache(),
     gates: new RateLimitGates(),
   });
-  return { clientFor: clients.forResource, clock: { ...systemClock, ...clock } };
+  return {
+    clientFor: clients.forResource,
+    clock: { ...systemClock, ...clock },
+    creates: new CreateRegistry(),
+  };
 }
 
 /** The Ops Manager resource's dependencies: fresh clients and nonces, retries that do not wait. */
@@ -39,7 +44,11 @@ export function testOpsManager(clock: Partial<WaitClock> = {}): OpsManagerDepend
     nonces: new DigestNonces(),
     gates: new RateLimitGates(),
   });
-  return { clientFor: clients.forGroup, clock: { ...systemClock, ...clock } };
+  return {
+    clientFor: clients.forGroup,
+    clock: { ...systemClock, ...clock },
+    creates: new CreateRegistry(),
+  };
 }
 
 export const endpoint = "https://com.example.test";
