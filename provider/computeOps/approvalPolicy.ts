@@ -11,7 +11,7 @@ import { z } from "zod";
 import {
   adoptOrExplain,
   checkInputs,
-  createOnce,
+  createProvablyOnce,
   deleteIgnoringGone,
   diffResult,
   diffWithUnknowns,
@@ -25,16 +25,29 @@ import { pick } from "../core/declaredState";
 import {
   ComputeOpsDependencies,
   defaultComputeOpsDependencies,
+  listNamed,
   refusedTenantAcid,
-  findNamedSince,
   patchOrRead,
 } from "./client";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
+import { batchedRead, ListReadSpec } from "./batchedReads";
 
 const collectionPath = "/compute-ops-mgmt/v1beta2/approval-policies";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
+/**
+ * Refresh reads come from the list, whose items are the single GET's schema
+ * (approvalPolicyResponse-v1beta2). It declares no id filter, so it is read whole,
+ * 1000 a page (docs/api-facts.md#batched-reads); it lists only active policies, and
+ * any other is read by GET.
+ */
+const listRead: ListReadSpec = {
+  collectionPath,
+  itemPath,
+  strategy: "wholeList",
+  pageSize: 1000,
+};
 
 /** The "Approvable Name" column of the API description (case-sensitive). */
 export const approvableNames = [
@@ -340,14 +353,44 @@ function createBody(inputs: ApprovalPolicyInputs): Record<string, unknown> {
   return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
 }
 
+/** True when the live policy carries every declared field. */
+function carriesDeclaration(inputs: ApprovalPolicyInputs, live: ApprovalPolicyResponse): boolean {
+  return (
+    live.name === inputs.name &&
+    (live.description ?? "") === (inputs.description ?? "") &&
+    samePolicyData(livePolicyData(live), inputs.policyData)
+  );
+}
+
+/** What `recover` finds for a policy whose create never heard back: the one of its name, if it matches. */
+export function approvalPolicyRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = approvalPolicyInputs.parse(withoutProvider(raw));
+      const found = await listNamed(
+        dependencies.clientFor(inputs),
+        collectionPath,
+        inputs.name,
+        parsePolicy,
+      );
+      return byCreation(found.filter((live) => carriesDeclaration(inputs, live)));
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
 /** The approval policy lifecycle on the given dependencies (the process's own by default). */
 export function approvalPolicyImplementation(
-  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+  dependencies: Pick<
+    ComputeOpsDependencies,
+    "clientFor" | "creates"
+  > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor } = dependencies;
+  const { clientFor, creates } = dependencies;
   return {
     async check(_olds, news) {
       return checkInputs("ApprovalPolicy", news, (raw) => approvalPolicyInputs.safeParse(raw));
@@ -400,16 +443,22 @@ export function approvalPolicyImplementation(
         }
       }
 
-      const postedAt = Date.now();
-      const created = await createOnce(
-        async () =>
-          parsePolicy(
-            await client.post(collectionPath, createBody(inputs)),
-            `POST ${collectionPath}`,
-          ),
-        // The POST's answer was lost: names are unique (the API answers 409 to a second
-        // one), so a policy of this name made since the POST is the one it created.
-        () => findNamedSince(client, collectionPath, inputs.name, postedAt, parsePolicy),
+      const body = createBody(inputs);
+      const created = await createProvablyOnce(
+        {
+          noun: "approval policy",
+          name: inputs.name,
+          lookalikes: () => listNamed(client, collectionPath, inputs.name, parsePolicy),
+          post: async () =>
+            parsePolicy(await client.post(collectionPath, body), `POST ${collectionPath}`),
+          // After a lost answer, only a policy with the declared content is ours: another
+          // run that took the name at the same moment declared something else.
+          matches: (live) =>
+            live.name === inputs.name &&
+            (live.description ?? "") === (inputs.description ?? "") &&
+            samePolicyData(livePolicyData(live), inputs.policyData),
+        },
+        creates,
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },
@@ -417,7 +466,10 @@ export function approvalPolicyImplementation(
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
       const live = await readOrGone(async () =>
-        parsePolicy(await clientFor(old, notTenantScoped).get(itemPath(id)), `GET ${itemPath(id)}`),
+        parsePolicy(
+          await batchedRead(clientFor(old, notTenantScoped), listRead, id),
+          `GET ${itemPath(id)}`,
+        ),
       );
       // Deleted out of band: an empty id tells the engine it is gone (docs/design.md#diff-declared-against-live).
       if (live === undefined) return { id: "" };

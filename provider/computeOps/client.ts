@@ -15,11 +15,18 @@ import { inspect } from "node:util";
 import { ApiError, apiErrorFromAxios } from "../http/apiError";
 import type { ComputeOpsSettings } from "../core/configuration";
 import { computeOpsSettings } from "../core/configuration";
+import type { CreateRegistry } from "../core/lifecycle";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
-import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
+import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
+import {
+  defaultRetryPolicy,
+  installRetries,
+  isRepeatable,
+  retriesMade,
+  RetryPolicy,
+} from "../http/retry";
 import { odataString, QueryValues, queryString } from "./odata";
-import { createRecoveryWindowMs } from "../core/lifecycle";
 
 /** A page of a Compute Ops Management list (docs/api-facts.md#lists-and-paging). */
 export interface ListPage<T> {
@@ -43,13 +50,21 @@ export interface GreenLakeClientOptions {
   retry?: Partial<RetryPolicy>;
   /** The tokens to share; default: the process's own. */
   tokens?: TokenCache;
+  /** The rate-limit gates to share, one per API client; default: the process's own. */
+  gates?: RateLimitGates;
   /** The time, for token lifetimes. Default Date.now. */
   now?: () => number;
+  /**
+   * How long a refresh read waits for others of its type to share a list request
+   * (docs/design.md#batched-reads). Default 400 ms; 0 reads each object by its own GET.
+   */
+  readBatchWindowMs?: number;
 }
 
 const defaultTimeoutMs = 30_000;
 const defaultTokenBudgetMs = 60_000;
 const defaultPageSize = 100;
+const defaultReadBatchWindowMs = 400;
 /** When a token answer gives no `expires_in`: the shorter documented lifetime, 15 minutes. */
 const defaultTokenLifetimeS = 900;
 
@@ -92,6 +107,10 @@ export class GreenLakeClient {
   private readonly retry: Partial<RetryPolicy>;
   private readonly tokens: TokenCache;
   private readonly now: () => number;
+  /** Paces this client with every other of the same API client (docs/design.md#rate-limit-pacing). */
+  readonly gate: RateLimitGate;
+  /** See GreenLakeClientOptions.readBatchWindowMs. */
+  readonly readBatchWindowMs: number;
 
   constructor(
     readonly settings: ComputeOpsSettings,
@@ -106,6 +125,7 @@ export class GreenLakeClient {
     this.retry = options.retry ?? {};
     this.tokens = options.tokens ?? processTokens;
     this.now = options.now ?? (() => Date.now());
+    this.readBatchWindowMs = options.readBatchWindowMs ?? defaultReadBatchWindowMs;
     this.http = axios.create({
       baseURL: settings.endpoint,
       timeout: this.timeoutMs,
@@ -114,14 +134,24 @@ export class GreenLakeClient {
       // login page and report its HTML as success.
       maxRedirects: 0,
     });
-    // The token is read per attempt, so a retry after a long Retry-After pause
-    // carries a renewed token rather than one that ran out while waiting.
+    this.gate = (options.gates ?? processGates).gateFor(this.rateLimitKey(), "compute-ops");
+    const sleep = this.retry.sleep ?? defaultRetryPolicy.sleep;
+    // Each attempt first waits its turn under the rate limit; the token is read after
+    // that, so a retry after a long pause carries a renewed token rather than one
+    // that ran out while waiting.
     this.http.interceptors.request.use(async (config) => {
-      config.headers.set("Authorization", `Bearer ${await this.bearerToken()}`);
+      const ticket = await this.gate.acquire(sleep, config);
+      try {
+        config.headers.set("Authorization", `Bearer ${await this.bearerToken()}`);
+      } catch (error) {
+        this.gate.release(ticket);
+        throw error;
+      }
       if (settings.tenantAcid !== undefined) config.headers.set("Tenant-Acid", settings.tenantAcid);
+      this.gate.hold(config, ticket);
       return config;
     });
-    installRetries(this.http, this.retry);
+    installRetries(this.http, this.retry, this.gate);
   }
 
   /** What logs show of a client: where it points, never its credentials. */
@@ -231,6 +261,14 @@ export class GreenLakeClient {
       ? "the configured compute-ops:token was refused; set a current token"
       : "a freshly issued token was refused; check the API client behind compute-ops:clientId " +
           "(its workspace, region and role)";
+  }
+
+  /** GreenLake limits each API client: its token URL and id, or a hash of a static token. */
+  private rateLimitKey(): string {
+    if (this.settings.token !== undefined) {
+      return createHash("sha256").update(this.settings.token).digest("hex");
+    }
+    return this.tokenKey();
   }
 
   private tokenKey(): string {
@@ -442,6 +480,8 @@ export interface ComputeOpsDependencies {
   clientFor: (inputs: ResourceScope, options?: ClientScope) => GreenLakeClient;
   /** How waits sleep, tell time and report progress. */
   clock: WaitClock;
+  /** What creates share: claimed objects and create queues (default: the process's). */
+  creates?: CreateRegistry;
 }
 
 export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
@@ -449,28 +489,19 @@ export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
   clock: systemClock,
 };
 
-/**
- * After a POST whose answer was lost: the object of this name made since the POST.
- * Names are unique (a second POST of one answers 409), so it is the one the POST created.
- */
-export async function findNamedSince<T extends { name?: string; createdAt?: string }>(
+/** Every object of the collection with exactly this name (the filter may ignore case). */
+export async function listNamed<T extends { name?: string }>(
   client: GreenLakeClient,
   collectionPath: string,
   name: string,
-  postedAt: number,
   parse: (item: unknown, what: string) => T,
-): Promise<T | undefined> {
+): Promise<T[]> {
   const found = await client.list<unknown>(collectionPath, {
     filter: `name eq ${odataString(name)}`,
   });
   return found
     .map((item) => parse(item, `GET ${collectionPath}`))
-    .find(
-      (item) =>
-        item.name === name &&
-        (item.createdAt === undefined ||
-          Date.parse(item.createdAt) >= postedAt - createRecoveryWindowMs),
-    );
+    .filter((item) => item.name === name);
 }
 
 /** PATCHes a merge patch, or GETs when nothing changed: the object as it now is, either way. */
