@@ -70,10 +70,7 @@ export async function batchedRead(
     gathering = newLoader(client, spec, windowMs);
     byType.set(spec.collectionPath, gathering);
   }
-  const t = Date.now();
-  // Set before `load`, which calls the schedule at once when it opens a batch.
-  gathering.leading = t - gathering.lastArrival >= windowMs;
-  gathering.lastArrival = t;
+  gathering.lastArrival = Date.now();
   return gathering.loader.load(id);
 }
 
@@ -81,38 +78,48 @@ interface Gathering {
   loader: Loader;
   /** When the last read of this type arrived (ms since the epoch). */
   lastArrival: number;
-  /** Whether the read being loaded came after a quiet spell. */
-  leading: boolean;
+  /** Batches of this type sent and not yet answered. */
+  inFlight: number;
 }
 
 /**
- * A read after a quiet spell goes at once: a lone read, or one of a sequence,
- * waits for nothing. Reads that follow it closely (a refresh's arrive a few ms
- * apart, as separate gRPC calls) gather until none has come for `windowMs`, for
- * at most 5 s, and share the list requests.
+ * A read that finds nothing of its type on the way goes at once: a lone read, or
+ * one of a sequence, waits for nothing. Reads that arrive while an earlier one is
+ * on the way (a refresh's come a few ms apart, as separate gRPC calls) gather
+ * until none has come for `windowMs`, for at most 5 s, and share the list requests.
  */
 function newLoader(client: GreenLakeClient, spec: ListReadSpec, windowMs: number): Gathering {
   const gathering: Gathering = {
     lastArrival: -Infinity,
-    leading: true,
-    loader: new DataLoader<string, unknown>((ids) => readMany(client, spec, ids), {
-      cache: false,
-      maxBatchSize: spec.maxBatchSize ?? Infinity,
-      batchScheduleFn: (dispatch) => {
-        if (gathering.leading) {
-          setImmediate(dispatch);
-          return;
+    inFlight: 0,
+    loader: new DataLoader<string, unknown>(
+      async (ids) => {
+        gathering.inFlight += 1;
+        try {
+          return await readMany(client, spec, ids);
+        } finally {
+          gathering.inFlight -= 1;
         }
-        const opened = Date.now();
-        const dispatchWhenQuiet = () => {
-          const now = Date.now();
-          const quietFor = now - gathering.lastArrival;
-          if (quietFor >= windowMs || now - opened >= maxGatherMs) dispatch();
-          else setTimeout(dispatchWhenQuiet, windowMs - quietFor);
-        };
-        setTimeout(dispatchWhenQuiet, windowMs);
       },
-    }),
+      {
+        cache: false,
+        maxBatchSize: spec.maxBatchSize ?? Infinity,
+        batchScheduleFn: (dispatch) => {
+          if (gathering.inFlight === 0) {
+            setImmediate(dispatch);
+            return;
+          }
+          const opened = Date.now();
+          const dispatchWhenQuiet = () => {
+            const now = Date.now();
+            const quietFor = now - gathering.lastArrival;
+            if (quietFor >= windowMs || now - opened >= maxGatherMs) dispatch();
+            else setTimeout(dispatchWhenQuiet, windowMs - quietFor);
+          };
+          setTimeout(dispatchWhenQuiet, windowMs);
+        },
+      },
+    ),
   };
   return gathering;
 }

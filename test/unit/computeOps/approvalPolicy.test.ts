@@ -729,6 +729,21 @@ describe("ApprovalPolicy", () => {
       expect(batched[0].inputs.name).to.equal("renamed by hand");
     });
 
+    it("sends a read that follows an answered one at once, not after the batch window", async () => {
+      // A window longer than the test's timeout: a read that waited for it would fail the test.
+      const patient = approvalPolicyImplementation(
+        testComputeOps({}, { readBatchWindowMs: 60_000 }),
+      );
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .reply(200, live)
+        .get(`${path}/${secondId}`)
+        .reply(200, second);
+      expect((await patient.read(policyId, outputs)).id).to.equal(policyId);
+      expect((await patient.read(secondId, secondOutputs)).id).to.equal(secondId);
+      scope.done();
+    });
+
     it("reads an id the list leaves out by GET, and only a 404 reads as gone", async () => {
       const inactive = { ...live, state: "INACTIVE" };
       const scope = nock(endpoint)
