@@ -17,6 +17,10 @@ const loaders: Record<ResourceTypeName, () => ResourceImplementation> = {
     (require("./computeOps/activationKey") as typeof import("./computeOps/activationKey"))
       .activationKey,
   Job: () => (require("./computeOps/job") as typeof import("./computeOps/job")).job,
+  Group: () => (require("./computeOps/group") as typeof import("./computeOps/group")).group,
+  GroupMembership: () =>
+    (require("./computeOps/groupMembership") as typeof import("./computeOps/groupMembership"))
+      .groupMembership,
   ServerPoolRequest: () =>
     (require("./opsManager/serverPoolRequest") as typeof import("./opsManager/serverPoolRequest"))
       .serverPoolRequest,

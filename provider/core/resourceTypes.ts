@@ -98,6 +98,22 @@ export const resourceTypes = {
     secretOutputs: [],
     maskedCredentials: [],
   },
+  Group: {
+    module: "compute-ops",
+    updatable: true,
+    // PATCH has no deviceType: a group of another type is a new group.
+    replacedBy: ["deviceType", "region", "tenantAcid"],
+    secretOutputs: [],
+    maskedCredentials: [],
+  },
+  GroupMembership: {
+    module: "compute-ops",
+    updatable: true,
+    // The membership of another group is another resource.
+    replacedBy: ["groupId", "region", "tenantAcid"],
+    secretOutputs: [],
+    maskedCredentials: [],
+  },
 } as const satisfies Record<string, ResourceTypeDefinition>;
 
 export type ResourceTypeName = keyof typeof resourceTypes;
