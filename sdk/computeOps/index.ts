@@ -11,3 +11,4 @@ export { Group } from "./group";
 export type { GroupArgs, GroupPoliciesArgs, GroupOnDeviceAddArgs } from "./group";
 export { GroupMembership } from "./groupMembership";
 export type { GroupMembershipArgs } from "./groupMembership";
+export * from "./lookups";
