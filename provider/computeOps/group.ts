@@ -377,7 +377,12 @@ export function groupImplementation(
     async diff(id, olds, news) {
       const changes = changedApiFields(olds, news);
       const replaces = replacingFields(id, olds, news, immutableFields);
-      return diffResult(changes, replaces);
+      // Names are unique: a replacement of the same name can only be made once the
+      // old group is gone (its GroupMembership is then replaced first, releasing the servers).
+      return {
+        ...diffResult(changes, replaces),
+        deleteBeforeReplace: replaces.length > 0 && olds.name === news.name,
+      };
     },
 
     async create(news) {

@@ -212,7 +212,10 @@ export function groupMembershipImplementation(
 
     async diff(id, olds, news) {
       const changes = sameSet(olds.serverIds, news.serverIds) ? [] : ["serverIds"];
-      return diffResult(changes, replacingFields(id, olds, news, immutableFields));
+      const replaces = replacingFields(id, olds, news, immutableFields);
+      // A server is in one group at a time: the old membership releases the servers
+      // before the new one assigns them.
+      return { ...diffResult(changes, replaces), deleteBeforeReplace: replaces.length > 0 };
     },
 
     async create(news) {
