@@ -11,6 +11,8 @@ describe("resource type definitions", () => {
       "ExternalService",
       "ActivationKey",
       "Job",
+      "Group",
+      "GroupMembership",
       "ServerPoolRequest",
     ]);
     for (const type of resourceTypeNames) {
