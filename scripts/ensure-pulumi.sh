@@ -2,19 +2,31 @@
 # Makes a Pulumi CLI available and prints, on its last line, the directory that
 # holds `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`.
 #
-# Order of preference: a recent enough `pulumi` on PATH, an earlier build cached
-# outside the work tree, the official installer, and finally a build from Go
-# module source (the official installer's host is unreachable on some machines,
-# while the Go module proxy is not).
+# PULUMI_VERSION picks the release (`PULUMI_VERSION=3.276.0 npm run pulumi:ensure`);
+# by default it is the release of the installed @pulumi/pulumi, so that after
+# `npm install -D @pulumi/pulumi@<newer>` the demo and the tests run a CLI to match.
+#
+# Order of preference: a `pulumi` on PATH (exactly PULUMI_VERSION when it is set,
+# otherwise any release this package supports), an earlier build cached outside
+# the work tree (one directory per version), the official installer, and finally
+# a build from Go module source (the official installer's host is unreachable on
+# some machines, while the Go module proxy is not).
 set -euo pipefail
 
-PULUMI_VERSION="3.248.0"
-# The Node.js language host has no tags of its own: this is the pseudo-version of
-# the v3.248.0 release commit.
-LANGUAGE_HOST_VERSION="v3.0.0-20260624120734-a88168d865b7"
+# The oldest CLI accepted from PATH when no version is asked for: read() returning
+# inputs, which drift detection relies on, arrived in 3.216.
+MIN_PULUMI_VERSION="3.216.0"
+PULUMI_VERSION="${PULUMI_VERSION:-}"
+PULUMI_VERSION="${PULUMI_VERSION#v}"
+requested_version="$PULUMI_VERSION"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SDK_MANIFEST="$REPO_ROOT/node_modules/@pulumi/pulumi/package.json"
+if [ -z "$PULUMI_VERSION" ] && [ -f "$SDK_MANIFEST" ]; then
+  PULUMI_VERSION="$(node -p 'require(process.argv[1]).version' "$SDK_MANIFEST")"
+fi
+PULUMI_VERSION="${PULUMI_VERSION:-3.248.0}"
 CACHE_DIR="${PULUMI_OPS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-ops-management}"
 BIN_DIR="$CACHE_DIR/pulumi-v$PULUMI_VERSION/bin"
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHIM="$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 
 say() { echo "pulumi:ensure: $*" >&2; }
@@ -44,13 +56,25 @@ complete_with() {
   exit 0
 }
 
-# 1. A pulumi already on PATH, recent enough, with its Node.js language host.
+# 1. A pulumi already on PATH with its Node.js language host. When its directory
+#    is not writable (a system install), a per-version directory in the cache
+#    links to both and holds the dynamic-provider plugin beside them.
 if command -v pulumi >/dev/null 2>&1; then
   found="$(pulumi version 2>/dev/null | sed 's/^v//' || true)"
   dir="$(dirname "$(command -v pulumi)")"
-  if [ -n "$found" ] && version_at_least "$found" "3.216.0" && [ -x "$dir/pulumi-language-nodejs" ]; then
+  if [ -n "$requested_version" ]; then
+    acceptable=$([ "$found" = "$requested_version" ] && echo yes || echo no)
+  else
+    acceptable=$([ -n "$found" ] && version_at_least "$found" "$MIN_PULUMI_VERSION" && echo yes || echo no)
+  fi
+  if [ "$acceptable" = yes ] && [ -x "$dir/pulumi-language-nodejs" ]; then
     say "using pulumi $found from PATH ($dir)"
     if [ -w "$dir" ]; then complete_with "$dir"; fi
+    linked="$CACHE_DIR/path-pulumi-v$found/bin"
+    mkdir -p "$linked"
+    ln -sfn "$dir/pulumi" "$linked/pulumi"
+    ln -sfn "$dir/pulumi-language-nodejs" "$linked/pulumi-language-nodejs"
+    complete_with "$linked"
   fi
 fi
 
@@ -61,6 +85,14 @@ if [ -x "$BIN_DIR/pulumi" ] && [ -x "$BIN_DIR/pulumi-language-nodejs" ]; then
 fi
 
 mkdir -p "$BIN_DIR"
+# One build per version even when several runs (tests, CI corners) ask at once;
+# whoever waited finds the finished build.
+exec 9>"$CACHE_DIR/pulumi-v$PULUMI_VERSION.lock"
+flock 9 2>/dev/null || true
+if [ -x "$BIN_DIR/pulumi" ] && [ -x "$BIN_DIR/pulumi-language-nodejs" ]; then
+  say "using pulumi v$PULUMI_VERSION built meanwhile ($BIN_DIR)"
+  complete_with "$BIN_DIR"
+fi
 
 # 3. The official installer.
 if command -v curl >/dev/null 2>&1; then
@@ -131,12 +163,18 @@ say "resolving the CLI's modules"
 say "compiling pulumi (the long step)"
 (cd "$cli_work" && go_build "$BIN_DIR/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$PULUMI_VERSION")
 
-# The Node.js language host. Its own module has no tags; the release commit's
-# pseudo-version is tried first. Some module proxies refuse that module, so the
-# fallback is the last sdk/v3 release that still carried the host inside the sdk
-# module (v3.68.0): the language-host protocol is backward compatible and that
-# host runs @pulumi/pulumi 3.248's program runner unchanged (proven by the e2e tests).
-host_work="$CACHE_DIR/build-language-host"
+# The Node.js language host. Its own module has no tags: a release's host is
+# reachable only by the pseudo-version of that release's commit, known here for
+# the releases below. Some module proxies refuse that module; the fallback is the
+# last sdk/v3 release that still carried the host inside the sdk module (v3.68.0):
+# the language-host protocol is backward compatible, and that host runs the
+# program runner of @pulumi/pulumi 3.248 and 3.276 unchanged (proven by the e2e
+# tests in both CI corners).
+case "$PULUMI_VERSION" in
+  3.248.0) language_host_version="v3.0.0-20260624120734-a88168d865b7" ;;
+  *) language_host_version="" ;;
+esac
+host_work="$CACHE_DIR/build-language-host-v$PULUMI_VERSION"
 mkdir -p "$host_work"
 build_host_from() { # module requirement line, package, version label
   cat >"$host_work/go.mod" <<GOMOD
@@ -156,8 +194,9 @@ GOTOOLS
   (cd "$host_work" && go_tidy "$host_work" && go_build "$BIN_DIR/pulumi-language-nodejs" "$2" "$3")
 }
 say "resolving and compiling pulumi-language-nodejs"
-if ! build_host_from "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $LANGUAGE_HOST_VERSION" \
-  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "$PULUMI_VERSION" 2>/dev/null; then
+if [ -z "$language_host_version" ] ||
+  ! build_host_from "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 $language_host_version" \
+    github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "$PULUMI_VERSION" 2>/dev/null; then
   say "the v$PULUMI_VERSION language host module is not available here; building the one in sdk/v3 v3.68.0"
   rm -f "$host_work/go.sum"
   build_host_from "github.com/pulumi/pulumi/sdk/v3 v3.68.0" \

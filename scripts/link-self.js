@@ -4,6 +4,9 @@
 // require("pulumi-ops-management/provider") from the program's directory; Node's
 // package self-reference does not apply to code loaded that way, so the package
 // must be reachable under the root's node_modules. A symlink to the root does it.
+// `npm run build` runs this after tsc, so every command that builds (demo, the
+// tests, the bench, `npm run pulumi`) restores the link that installing another
+// package (`npm install -D @pulumi/pulumi@<newer>`) removes.
 "use strict";
 const fs = require("fs");
 const path = require("path");

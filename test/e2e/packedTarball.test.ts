@@ -56,7 +56,7 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-packed-"));
     const packDir = path.join(tempDir, "pack");
     fs.mkdirSync(packDir);
-    // `npm pack` runs the package's `prepare` script, which builds dist/.
+    // `npm pack` runs the package's `prepack` script, which builds dist/.
     await run("npm", ["pack", "--pack-destination", packDir], {
       cwd: repoRoot,
       maxBuffer: 64 * 1024 * 1024,
