@@ -11,9 +11,9 @@ describe("resource type definitions", () => {
       "ExternalService",
       "ActivationKey",
       "Job",
+      "ServerPoolRequest",
       "Group",
       "GroupMembership",
-      "ServerPoolRequest",
     ]);
     for (const type of resourceTypeNames) {
       const implementation = implementationOf(type);
