@@ -11,6 +11,7 @@ import { z } from "zod";
 import {
   checkInputs,
   diffResult,
+  diffWithUnknowns,
   createOnce,
   createRecoveryWindowMs,
   deleteIgnoringGone,
@@ -36,6 +37,10 @@ const hour = 3600_000;
 // ---------------------------------------------------------------------------
 // Input schema
 
+/** The spec bounds none of these strings; 256 keeps a runaway value from the API. */
+const maxTextLength = 256;
+const tooLong = `must be at most ${maxTextLength} characters`;
+
 export const activationKeyInputs = z
   .object({
     targetDevice: z.enum(["ILO", "SECURE_GATEWAY"]),
@@ -45,16 +50,33 @@ export const activationKeyInputs = z
       .min(0.5, "must be between 0.5 and 168 hours")
       .max(168, "must be between 0.5 and 168 hours")
       .default(72),
-    subscriptionKey: z.string().trim().min(1, "must not be empty").optional(),
+    subscriptionKey: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(maxTextLength, tooLong)
+      .optional(),
     // Spec: "required for onboarding a server for management through a secure gateway";
     // whether a key is meant for that cannot be told from its inputs, so it stays optional.
     applianceUri: z.string().trim().min(1, "must not be empty").optional(),
     // Spec: format uuid, a location of the GreenLake workspace.
     locationId: z.string().trim().uuid("must be a UUID (a GreenLake location id)").optional(),
     // Spec (details): "Service delivery contact email address."
-    serviceDeliveryContact: z.string().trim().email("must be an email address").optional(),
+    serviceDeliveryContact: z
+      .string()
+      .trim()
+      .max(maxTextLength, tooLong)
+      .email("must be an email address")
+      .optional(),
     tags: z
-      .array(z.object({ name: z.string().min(1, "is required"), value: z.string() }).strict())
+      .array(
+        z
+          .object({
+            name: z.string().min(1, "is required").max(maxTextLength, tooLong),
+            value: z.string().max(maxTextLength, tooLong),
+          })
+          .strict(),
+      )
       .optional(),
     renewBeforeHours: z.number().positive("must be more than 0").optional(),
     region: z.enum(computeOpsRegions).optional(),
@@ -233,19 +255,28 @@ export function activationKeyImplementation(
     async check(_olds, news) {
       // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
       // key outside its window shows no change.
-      return checkInputs(news, validateActivationKey);
+      return checkInputs("ActivationKey", news, validateActivationKey);
     },
 
     async diff(_id, olds, news) {
-      const replaces: string[] = immutableFields.filter((field) => {
-        if (news[field] === undefined && apiFilledFields.includes(field)) return false;
-        return !jsonEqual(olds[field], news[field]);
-      });
-      // A key inside its renewal window (or expired) is replaced, the new key made
-      // before the old one is deleted, so a scheduled pipeline always holds a valid key.
-      if (dueForRenewal(olds.expiresAt, news.renewBeforeHours)) replaces.push("expiresAt");
-      // Never a change without a replace: there is no update for a key.
-      return diffResult([], replaces);
+      // An unknown renewBeforeHours changes nothing by itself: renewal is judged at up.
+      return diffWithUnknowns(
+        "ActivationKey",
+        olds,
+        news,
+        (known) => {
+          const replaces: string[] = immutableFields.filter((field) => {
+            if (known[field] === undefined && apiFilledFields.includes(field)) return false;
+            return !jsonEqual(olds[field], known[field]);
+          });
+          // A key inside its renewal window (or expired) is replaced, the new key made
+          // before the old one is deleted, so a scheduled pipeline always holds a valid key.
+          if (dueForRenewal(olds.expiresAt, known.renewBeforeHours)) replaces.push("expiresAt");
+          // Never a change without a replace: there is no update for a key.
+          return diffResult([], replaces);
+        },
+        ["renewBeforeHours"],
+      );
     },
 
     async create(news) {

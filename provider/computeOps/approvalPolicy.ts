@@ -14,6 +14,7 @@ import {
   createOnce,
   deleteIgnoringGone,
   diffResult,
+  diffWithUnknowns,
   parseResponse,
   readOrGone,
   replacingFields,
@@ -140,10 +141,18 @@ const policyDataInput = z
     });
   });
 
+/**
+ * Neither the spec nor the API pages bound a policy's name or description; 256 is
+ * the bound the API gives an external service's, and keeps a runaway value (a file
+ * read by mistake) from reaching the API.
+ */
+const maxTextLength = 256;
+const tooLong = `must be at most ${maxTextLength} characters`;
+
 export const approvalPolicyInputs = z
   .object({
-    name: z.string().trim().min(1, "is required"),
-    description: z.string().optional(),
+    name: z.string().trim().min(1, "is required").max(maxTextLength, tooLong),
+    description: z.string().max(maxTextLength, tooLong).optional(),
     policyData: policyDataInput,
     region: z.enum(computeOpsRegions).optional(),
     tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
@@ -329,13 +338,15 @@ export function approvalPolicyImplementation(
   const { clientFor } = dependencies;
   return {
     async check(_olds, news) {
-      return checkInputs(news, (raw) => approvalPolicyInputs.safeParse(raw));
+      return checkInputs("ApprovalPolicy", news, (raw) => approvalPolicyInputs.safeParse(raw));
     },
 
     async diff(id, olds, news) {
-      const changes = changedApiFields(olds, news);
-      const replaces = replacingFields(id, olds, news, immutableFields);
-      return diffResult(changes, replaces);
+      return diffWithUnknowns("ApprovalPolicy", olds, news, (known) => {
+        const changes = changedApiFields(olds, known);
+        const replaces = replacingFields(id, olds, known, immutableFields);
+        return diffResult(changes, replaces);
+      });
     },
 
     async create(news) {

@@ -31,6 +31,11 @@ export interface ListPage<T> {
 export interface GreenLakeClientOptions {
   /** Per attempt, token requests included. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * All the time a token may take, retries included. Default 60 s: a token
+   * endpoint that never answers fails in a minute, not after every attempt's timeout.
+   */
+  tokenBudgetMs?: number;
   /** Default page size of `list()`. Default 100 (the API allows up to 1000). */
   pageSize?: number;
   /** How requests are retried; parts left out are the defaults (4 retries from 500 ms). */
@@ -42,6 +47,7 @@ export interface GreenLakeClientOptions {
 }
 
 const defaultTimeoutMs = 30_000;
+const defaultTokenBudgetMs = 60_000;
 const defaultPageSize = 100;
 /** When a token answer gives no `expires_in`: the shorter documented lifetime, 15 minutes. */
 const defaultTokenLifetimeS = 900;
@@ -80,6 +86,7 @@ export function renewalMarginMs(lifetimeMs: number): number {
 export class GreenLakeClient {
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
+  private readonly tokenBudgetMs: number;
   private readonly pageSize: number;
   private readonly retry: Partial<RetryPolicy>;
   private readonly tokens: TokenCache;
@@ -93,6 +100,7 @@ export class GreenLakeClient {
     registerSecret(settings.clientSecret);
     registerSecret(settings.token);
     this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    this.tokenBudgetMs = options.tokenBudgetMs ?? defaultTokenBudgetMs;
     this.pageSize = options.pageSize ?? defaultPageSize;
     this.retry = options.retry ?? {};
     this.tokens = options.tokens ?? processTokens;
@@ -271,7 +279,13 @@ export class GreenLakeClient {
     // Concurrent callers wait for the same token request.
     let pending = requests.get(key);
     if (!pending) {
-      pending = requestToken(this.settings, this.timeoutMs, this.retry, this.now)
+      pending = requestToken(
+        this.settings,
+        this.timeoutMs,
+        this.tokenBudgetMs,
+        this.retry,
+        this.now,
+      )
         .then((token) => {
           tokens.set(key, token);
           return token;
@@ -292,6 +306,7 @@ function sentBearer(error: AxiosError): string | undefined {
 async function requestToken(
   settings: ComputeOpsSettings,
   timeoutMs: number,
+  budgetMs: number,
   retry: Partial<RetryPolicy>,
   now: () => number,
 ): Promise<CachedToken> {
@@ -309,6 +324,12 @@ async function requestToken(
   }
   const tokenHttp = axios.create({ timeout: timeoutMs, maxRedirects: 0 });
   installRetries(tokenHttp, retry);
+  // Retries go through the interceptors again, so this counts every attempt.
+  let attempts = 0;
+  tokenHttp.interceptors.request.use((config) => {
+    attempts += 1;
+    return config;
+  });
   const form = new URLSearchParams({
     grant_type: "client_credentials",
     client_id: clientId,
@@ -324,9 +345,22 @@ async function requestToken(
       },
       // Asking for a token twice creates nothing.
       idempotent: true,
+      // Ends the attempt in flight and every retry once the budget is spent; the
+      // retry policy never repeats a cancelled request.
+      signal: AbortSignal.timeout(budgetMs),
     });
     data = typeof response.data === "object" && response.data !== null ? response.data : {};
   } catch (error) {
+    if (axios.isCancel(error) || (error as AxiosError).code === "ERR_CANCELED") {
+      throw new ApiError({
+        method: "POST",
+        path: where,
+        message:
+          `no token from ${where} within ${formatSeconds(budgetMs)} ` +
+          `(${attempts} attempt${attempts === 1 ? "" : "s"}); ` +
+          "check compute-ops:tokenUrl and the network",
+      });
+    }
     const status = (error as AxiosError).response?.status;
     throw apiErrorFromAxios(error, "POST", where, {
       repeatable: true,
@@ -445,4 +479,9 @@ export async function patchOrRead<T>(
   return mergePatch === undefined
     ? parse(await client.get(path), `GET ${path}`)
     : parse(await client.patch(path, mergePatch), `PATCH ${path}`);
+}
+
+/** A budget as people say it: "60 s", "1.5 s". */
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -15,6 +15,7 @@ import {
   createOnce,
   deleteIgnoringGone,
   diffResult,
+  diffWithUnknowns,
   parseResponse,
   readOrGone,
   replacingFields,
@@ -556,14 +557,22 @@ export function externalServiceImplementation(
   const { clientFor } = dependencies;
   return {
     async check(_olds, news) {
-      return checkInputs(news, validateExternalService);
+      return checkInputs("ExternalService", news, validateExternalService);
     },
 
     async diff(id, olds, news) {
-      const changes = changedUpdatableFields(olds, news);
-      const replaces = replacingFields(id, olds, news, immutableFields);
       // testOnCreate only matters when the integration is created: no call, no change.
-      return diffResult(changes, replaces);
+      return diffWithUnknowns(
+        "ExternalService",
+        olds,
+        news,
+        (known) => {
+          const changes = changedUpdatableFields(olds, known);
+          const replaces = replacingFields(id, olds, known, immutableFields);
+          return diffResult(changes, replaces);
+        },
+        ["testOnCreate"],
+      );
     },
 
     async create(news) {

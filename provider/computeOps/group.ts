@@ -15,6 +15,7 @@ import {
   checkInputs,
   createOnce,
   diffResult,
+  diffWithUnknowns,
   isGone,
   parseResponse,
   readOrGone,
@@ -371,18 +372,20 @@ export function groupImplementation(
   const { clientFor } = dependencies;
   return {
     async check(_olds, news) {
-      return checkInputs(news, (raw) => groupInputs.safeParse(raw));
+      return checkInputs("Group", news, (raw) => groupInputs.safeParse(raw));
     },
 
     async diff(id, olds, news) {
-      const changes = changedApiFields(olds, news);
-      const replaces = replacingFields(id, olds, news, immutableFields);
+      const result = diffWithUnknowns("Group", olds, news, (known) =>
+        diffResult(
+          changedApiFields(olds, known),
+          replacingFields(id, olds, known, immutableFields),
+        ),
+      );
       // Names are unique: a replacement of the same name can only be made once the
       // old group is gone (its GroupMembership is then replaced first, releasing the servers).
-      return {
-        ...diffResult(changes, replaces),
-        deleteBeforeReplace: replaces.length > 0 && olds.name === news.name,
-      };
+      const replaced = (result.replaces ?? []).length > 0;
+      return { ...result, deleteBeforeReplace: replaced && olds.name === news.name };
     },
 
     async create(news) {

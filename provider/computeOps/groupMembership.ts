@@ -18,6 +18,7 @@ import { z } from "zod";
 import {
   checkInputs,
   diffResult,
+  diffWithUnknowns,
   isGone,
   isTransient,
   readOrGone,
@@ -207,15 +208,19 @@ export function groupMembershipImplementation(
 
   return {
     async check(_olds, news) {
-      return checkInputs(news, (raw) => groupMembershipInputs.safeParse(raw));
+      return checkInputs("GroupMembership", news, (raw) => groupMembershipInputs.safeParse(raw));
     },
 
     async diff(id, olds, news) {
-      const changes = sameSet(olds.serverIds, news.serverIds) ? [] : ["serverIds"];
-      const replaces = replacingFields(id, olds, news, immutableFields);
+      const result = diffWithUnknowns("GroupMembership", olds, news, (known) =>
+        diffResult(
+          sameSet(olds.serverIds, known.serverIds) ? [] : ["serverIds"],
+          replacingFields(id, olds, known, immutableFields),
+        ),
+      );
       // A server is in one group at a time: the old membership releases the servers
       // before the new one assigns them.
-      return { ...diffResult(changes, replaces), deleteBeforeReplace: replaces.length > 0 };
+      return { ...result, deleteBeforeReplace: (result.replaces ?? []).length > 0 };
     },
 
     async create(news) {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import {
   checkInputs,
   diffResult,
+  diffWithUnknowns,
   createOnce,
   createRecoveryWindowMs,
   readOrGone,
@@ -23,6 +24,7 @@ import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
+import { registerEveryStringIn } from "../http/redaction";
 
 const collectionPath = "/compute-ops-mgmt/v1/jobs";
 // Job ids are UUIDs, but a path segment is encoded whatever it holds.
@@ -30,6 +32,11 @@ const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
 
 // ---------------------------------------------------------------------------
 // Inputs
+
+/** A bound the spec does not give, so a runaway value (a file read by mistake) never reaches the API. */
+const maxResourceIdLength = 256;
+/** Job parameters as JSON; template parameters are a few settings, never this much. */
+const maxJobParamsBytes = 64 * 1024;
 
 export const jobInputs = z
   .object({
@@ -48,8 +55,17 @@ export const jobInputs = z
       ),
     // Server ids hold '+' ("P06760-B21+2M212504P8"): kept raw here and in the JSON
     // body; encoded as %2B wherever it goes into a URL (filters, paths).
-    resourceId: z.string().min(1, "is required: the id of the server, group or appliance"),
-    jobParams: z.record(z.unknown()).optional(),
+    resourceId: z
+      .string()
+      .min(1, "is required: the id of the server, group or appliance")
+      .max(maxResourceIdLength, `must be at most ${maxResourceIdLength} characters`),
+    jobParams: z
+      .record(z.unknown())
+      .refine(
+        (params) => Buffer.byteLength(JSON.stringify(params)) <= maxJobParamsBytes,
+        `must be at most ${maxJobParamsBytes / 1024} KiB as JSON`,
+      )
+      .optional(),
     triggers: z.array(z.unknown()).optional(),
     waitForCompletion: z.boolean().default(true),
     timeoutMinutes: z
@@ -238,20 +254,23 @@ export function jobImplementation(
     async check(_olds, news) {
       // The template stays as the program wrote it (a name reads better in a preview);
       // create maps it to its UUID, and diff compares templates by UUID.
-      return checkInputs(news, (raw) => jobInputs.safeParse(raw));
+      return checkInputs("Job", news, (raw) => jobInputs.safeParse(raw));
     },
 
     async diff(_id, olds, news) {
       // olds are the recorded outputs, which carry the declared inputs verbatim, so
       // a plain comparison of each declared input is exact: an added, removed or
       // changed job parameter or trigger is a new run.
-      const replaces = changedInputs(olds, news);
-      return diffResult([], replaces);
+      return diffWithUnknowns("Job", olds, news, (known) =>
+        diffResult([], changedInputs(olds, known)),
+      );
     },
 
     async create(news) {
       const provider = news[providerKey];
       const inputs = jobInputs.parse(withoutProvider(news));
+      // Job parameters may hold credentials: no error or log shows them.
+      registerEveryStringIn(inputs.jobParams);
       const client = clientFor(inputs);
       const templateId = templateIdFor(inputs.jobTemplate) as string;
       // Slack for clocks that disagree, for the lost-answer lookup below.
@@ -317,6 +336,7 @@ export function jobImplementation(
       refuseChangeInPlace("Job", changedInputs(olds, news), "runs the job again");
       const provider = news[providerKey];
       const inputs = jobInputs.parse(withoutProvider(news));
+      registerEveryStringIn(inputs.jobParams);
       const client = clientFor(inputs);
       const lastSeen = { ...(olds as unknown as JobResponse), id };
       if (!inputs.waitForCompletion) {

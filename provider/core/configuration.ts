@@ -240,3 +240,46 @@ export function configuredSecrets(): string[] {
     opsManagerValue("apiKey"),
   ].filter((v): v is string => v !== undefined && v.length >= 4);
 }
+
+function isWebUrl(value: string): boolean {
+  try {
+    const protocol = new URL(value).protocol;
+    return protocol === "https:" || protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What is wrong with the configuration an API's resources need, judged without any
+ * call, so check (and so a preview) names the key to fix. Only values that are set
+ * are judged, and secrets are never quoted: missing credentials stay an error of
+ * `up`, so a preview without them still runs.
+ */
+export function configurationProblems(api: "compute-ops" | "ops-manager"): string[] {
+  const problems: string[] = [];
+  const url = (key: string, value: string | undefined) => {
+    if (value !== undefined && !isWebUrl(value)) {
+      problems.push(`${key} must be an http(s) URL such as https://host/path; got "${value}"`);
+    }
+  };
+  if (api === "compute-ops") {
+    const region = computeOpsValue("region");
+    if (region !== undefined && !(computeOpsRegions as readonly string[]).includes(region)) {
+      problems.push(
+        `compute-ops:region must be one of ${computeOpsRegions.join(", ")}; got "${region}"`,
+      );
+    }
+    url("compute-ops:endpoint", computeOpsValue("endpoint"));
+    url("compute-ops:tokenUrl", computeOpsValue("tokenUrl"));
+  } else {
+    url("ops-manager:baseUrl", opsManagerValue("baseUrl"));
+    const groupId = opsManagerValue("groupId");
+    if (groupId !== undefined && !/^[0-9a-f]{24}$/.test(groupId)) {
+      problems.push(
+        `ops-manager:groupId must be an Ops Manager project id: 24 hexadecimal digits; got "${groupId}"`,
+      );
+    }
+  }
+  return problems;
+}

@@ -5,8 +5,11 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ZodError, ZodType, ZodTypeDef } from "zod";
-import { inputFailuresFrom } from "./checkInputs";
+import { checkFailuresFor } from "./checkInputs";
+import { configurationProblems } from "./configuration";
 import { jsonEqual, providerKey } from "./pulumiResults";
+import { resourceTypes, ResourceTypeName } from "./resourceTypes";
+import { containsUnknown } from "./unknowns";
 
 /**
  * How long before our POST an object found after a lost answer may have been
@@ -58,17 +61,60 @@ export function withoutProvider(news: Record<string, unknown>): Record<string, u
 export type Validation<T> = { success: true; data: T } | { success: false; error: ZodError };
 
 /**
- * Pulumi's check: the validated inputs, with the provider kept, or every failure
- * named by its path.
+ * Pulumi's check, for every resource type: the stack configuration the type's API
+ * needs, then the inputs. Failures name the config key or the input's path. While
+ * some inputs are unknown (a preview), what is known is checked and the inputs go
+ * back as they came; with every value known, the validated inputs go back, with
+ * the provider kept.
  */
 export function checkInputs<T>(
+  type: ResourceTypeName,
   news: Record<string, unknown>,
   validate: (raw: Record<string, unknown>) => Validation<T>,
-  failuresFrom: (error: ZodError) => dynamic.CheckFailure[] = inputFailuresFrom,
 ): dynamic.CheckResult {
-  const result = validate(withoutProvider(news));
-  if (!result.success) return { inputs: news, failures: failuresFrom(result.error) };
+  const definition = resourceTypes[type];
+  const inputs = withoutProvider(news);
+  const failures: dynamic.CheckFailure[] = configurationProblems(definition.module).map(
+    (reason) => ({ property: "", reason }),
+  );
+  const result = validate(inputs);
+  if (!result.success) {
+    failures.push(...checkFailuresFor(result.error.issues, inputs, definition.secretInputs));
+  }
+  if (failures.length > 0) return { inputs: news, failures };
+  if (!result.success || containsUnknown(inputs)) return { inputs: news };
   return { inputs: { ...result.data, [providerKey]: news[providerKey] } };
+}
+
+/**
+ * Diff with inputs that may be unknown (a preview). A top-level input holding an
+ * unknown anywhere counts as changed, and replaces the object when its change
+ * would (or when it is `adoptId`, which may name another object); `compare` sees
+ * the recorded value in its place, so it judges only what is known. `notCompared`
+ * lists inputs whose change alone does nothing (they are judged at `up`).
+ */
+export function diffWithUnknowns(
+  type: ResourceTypeName,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  compare: (knownNews: Record<string, unknown>) => dynamic.DiffResult,
+  notCompared: readonly string[] = [],
+): dynamic.DiffResult {
+  const unknown = Object.keys(withoutProvider(news)).filter(
+    (field) => containsUnknown(news[field]) && !notCompared.includes(field),
+  );
+  const knownNews = { ...news };
+  for (const field of Object.keys(news)) {
+    if (containsUnknown(news[field])) knownNews[field] = olds[field];
+  }
+  const known = compare(knownNews);
+  if (unknown.length === 0) return known;
+  const replacedBy: readonly string[] = [...resourceTypes[type].replacedBy, "adoptId"];
+  const replaces = [...(known.replaces ?? [])];
+  for (const field of unknown) {
+    if (replacedBy.includes(field) && !replaces.includes(field)) replaces.push(field);
+  }
+  return { ...known, changes: true, replaces };
 }
 
 /**

@@ -2,25 +2,12 @@
  * Shapes Pulumi's dynamic-provider host expects back from a resource, kept in one
  * place so each resource file reads as its API calls and nothing else.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { ZodError } from "zod";
 
 /** The property in which Pulumi stores the serialized provider. */
 export const providerKey = "__provider";
 
 /** What the API sends instead of a secret it holds (docs/api-facts.md#masked-secrets). */
 export const maskedSecret = "**********";
-
-/**
- * Turns zod issues into Pulumi check failures whose `property` is the dotted
- * path of the offending input (`authentication.clientSecret`), so the CLI names it.
- */
-export function checkFailuresFrom(error: ZodError): dynamic.CheckFailure[] {
-  return error.issues.map((issue) => ({
-    property: issue.path.length > 0 ? issue.path.join(".") : "",
-    reason: issue.message,
-  }));
-}
 
 /**
  * Pulumi refuses `undefined` inside outputs; drop those keys (recursively) and

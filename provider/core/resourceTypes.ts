@@ -23,6 +23,11 @@ export interface ResourceTypeDefinition {
   /** Outputs Pulumi keeps secret in state (the SDK's `additionalSecretOutputs`). */
   readonly secretOutputs: readonly string[];
   /**
+   * Inputs the SDK wraps in `pulumi.secret()`, whose values a check failure never
+   * shows (the CLI prints a failing top-level input's value, secret or not).
+   */
+  readonly secretInputs: readonly string[];
+  /**
    * Credentials inside the secret outputs that the API never shows (it answers
    * them masked), by path: their declared values are kept, never reported as drift.
    */
@@ -36,6 +41,7 @@ export const resourceTypes = {
     // A different region or tenant is a different object space: a policy cannot move.
     replacedBy: ["region", "tenantAcid"],
     secretOutputs: [],
+    secretInputs: [],
     maskedCredentials: [],
   },
   ExternalService: {
@@ -46,6 +52,7 @@ export const resourceTypes = {
     // The whole object, so state never holds a credential in plaintext; clientId and
     // username inside it are not secret, but Pulumi marks outputs whole.
     secretOutputs: ["authentication"],
+    secretInputs: ["authentication"],
     maskedCredentials: [
       "authentication.clientSecret",
       "authentication.refreshToken",
@@ -70,6 +77,7 @@ export const resourceTypes = {
     ],
     // The key is a credential.
     secretOutputs: ["activationKey"],
+    secretInputs: [],
     maskedCredentials: [],
   },
   Job: {
@@ -87,7 +95,9 @@ export const resourceTypes = {
       "region",
       "tenantAcid",
     ],
-    secretOutputs: [],
+    // Job parameters may hold credentials (an OS image's admin password).
+    secretOutputs: ["jobParams"],
+    secretInputs: ["jobParams"],
     maskedCredentials: [],
   },
   ServerPoolRequest: {
@@ -96,6 +106,7 @@ export const resourceTypes = {
     // The API has no update: every input is immutable.
     replacedBy: ["properties", "groupId", "waitForCompletion", "timeoutMinutes", "adoptId"],
     secretOutputs: [],
+    secretInputs: [],
     maskedCredentials: [],
   },
   Group: {
@@ -104,6 +115,7 @@ export const resourceTypes = {
     // PATCH has no deviceType: a group of another type is a new group.
     replacedBy: ["deviceType", "region", "tenantAcid"],
     secretOutputs: [],
+    secretInputs: [],
     maskedCredentials: [],
   },
   GroupMembership: {
@@ -112,6 +124,7 @@ export const resourceTypes = {
     // The membership of another group is another resource.
     replacedBy: ["groupId", "region", "tenantAcid"],
     secretOutputs: [],
+    secretInputs: [],
     maskedCredentials: [],
   },
 } as const satisfies Record<string, ResourceTypeDefinition>;

@@ -161,7 +161,12 @@ export function apiErrorFromAxios(
 ): ApiError {
   if (error instanceof ApiError) return error;
   const e = error as {
-    response?: { status: number; statusText?: string; data?: unknown };
+    response?: {
+      status: number;
+      statusText?: string;
+      data?: unknown;
+      headers?: Record<string, unknown>;
+    };
     code?: string;
     message?: string;
   };
@@ -195,7 +200,9 @@ export function apiErrorFromAxios(
     text(body.message) ??
     text(body.detail) ??
     text(body.error_description) ??
-    (typeof data === "string" && data.length < 500 ? text(data.trim()) : undefined);
+    (typeof data === "string"
+      ? textBodyMessage(data, response.headers?.["content-type"])
+      : undefined);
   const errorCode =
     body.errorCode !== undefined && body.errorCode !== null
       ? String(body.errorCode)
@@ -216,4 +223,18 @@ export function apiErrorFromAxios(
       !options.repeatable && response.status >= 500 && !refusedBeforeActing(error as AxiosError),
     hint: options.hint,
   });
+}
+
+/**
+ * What a text error body says, for the message: a short plain text as it is; an
+ * HTML page (a proxy's or a gateway's) by its title only, never dumped whole.
+ */
+function textBodyMessage(body: string, contentType: unknown): string | undefined {
+  const trimmed = body.trim();
+  if (trimmed === "") return undefined;
+  if (/html/i.test(String(contentType ?? "")) || trimmed.startsWith("<")) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1]?.replace(/\s+/g, " ").trim();
+    return title ? `an HTML page titled "${title.slice(0, 80)}"` : "an HTML page";
+  }
+  return trimmed.length < 500 ? trimmed : undefined;
 }

@@ -80,9 +80,55 @@ export function registerSecretOutputs(
   }
 }
 
+/**
+ * Registers every string inside a value whose every part may be a credential
+ * (job parameters: `adminPass`, `rootPassword`, whatever a template names them).
+ * Cutting a harmless parameter out of a message is the accepted price.
+ */
+export function registerEveryStringIn(value: unknown): void {
+  if (typeof value === "string") registerSecret(value);
+  else if (Array.isArray(value)) value.forEach(registerEveryStringIn);
+  else if (value !== null && typeof value === "object") {
+    Object.values(value).forEach(registerEveryStringIn);
+  }
+}
+
 /** True when a field of this name holds a credential. */
 export function isSecretFieldName(name: string): boolean {
   return secretKeyPattern.test(name);
+}
+
+/**
+ * Starts of a known secret that are cut out on their own. An API that echoes a
+ * truncated request shows a secret's first characters (`'PlainClientS...'`); a
+ * few characters before an ellipsis already narrow a guess. Without an ellipsis a
+ * longer start is needed, so that words a secret happens to begin with (`client`)
+ * stay readable in messages.
+ */
+export const minSecretPrefix = 6;
+const minSecretStartAnywhere = 12;
+
+function isTruncatedAt(text: string, index: number): boolean {
+  return text.startsWith("...", index) || text.startsWith("\u2026", index);
+}
+
+/** The text with the starts of a secret that `minSecretPrefix` describes cut out. */
+function withoutSecretStart(text: string, secret: string): string {
+  if (secret.length <= minSecretPrefix) return text;
+  const head = secret.slice(0, minSecretPrefix);
+  let out = "";
+  let from = 0;
+  for (let at = text.indexOf(head); at !== -1; at = text.indexOf(head, from)) {
+    let end = at + head.length;
+    while (end < text.length && end - at < secret.length && text[end] === secret[end - at]) end++;
+    if (end - at >= minSecretStartAnywhere || isTruncatedAt(text, end)) {
+      out += text.slice(from, at) + redactedMarker;
+    } else {
+      out += text.slice(from, end);
+    }
+    from = end;
+  }
+  return out + text.slice(from);
 }
 
 /** The text with every known secret and every credential-shaped field replaced. */
@@ -92,9 +138,9 @@ export function redact(text: string): string {
     (a, b) => b.length - a.length,
   );
   let out = text;
-  for (const secret of known) {
-    if (out.includes(secret)) out = out.split(secret).join(redactedMarker);
-  }
+  // Whole secrets first, so one spelling's start does not break another spelling up.
+  for (const secret of known) out = out.split(secret).join(redactedMarker);
+  for (const secret of known) out = withoutSecretStart(out, secret);
   return out
     .replace(digestPattern, `Digest ${redactedMarker}`)
     .replace(token68Pattern, (_m, scheme: string) => `${scheme} ${redactedMarker}`)

@@ -4,11 +4,11 @@
  * every change of input is a new request; DELETE cancels one.
  * Server pools are deprecated since Ops Manager 4.0 and disabled by default.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { z, ZodError } from "zod";
+import { z } from "zod";
 import {
   checkInputs,
   diffResult,
+  diffWithUnknowns,
   createOnce,
   createRecoveryWindowMs,
   isGone,
@@ -38,9 +38,14 @@ const objectId = z
  * enabled." Whether a property is multi-select only the pool knows, so a list is
  * accepted here and the API judges it.
  */
+/** The documentation bounds neither; 256 keeps a runaway value from the API. */
+const maxTextLength = 256;
+const tooLong = `must be at most ${maxTextLength} characters`;
+const propertyText = z.string().min(1, "must be a non-empty string").max(maxTextLength, tooLong);
+
 const propertyValue = z.union([
-  z.string().min(1, "must be a non-empty string"),
-  z.array(z.string().min(1, "must be a non-empty string")).min(1, "must list at least one value"),
+  propertyText,
+  z.array(propertyText).min(1, "must list at least one value"),
 ]);
 
 export const serverPoolRequestInputs = z
@@ -48,7 +53,13 @@ export const serverPoolRequestInputs = z
     properties: z
       .array(
         z
-          .record(z.string().min(1, "a property name must not be empty"), propertyValue)
+          .record(
+            z
+              .string()
+              .min(1, "a property name must not be empty")
+              .max(maxTextLength, `a property name ${tooLong}`),
+            propertyValue,
+          )
           .refine((p) => Object.keys(p).length > 0, "must name at least one property"),
         { invalid_type_error: "must be a list of objects, one per server" },
       )
@@ -104,22 +115,6 @@ const cancelled = ["CANCELLING", "CANCELLED"];
 const terminal = ["COMPLETED", "FAILED", ...cancelled];
 /** States in which a request holds no server, so there is nothing to cancel. */
 const nothingToCancel = ["FAILED", ...cancelled];
-
-/** Check failures named the way Pulumi programs write the path: `properties[0].Datacenter`. */
-function checkFailuresFrom(error: ZodError): dynamic.CheckFailure[] {
-  const name = (path: (string | number)[]) =>
-    path
-      .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`))
-      .join("");
-  return error.issues.flatMap((issue) =>
-    issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({
-          property: name([...issue.path, key]),
-          reason: "is not an input of ServerPoolRequest",
-        }))
-      : [{ property: name(issue.path), reason: issue.message }],
-  );
-}
 
 const requestsPath = (groupId: string) =>
   `/groups/${encodeURIComponent(groupId)}/serverPool/requests`;
@@ -269,12 +264,15 @@ export function serverPoolRequestImplementation(
   const { clientFor, clock } = dependencies;
   return {
     async check(_olds, news) {
-      return checkInputs(news, (raw) => serverPoolRequestInputs.safeParse(raw), checkFailuresFrom);
+      return checkInputs("ServerPoolRequest", news, (raw) =>
+        serverPoolRequestInputs.safeParse(raw),
+      );
     },
 
     async diff(_id, olds, news) {
-      const replaces = changedInputs(olds, news);
-      return diffResult([], replaces);
+      return diffWithUnknowns("ServerPoolRequest", olds, news, (known) =>
+        diffResult([], changedInputs(olds, known)),
+      );
     },
 
     async create(news) {

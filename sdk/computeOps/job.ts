@@ -85,6 +85,9 @@ export class Job extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        // Secret from the start, so state never holds job parameters in plaintext: they
+        // may carry credentials (docs/design.md#secrets-stay-secret).
+        jobParams: args.jobParams === undefined ? undefined : pulumi.secret(args.jobParams),
         state: undefined,
         resultCode: undefined,
         status: undefined,

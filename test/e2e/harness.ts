@@ -23,6 +23,9 @@ export interface DeclaredResource {
   type: ResourceTypeName;
   name: string;
   args: Record<string, unknown>;
+  /** See programs/declared: the arguments wait for this earlier resource's id. */
+  unknownUntil?: string;
+  unknownPaths?: string[];
 }
 
 export class E2EStack {

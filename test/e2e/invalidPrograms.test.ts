@@ -59,6 +59,35 @@ const invalidPrograms: { title: string; resource: DeclaredResource; property: Re
       },
     },
   },
+  {
+    title: "more approvers required than listed, deep in policyData",
+    property: /policyData\.approvables\[0\]\.minApprovers/,
+    resource: {
+      type: "ApprovalPolicy",
+      name: "policy",
+      args: {
+        name: "too-many",
+        policyData: {
+          approvables: [
+            {
+              approvableName: "Power off",
+              approvers: [{ email: "a@example.com" }],
+              minApprovers: 3,
+            },
+          ],
+        },
+      },
+    },
+  },
+  {
+    title: "an approval policy name of a thousand characters",
+    property: /name.*must be at most 256 characters/,
+    resource: {
+      type: "ApprovalPolicy",
+      name: "policy",
+      args: { name: "n".repeat(1000), policyData: {} },
+    },
+  },
 ];
 
 describe("Invalid programs under the real Pulumi engine", function () {
@@ -84,4 +113,22 @@ describe("Invalid programs under the real Pulumi engine", function () {
       expect(after.length, "API requests during the failed preview").to.equal(before.length);
     });
   }
+
+  it("fails preview on a configured region that does not exist, naming the key, and sends no API request", async () => {
+    await stack.declare([
+      { type: "ActivationKey", name: "key", args: { targetDevice: "ILO", expirationInHours: 12 } },
+    ]);
+    await stack.workspace.runOk(["config", "set", "compute-ops:region", "mars-1"]);
+    try {
+      await resetEmulatorStats(stack.emulator);
+      const preview = await stack.run(["preview"]);
+      expect(preview.code).not.to.equal(0);
+      expect(preview.stdout + preview.stderr).to.include(
+        'compute-ops:region must be one of us-west, eu-central, ap-northeast; got "mars-1"',
+      );
+      expect(await emulatorRequestLog(stack.emulator)).to.deep.equal([]);
+    } finally {
+      await stack.workspace.runOk(["config", "rm", "compute-ops:region"]);
+    }
+  });
 });

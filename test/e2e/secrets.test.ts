@@ -142,3 +142,80 @@ describe("Secrets under the real Pulumi engine", function () {
     }
   });
 });
+
+describe("Secret inputs in check failures and job parameters, under the real Pulumi engine", function () {
+  this.timeout(180_000);
+  let stack: E2EStack;
+
+  before(async () => {
+    stack = await E2EStack.start();
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it("fails preview on a plain string as authentication, naming it without printing it", async () => {
+    const plainSecret = "PlainSecretValue123";
+    await stack.declare(
+      [
+        {
+          type: "ExternalService",
+          name: "dscc",
+          args: {
+            name: "DSCC",
+            serviceType: "DSCC",
+            authentication: plainSecret,
+            serviceData: { region: "us-west" },
+          },
+        },
+      ],
+      { secret: true },
+    );
+    const preview = await stack.run(["preview"]);
+    const output = preview.stdout + preview.stderr;
+    expect(preview.code).not.to.equal(0);
+    expect(output).to.match(/authentication: must be an object/);
+    expect(output).not.to.include(plainSecret);
+    expect(output).not.to.include(plainSecret.slice(0, 8));
+  });
+
+  it("keeps job parameters out of `pulumi stack export` in plaintext, also for a failed job", async () => {
+    const adminPass = "Job-Admin-Pass-e2e-5c1d";
+    const rootPassword = "Job-Root-Password-e2e-9a0b";
+    await stack.fresh();
+    const job = (name: string, resourceId: string, params: Record<string, unknown>) => ({
+      type: "Job" as const,
+      name,
+      args: {
+        jobTemplate: "0cbb2377-1834-488d-840c-d5bf788c34fb",
+        resourceType: "compute-ops-mgmt/server",
+        resourceId,
+        jobParams: params,
+        timeoutMinutes: 5,
+      },
+    });
+    await stack.declare([job("ok", "P06760-B21+2M212504P8", { adminPass })], { secret: true });
+    await stack.up();
+    let exported = await stack.workspace.exportStack();
+    expect(exported).not.to.include(adminPass);
+    const recorded = (await stack.stateResources("Job"))[0];
+    expect(recorded.outputs.jobParams).to.have.property("ciphertext");
+    expect(recorded.inputs.jobParams).to.have.property("ciphertext");
+
+    // A job the emulator fails: its id is recorded by a partial create, with its outputs.
+    await stack.declare(
+      [
+        job("ok", "P06760-B21+2M212504P8", { adminPass }),
+        job("failing", "P06760-B21+2M212504P8", { rootPassword, emulatorOutcome: "ERROR" }),
+      ],
+      { secret: true },
+    );
+    const failing = await stack.run(["up", "--yes", "--skip-preview"]);
+    expect(failing.code, "the failed job fails the up").not.to.equal(0);
+    expect(await stack.stateResources("Job")).to.have.length(2);
+    exported = await stack.workspace.exportStack();
+    expect(exported).not.to.include(adminPass);
+    expect(exported).not.to.include(rootPassword);
+    expect(failing.stdout + failing.stderr).not.to.include(rootPassword);
+  });
+});

@@ -98,7 +98,7 @@ describe("ActivationKey", () => {
         "renewBeforeHours",
         "locationId",
         "serviceDeliveryContact",
-        "tags.0.name",
+        "tags[0].name",
         "colour",
       ]);
     });

@@ -127,15 +127,15 @@ describe("ApprovalPolicy", () => {
       );
       const properties = (result.failures ?? []).map((f) => f.property);
       expect(properties).to.include.members([
-        "policyData.approvables.0.approvableName",
-        "policyData.approvables.1.approvers.0.email",
-        "policyData.approvables.1.minApprovers",
-        "policyData.approvables.2.minApprovers",
-        "policyData.resources.0.resourceId",
-        "policyData.resources.1.resourceType",
+        "policyData.approvables[0].approvableName",
+        "policyData.approvables[1].approvers[0].email",
+        "policyData.approvables[1].minApprovers",
+        "policyData.approvables[2].minApprovers",
+        "policyData.resources[0].resourceId",
+        "policyData.resources[1].resourceType",
       ]);
       const reason = result.failures?.find(
-        (f) => f.property === "policyData.approvables.1.minApprovers",
+        (f) => f.property === "policyData.approvables[1].minApprovers",
       )?.reason;
       expect(reason).to.include("number of approvers (1)");
     });
@@ -156,9 +156,9 @@ describe("ApprovalPolicy", () => {
           },
         }),
       ).to.include.members([
-        "policyData.approvables.0.approvers.1.email",
-        "policyData.approvables.1.approvableName",
-        "policyData.resources.1.resourceId",
+        "policyData.approvables[0].approvers[1].email",
+        "policyData.approvables[1].approvableName",
+        "policyData.resources[1].resourceId",
       ]);
     });
 
@@ -168,7 +168,7 @@ describe("ApprovalPolicy", () => {
           name: "fw",
           policyData: { approvables: [{ approvableName: "Reset", approvers: [] }] },
         }),
-      ).to.deep.equal(["policyData.approvables.0.approvers"]);
+      ).to.deep.equal(["policyData.approvables[0].approvers"]);
     });
 
     it("requires a name and policyData, and refuses unknown fields and regions", async () => {
@@ -189,8 +189,8 @@ describe("ApprovalPolicy", () => {
         }),
       ).to.include.members([
         "name",
-        "policyData.approvables.0.approvers.0.email",
-        "policyData.resources.0.resourceId",
+        "policyData.approvables[0].approvers[0].email",
+        "policyData.resources[0].resourceId",
       ]);
     });
   });

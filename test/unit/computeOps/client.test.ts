@@ -83,6 +83,21 @@ describe("GreenLakeClient", () => {
   });
 
   describe("tokens", () => {
+    it("bounds the time spent on a token, naming the token URL and the attempts", async () => {
+      // The endpoint never answers within the budget (nor within one attempt's timeout).
+      const tokenEndpoint = nock(tokenHost)
+        .post("/as/token.oauth2")
+        .delay(2_000)
+        .reply(200, { access_token: "late", expires_in: 7200 });
+      const error = (await newClient(settings, { tokenBudgetMs: 300 })
+        .get(policies)
+        .catch((e: unknown) => e)) as Error;
+      expect(error.message).to.equal(
+        `no token from ${tokenUrl} within 0.3 s (1 attempt); check compute-ops:tokenUrl and the network`,
+      );
+      tokenEndpoint.done();
+    });
+
     it("reuses one token across clients and renews it before expiry", async () => {
       await withClock(async (advance) => {
         const first = tokenScope("token-a", 7200);

@@ -88,9 +88,9 @@ describe("Group", () => {
         "name",
         "deviceType",
         "autoAddTags",
-        "autoAddTags.b!",
-        "settingsUris.0",
-        "settingsUris.2",
+        'autoAddTags["b!"]',
+        "settingsUris[0]",
+        "settingsUris[2]",
       ]);
       expect(
         await failures({

@@ -38,8 +38,8 @@ describe("GroupMembership", () => {
       );
       expect((result.failures ?? []).map((f) => f.property)).to.have.members([
         "groupId",
-        "serverIds.1",
-        "serverIds.2",
+        "serverIds[1]",
+        "serverIds[2]",
       ]);
     });
   });

@@ -269,6 +269,22 @@ describe("Job", () => {
       expect(error.properties).to.deep.include({ state: "STALLED", __provider: provider });
     });
 
+    it("never shows a job parameter in an error, even when the API echoes it (truncated too)", async () => {
+      const adminPass = "Job-Admin-Pass-7731";
+      nock(endpoint)
+        .post(jobs)
+        .reply(400, {
+          httpStatusCode: 400,
+          errorCode: "HPE_GL_ERROR_BAD_REQUEST",
+          message: `bad jobParams {adminPass: '${adminPass}', copy: '${adminPass.slice(0, 8)}...'}`,
+        });
+      const error = (await job
+        .create({ ...inputs, jobParams: { adminPass } })
+        .catch((e: unknown) => e)) as Error;
+      expect(error.message).to.include("400");
+      expect(error.message).not.to.include(adminPass.slice(0, 8));
+    });
+
     it("records the id when the job can no longer be read", async () => {
       nock(endpoint)
         .post(jobs)

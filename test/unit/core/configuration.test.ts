@@ -4,6 +4,7 @@ import {
   computeOpsSettings,
   ConfigurationError,
   configuredSecrets,
+  configurationProblems,
   opsManagerSettings,
   resetStackConfig,
 } from "../../../provider/core/configuration";
@@ -155,5 +156,51 @@ describe("Configuration", () => {
       }),
     );
     expect(configuredSecrets()).to.have.members(["s3cr3t-value", "api-key-value"]);
+  });
+
+  describe("configurationProblems", () => {
+    it("names a region that does not exist, an endpoint without a scheme and a bad token URL", () => {
+      applyStackConfig(
+        stackConfig({
+          "compute-ops:region": "mars-1",
+          "compute-ops:endpoint": "us-west.api.greenlake.hpe.com",
+          "compute-ops:tokenUrl": "ftp://sso.example.com/token",
+          "compute-ops:clientSecret": "never-shown-secret",
+        }),
+      );
+      const problems = configurationProblems("compute-ops");
+      expect(problems).to.deep.equal([
+        'compute-ops:region must be one of us-west, eu-central, ap-northeast; got "mars-1"',
+        'compute-ops:endpoint must be an http(s) URL such as https://host/path; got "us-west.api.greenlake.hpe.com"',
+        'compute-ops:tokenUrl must be an http(s) URL such as https://host/path; got "ftp://sso.example.com/token"',
+      ]);
+      expect(problems.join(" ")).not.to.include("never-shown-secret");
+    });
+
+    it("names an Ops Manager group id that is not 24 hex digits and a base URL without a scheme", () => {
+      applyStackConfig(
+        stackConfig({
+          "ops-manager:baseUrl": "opsmanager:8080",
+          "ops-manager:groupId": "my-project",
+        }),
+      );
+      expect(configurationProblems("ops-manager")).to.deep.equal([
+        'ops-manager:baseUrl must be an http(s) URL such as https://host/path; got "opsmanager:8080"',
+        'ops-manager:groupId must be an Ops Manager project id: 24 hexadecimal digits; got "my-project"',
+      ]);
+    });
+
+    it("finds nothing wrong with good or missing settings (missing credentials are up's error)", () => {
+      expect(configurationProblems("compute-ops")).to.deep.equal([]);
+      applyStackConfig(
+        stackConfig({
+          "compute-ops:region": "eu-central",
+          "ops-manager:baseUrl": "https://opsmanager.example.com:8080",
+          "ops-manager:groupId": "5e2211c17a3e5a48f5497de3",
+        }),
+      );
+      expect(configurationProblems("compute-ops")).to.deep.equal([]);
+      expect(configurationProblems("ops-manager")).to.deep.equal([]);
+    });
   });
 });

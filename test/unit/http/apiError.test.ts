@@ -223,4 +223,33 @@ describe("redact", () => {
     });
     expect(headers.Authorization).to.equal("Bearer abc.def");
   });
+
+  describe("truncated echoes and HTML pages", () => {
+    it("cuts out the start of a known secret that an API echoes truncated", () => {
+      registerSecret("PlainClientSecretValue-41d7");
+      const text = redact("invalid request {clientId: 'c', note: 'PlainClientS...'}");
+      expect(text).to.include(`'${redactedMarker}...'`);
+      expect(text).not.to.include("PlainClie");
+      expect(redact("echo: PlainClientSecr")).to.equal(`echo: ${redactedMarker}`);
+      // A short start with no ellipsis stays readable: it may be a word the secret begins with.
+      expect(redact("PlainClient rules")).to.equal("PlainClient rules");
+      expect(redact("Plai...")).to.equal("Plai...");
+    });
+
+    it("names an HTML error page by its title instead of showing it", () => {
+      const page =
+        "<html><head><title>502 Bad Gateway</title></head><body><p>upstream said: secret-ish</p></body></html>";
+      const error = apiErrorFromAxios(
+        answered(502, page, { "content-type": "text/html" }),
+        "get",
+        "/x",
+        {
+          repeatable: true,
+        },
+      );
+      expect(error.message).to.include('an HTML page titled "502 Bad Gateway"');
+      expect(error.message).not.to.include("<body>");
+      expect(error.message).not.to.include("upstream said");
+    });
+  });
 });

@@ -7,6 +7,14 @@ interface DeclaredResource {
   type: ResourceTypeName;
   name: string;
   args: Record<string, unknown>;
+  /**
+   * The name of a resource declared earlier: the arguments then come from its id,
+   * so they are unknown until it exists (a preview sees them unknown). Every
+   * top-level argument, or only the leaves `unknownPaths` names
+   * (`policyData.approvables[0].minApprovers`).
+   */
+  unknownUntil?: string;
+  unknownPaths?: string[];
 }
 
 const classes: Record<ResourceTypeName, unknown> = {
@@ -18,6 +26,26 @@ const classes: Record<ResourceTypeName, unknown> = {
   GroupMembership: computeOps.GroupMembership,
   ServerPoolRequest: opsManager.ServerPoolRequest,
 };
+
+/** The arguments, with the chosen values made to wait for `dependency`'s id. */
+function argsAfter(
+  resource: DeclaredResource,
+  dependency: pulumi.Output<string>,
+): Record<string, unknown> {
+  const later = (value: unknown) => dependency.apply(() => value);
+  if (resource.unknownPaths === undefined) {
+    return Object.fromEntries(Object.entries(resource.args).map(([k, v]) => [k, later(v)]));
+  }
+  const args = JSON.parse(JSON.stringify(resource.args)) as Record<string, unknown>;
+  for (const path of resource.unknownPaths) {
+    const parts = path.match(/[^.[\]]+/g) ?? [];
+    let parent = args;
+    for (const part of parts.slice(0, -1)) parent = parent[part] as Record<string, unknown>;
+    const leaf = parts[parts.length - 1];
+    parent[leaf] = later(parent[leaf]);
+  }
+  return args;
+}
 
 const declared = JSON.parse(new pulumi.Config("e2e").require("resources")) as DeclaredResource[];
 const ids: Record<string, pulumi.Output<string>> = {};
@@ -39,10 +67,11 @@ for (const resource of declared) {
     name: string,
     args: Record<string, unknown>,
   ) => pulumi.CustomResource;
-  ids[resource.name] = new ResourceClass(
-    resource.name,
-    withReferences(resource.args) as Record<string, unknown>,
-  ).id;
+  const args =
+    resource.unknownUntil === undefined
+      ? (withReferences(resource.args) as Record<string, unknown>)
+      : argsAfter(resource, ids[resource.unknownUntil]);
+  ids[resource.name] = new ResourceClass(resource.name, args).id;
 }
 
 export const resourceIds = ids;
