@@ -1,11 +1,13 @@
 /**
  * Fault injection (docs/design.md#emulator-is-a-real-server): 429 with Retry-After, 5xx bursts,
- * dropped connections, latency, and "commit then drop the response", which does
- * the work and then closes the socket unanswered, as a proxy timing out would.
+ * dropped connections, latency, "commit then drop the response", which does
+ * the work and then closes the socket unanswered, as a proxy timing out would, and
+ * "slow answer", which does the work and then waits before answering, so a run
+ * killed meanwhile leaves an object it never heard of.
  * Faults apply to API paths only (tokens, Compute Ops Management, Ops Manager),
  * never to /__emulator/.
  */
-export type FaultKind = "429" | "5xx" | "drop" | "commit-then-drop" | "latency";
+export type FaultKind = "429" | "5xx" | "drop" | "commit-then-drop" | "latency" | "slow-answer";
 
 export interface FaultRule {
   kind: FaultKind;
@@ -21,11 +23,21 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** For 5xx: the status to answer (500..599, default 503). */
   status?: number;
-  /** For latency: the delay (default 100 ms). */
+  /**
+   * For latency: the delay before the request is handled; for slow-answer: the
+   * delay after it was handled (committed) and before the answer (default 100 ms).
+   */
   latencyMs?: number;
 }
 
-export const faultKinds: FaultKind[] = ["429", "5xx", "drop", "commit-then-drop", "latency"];
+export const faultKinds: FaultKind[] = [
+  "429",
+  "5xx",
+  "drop",
+  "commit-then-drop",
+  "latency",
+  "slow-answer",
+];
 
 function checkNumber(
   rule: Record<string, unknown>,
@@ -89,7 +101,7 @@ export function parseFaultSpec(spec: string): FaultRule {
     throw new Error(`bad --fault "${spec}": use ${faultSpecHelp}`);
   }
   const where = pathPrefix ? { pathPrefix } : {};
-  if (kind === "latency") return { kind, latencyMs: n, ...where };
+  if (kind === "latency" || kind === "slow-answer") return { kind, latencyMs: n, ...where };
   return n < 1 ? { kind, probability: n, ...where } : { kind, count: Math.floor(n), ...where };
 }
 

@@ -181,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     log.push(entry);
     if (options.latencyMs) await sleep(options.latencyMs);
     let commitThenDrop = false;
+    let answerAfterMs = 0;
     for (const fault of faults.pick(req.method, path)) {
       if (fault.kind === "latency") await sleep(fault.latencyMs ?? 100);
       if (fault.kind === "drop") {
@@ -195,8 +196,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return;
       }
       if (fault.kind === "commit-then-drop") commitThenDrop = true;
+      if (fault.kind === "slow-answer") answerAfterMs = fault.latencyMs ?? 100;
     }
     const reply = api(req, fullUri);
+    if (answerAfterMs > 0) await sleep(answerAfterMs);
     if (commitThenDrop) {
       entry.status = "dropped";
       httpReq.socket.destroy();

@@ -4,7 +4,7 @@
  * cold start stays small. The record is typed by every type name: a type without
  * a loader here does not compile.
  */
-import type { ResourceImplementation, ResourceTypeName } from "./core/resource";
+import type { Recovery, ResourceImplementation, ResourceTypeName } from "./core/resource";
 
 const loaders: Record<ResourceTypeName, () => ResourceImplementation> = {
   ApprovalPolicy: () =>
@@ -32,4 +32,29 @@ export function implementationOf(type: ResourceTypeName): ResourceImplementation
     throw new Error(`pulumi-ops-management has no resource type "${String(type)}"`);
   }
   return loaders[type]();
+}
+
+const recoveries: Record<ResourceTypeName, () => Recovery> = {
+  ApprovalPolicy: () =>
+    (
+      require("./computeOps/approvalPolicy") as typeof import("./computeOps/approvalPolicy")
+    ).approvalPolicyRecovery(),
+  ExternalService: () =>
+    (
+      require("./computeOps/externalService") as typeof import("./computeOps/externalService")
+    ).externalServiceRecovery(),
+  ActivationKey: () =>
+    (
+      require("./computeOps/activationKey") as typeof import("./computeOps/activationKey")
+    ).activationKeyRecovery(),
+  Job: () => (require("./computeOps/job") as typeof import("./computeOps/job")).jobRecovery(),
+  ServerPoolRequest: () =>
+    (
+      require("./opsManager/serverPoolRequest") as typeof import("./opsManager/serverPoolRequest")
+    ).serverPoolRequestRecovery(),
+};
+
+/** How `recover` finds the objects of one resource type that a killed run left unrecorded. */
+export function recoveryOf(type: ResourceTypeName): Recovery {
+  return recoveries[type]();
 }

@@ -51,6 +51,33 @@ export function serverPoolProperties(): Reply {
   return json(200, { results, totalCount: results.length, links: [] });
 }
 
+/**
+ * One page of a list: Ops Manager's `pageNum` (from 1, default 1) and `itemsPerPage`
+ * (1..500, default 100); a value out of range answers 400 (docs/api-facts.md#requests).
+ */
+function requestsPage(req: EmulatorRequest, all: Obj[]): Reply {
+  const pageNum = req.query.pageNum === undefined ? 1 : Number(req.query.pageNum);
+  const perPage = req.query.itemsPerPage === undefined ? 100 : Number(req.query.itemsPerPage);
+  if (!Number.isInteger(pageNum) || pageNum < 1) {
+    return omError(
+      400,
+      "INVALID_QUERY_PARAMETER",
+      "pageNum must be an integer of at least 1.",
+      "Bad Request",
+    );
+  }
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 500) {
+    return omError(
+      400,
+      "INVALID_QUERY_PARAMETER",
+      "itemsPerPage must be an integer from 1 to 500.",
+      "Bad Request",
+    );
+  }
+  const results = all.slice((pageNum - 1) * perPage, pageNum * perPage);
+  return json(200, { results, totalCount: all.length, links: [] });
+}
+
 export function serverPoolRequests(
   req: EmulatorRequest,
   group: Map<string, Obj>,
@@ -60,10 +87,7 @@ export function serverPoolRequests(
 ): Reply {
   const self = (rid: string) => `${basePath}/groups/${groupId}/serverPool/requests/${rid}`;
   if (id === undefined) {
-    if (req.method === "GET") {
-      const results = [...group.values()];
-      return json(200, { results, totalCount: results.length, links: [] });
-    }
+    if (req.method === "GET") return requestsPage(req, [...group.values()]);
     if (req.method !== "POST")
       return omError(405, "METHOD_NOT_ALLOWED", "Method not allowed.", "Method Not Allowed");
     if (req.contentType !== "application/json") {

@@ -12,8 +12,8 @@ import {
   checkInputs,
   diffResult,
   diffWithUnknowns,
-  createOnce,
-  createRecoveryWindowMs,
+  createProvablyOnce,
+  recoverCommand,
   deleteIgnoringGone,
   parseResponse,
   Validation,
@@ -23,7 +23,7 @@ import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { registerSecret, registerSecretOutputs } from "../http/redaction";
 import { resourceTypes } from "../core/resourceTypes";
@@ -205,42 +205,54 @@ export function dueForRenewal(expiresAt: unknown, renewBeforeHours: unknown, now
 /** How far expiresAt - createdAt may be from expirationInHours for the same key. */
 const expirationToleranceMs = 60_000;
 
-/**
- * The key a POST whose answer was lost made, if it can be told apart: keys have
- * no name, so a key counts as ours when it matches the declared inputs, was made
- * since the POST, and lives exactly expirationInHours. Two such keys are too many
- * to guess between.
- */
-async function findKeyMadeBy(
+/** The keys for the declared target device: what a new key could be confused with. */
+async function keysFor(
   client: GreenLakeClient,
   inputs: ActivationKeyInputs,
-  postedAt: number,
-): Promise<ActivationKeyResponse | undefined> {
-  const keys = (
+): Promise<ActivationKeyResponse[]> {
+  return (
     await client.list<unknown>(collectionPath, {
       filter: `targetDevice eq ${odataString(inputs.targetDevice)}`,
     })
   ).map((item) => parseKey(item, `GET ${collectionPath}`));
-  const candidates = keys.filter((key) => {
-    if (key.targetDevice !== undefined && key.targetDevice !== inputs.targetDevice) return false;
-    for (const field of apiFilledFields as ("subscriptionKey" | "applianceUri")[]) {
-      if (inputs[field] !== undefined && key[field] !== inputs[field]) return false;
-    }
-    if (key.createdAt === undefined) return false;
-    const created = Date.parse(key.createdAt);
-    const lifetime = Date.parse(key.expiresAt) - created;
-    return (
-      created >= postedAt - createRecoveryWindowMs &&
-      created <= Date.now() + createRecoveryWindowMs &&
-      Math.abs(lifetime - inputs.expirationInHours * hour) <= expirationToleranceMs
-    );
-  });
-  if (candidates.length > 1) {
-    throw new Error(
-      `POST ${collectionPath} may have made a key, but ${candidates.length} keys made since then match its inputs; none was recorded (unrecorded keys expire on their own)`,
-    );
+}
+
+/**
+ * True when a key carries the declared inputs: keys have no name, so the target,
+ * subscription and appliance where declared, and a lifetime of expirationInHours.
+ */
+function madeFrom(inputs: ActivationKeyInputs, key: ActivationKeyResponse): boolean {
+  if (key.targetDevice !== undefined && key.targetDevice !== inputs.targetDevice) return false;
+  for (const field of apiFilledFields as ("subscriptionKey" | "applianceUri")[]) {
+    if (inputs[field] !== undefined && key[field] !== inputs[field]) return false;
   }
-  return candidates[0];
+  if (key.createdAt === undefined) return false;
+  const lifetime = Date.parse(key.expiresAt) - Date.parse(key.createdAt);
+  return Math.abs(lifetime - inputs.expirationInHours * hour) <= expirationToleranceMs;
+}
+
+/** What `recover` finds for a key whose create never heard back: unexpired keys made from its inputs. */
+export function activationKeyRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = activationKeyInputs.parse(withoutProvider(raw));
+      const keys = await keysFor(dependencies.clientFor(inputs), inputs);
+      return byCreation(
+        keys
+          .filter((key) => madeFrom(inputs, key) && Date.parse(key.expiresAt) > Date.now())
+          .map((key) => {
+            registerSecret(key.activationKey);
+            return {
+              id: key.id,
+              createdAt: key.createdAt,
+              props: { activationKey: key.activationKey },
+            };
+          }),
+      );
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -248,9 +260,12 @@ async function findKeyMadeBy(
 
 /** The activationKey lifecycle on the given dependencies (the process's own by default). */
 export function activationKeyImplementation(
-  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+  dependencies: Pick<
+    ComputeOpsDependencies,
+    "clientFor" | "creates"
+  > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor } = dependencies;
+  const { clientFor, creates } = dependencies;
   return {
     async check(_olds, news) {
       // Nothing time-dependent goes into the inputs: renewal is decided in diff, so a
@@ -283,10 +298,20 @@ export function activationKeyImplementation(
       const inputs = activationKeyInputs.parse(withoutProvider(news));
       const client = clientFor(inputs);
       const body = definedOnly(pick(inputs as Record<string, unknown>, apiFields));
-      const postedAt = Date.now();
-      const created = await createOnce(
-        async () => parseKey(await client.post(collectionPath, body), `POST ${collectionPath}`),
-        () => findKeyMadeBy(client, inputs, postedAt),
+      // Keys have no name: ours is the one new key that matches, listed before and
+      // after the POST. Key creates of this process take turns, so two identical
+      // declarations never take the same key (docs/design.md#provable-creates).
+      const created = await createProvablyOnce(
+        {
+          noun: "activation key",
+          lookalikes: () => keysFor(client, inputs),
+          post: async () =>
+            parseKey(await client.post(collectionPath, body), `POST ${collectionPath}`),
+          matches: (key) => madeFrom(inputs, key),
+          serializeBy: `activation-keys ${client.settings.endpoint} ${client.settings.tenantAcid ?? ""}`,
+          wayOut: `Run \`${recoverCommand}\` to record or delete them; unrecorded keys also expire on their own.`,
+        },
+        creates,
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },

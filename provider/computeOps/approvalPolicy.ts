@@ -11,7 +11,7 @@ import { z } from "zod";
 import {
   adoptOrExplain,
   checkInputs,
-  createOnce,
+  createProvablyOnce,
   deleteIgnoringGone,
   diffResult,
   diffWithUnknowns,
@@ -25,10 +25,10 @@ import { pick } from "../core/declaredState";
 import {
   ComputeOpsDependencies,
   defaultComputeOpsDependencies,
-  findNamedSince,
+  listNamed,
   patchOrRead,
 } from "./client";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 
@@ -328,14 +328,44 @@ function createBody(inputs: ApprovalPolicyInputs): Record<string, unknown> {
   return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
 }
 
+/** True when the live policy carries every declared field. */
+function carriesDeclaration(inputs: ApprovalPolicyInputs, live: ApprovalPolicyResponse): boolean {
+  return (
+    live.name === inputs.name &&
+    (live.description ?? "") === (inputs.description ?? "") &&
+    samePolicyData(livePolicyData(live), inputs.policyData)
+  );
+}
+
+/** What `recover` finds for a policy whose create never heard back: the one of its name, if it matches. */
+export function approvalPolicyRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = approvalPolicyInputs.parse(withoutProvider(raw));
+      const found = await listNamed(
+        dependencies.clientFor(inputs),
+        collectionPath,
+        inputs.name,
+        parsePolicy,
+      );
+      return byCreation(found.filter((live) => carriesDeclaration(inputs, live)));
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
 /** The approval policy lifecycle on the given dependencies (the process's own by default). */
 export function approvalPolicyImplementation(
-  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+  dependencies: Pick<
+    ComputeOpsDependencies,
+    "clientFor" | "creates"
+  > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor } = dependencies;
+  const { clientFor, creates } = dependencies;
   return {
     async check(_olds, news) {
       return checkInputs("ApprovalPolicy", news, (raw) => approvalPolicyInputs.safeParse(raw));
@@ -388,16 +418,22 @@ export function approvalPolicyImplementation(
         }
       }
 
-      const postedAt = Date.now();
-      const created = await createOnce(
-        async () =>
-          parsePolicy(
-            await client.post(collectionPath, createBody(inputs)),
-            `POST ${collectionPath}`,
-          ),
-        // The POST's answer was lost: names are unique (the API answers 409 to a second
-        // one), so a policy of this name made since the POST is the one it created.
-        () => findNamedSince(client, collectionPath, inputs.name, postedAt, parsePolicy),
+      const body = createBody(inputs);
+      const created = await createProvablyOnce(
+        {
+          noun: "approval policy",
+          name: inputs.name,
+          lookalikes: () => listNamed(client, collectionPath, inputs.name, parsePolicy),
+          post: async () =>
+            parsePolicy(await client.post(collectionPath, body), `POST ${collectionPath}`),
+          // After a lost answer, only a policy with the declared content is ours: another
+          // run that took the name at the same moment declared something else.
+          matches: (live) =>
+            live.name === inputs.name &&
+            (live.description ?? "") === (inputs.description ?? "") &&
+            samePolicyData(livePolicyData(live), inputs.policyData),
+        },
+        creates,
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },

@@ -14,11 +14,11 @@ import { inspect } from "node:util";
 import { ApiError, apiErrorFromAxios } from "../http/apiError";
 import type { ComputeOpsSettings } from "../core/configuration";
 import { computeOpsSettings } from "../core/configuration";
+import type { CreateRegistry } from "../core/lifecycle";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
 import { odataString, QueryValues, queryString } from "./odata";
-import { createRecoveryWindowMs } from "../core/lifecycle";
 
 /** A page of a Compute Ops Management list (docs/api-facts.md#lists-and-paging). */
 export interface ListPage<T> {
@@ -438,6 +438,8 @@ export interface ComputeOpsDependencies {
   clientFor: (inputs: { region?: unknown; tenantAcid?: unknown }) => GreenLakeClient;
   /** How waits sleep, tell time and report progress. */
   clock: WaitClock;
+  /** What creates share: claimed objects and create queues (default: the process's). */
+  creates?: CreateRegistry;
 }
 
 export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
@@ -445,28 +447,19 @@ export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
   clock: systemClock,
 };
 
-/**
- * After a POST whose answer was lost: the object of this name made since the POST.
- * Names are unique (a second POST of one answers 409), so it is the one the POST created.
- */
-export async function findNamedSince<T extends { name?: string; createdAt?: string }>(
+/** Every object of the collection with exactly this name (the filter may ignore case). */
+export async function listNamed<T extends { name?: string }>(
   client: GreenLakeClient,
   collectionPath: string,
   name: string,
-  postedAt: number,
   parse: (item: unknown, what: string) => T,
-): Promise<T | undefined> {
+): Promise<T[]> {
   const found = await client.list<unknown>(collectionPath, {
     filter: `name eq ${odataString(name)}`,
   });
   return found
     .map((item) => parse(item, `GET ${collectionPath}`))
-    .find(
-      (item) =>
-        item.name === name &&
-        (item.createdAt === undefined ||
-          Date.parse(item.createdAt) >= postedAt - createRecoveryWindowMs),
-    );
+    .filter((item) => item.name === name);
 }
 
 /** PATCHes a merge patch, or GETs when nothing changed: the object as it now is, either way. */

@@ -12,7 +12,7 @@ import { z } from "zod";
 import {
   adoptOrExplain,
   checkInputs,
-  createOnce,
+  createProvablyOnce,
   deleteIgnoringGone,
   diffResult,
   diffWithUnknowns,
@@ -26,10 +26,10 @@ import { pick, projectOnto } from "../core/declaredState";
 import {
   ComputeOpsDependencies,
   defaultComputeOpsDependencies,
-  findNamedSince,
+  GreenLakeClient,
   patchOrRead,
 } from "./client";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import {
   definedOnly,
   jsonEqual,
@@ -38,6 +38,7 @@ import {
   providerKey,
 } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
+import { odataString } from "./odata";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/external-services";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
@@ -511,6 +512,49 @@ function parseInputs(news: Record<string, unknown>): ExternalServiceInputs {
 }
 
 /**
+ * The integrations, of one service type or all. The list declares only a filter, on
+ * serviceType, and no paging (docs/api-facts.md#external-services): one GET, and names are
+ * matched here. A list that says it holds more than it answered cannot prove a
+ * name free, so it fails rather than guess.
+ */
+async function listServices(
+  client: GreenLakeClient,
+  serviceType?: ServiceType,
+): Promise<ExternalServiceResponse[]> {
+  const filter =
+    serviceType === undefined ? undefined : `serviceType eq ${odataString(serviceType)}`;
+  const page = await client.get<{ items?: unknown[]; total?: number }>(collectionPath, { filter });
+  const items = Array.isArray(page.items) ? page.items : [];
+  if (typeof page.total === "number" && page.total > items.length) {
+    throw new Error(
+      `GET ${collectionPath} answered ${items.length} of ${page.total} external services; ` +
+        "the list takes no paging parameters, so the provider cannot tell whether the name is free",
+    );
+  }
+  return items.map((item) => parseService(item, `GET ${collectionPath}`));
+}
+
+/**
+ * True when the live integration carries every declared field. The credentials are
+ * answered masked and cannot be compared; everything else can.
+ */
+function sameDeclaredService(
+  inputs: ExternalServiceInputs,
+  live: ExternalServiceResponse,
+): boolean {
+  const declared = inputs as unknown as Record<string, unknown>;
+  const liveInputs = liveInputsFrom(declared, live);
+  const liveFields = live as Record<string, unknown>;
+  return apiFields
+    .filter((field) => field !== "authentication")
+    .every((field) =>
+      declared[field] === undefined
+        ? field === "state" || [undefined, null, ""].includes(liveFields[field] as string)
+        : jsonEqual(declared[field], liveInputs[field]),
+    );
+}
+
+/**
  * The live integration in input shape, restricted to what the program declared
  * (its keys in the old outputs): secrets carried over where masked, API-only keys
  * left out.
@@ -547,14 +591,32 @@ function liveInputsFrom(
   return definedOnly(inputs);
 }
 
+/** What `recover` finds for an integration whose create never heard back: the one of its name, if it matches. */
+export function externalServiceRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = parseInputs(raw);
+      const found = await listServices(dependencies.clientFor(inputs), inputs.serviceType);
+      return byCreation(
+        found.filter((live) => live.name === inputs.name && sameDeclaredService(inputs, live)),
+      );
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
 /** The external service lifecycle on the given dependencies (the process's own by default). */
 export function externalServiceImplementation(
-  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+  dependencies: Pick<
+    ComputeOpsDependencies,
+    "clientFor" | "creates"
+  > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor } = dependencies;
+  const { clientFor, creates } = dependencies;
   return {
     async check(_olds, news) {
       return checkInputs("ExternalService", news, validateExternalService);
@@ -619,16 +681,23 @@ export function externalServiceImplementation(
           );
         }
       } else {
-        const postedAt = Date.now();
-        service = await createOnce(
-          async () =>
-            parseService(
-              await client.post(collectionPath, createBody(inputs)),
-              `POST ${collectionPath}`,
-            ),
-          // The POST's answer was lost: names are unique (a second one answers 409,
-          // errorCode 1700004), so an integration of this name made since the POST is ours.
-          () => findNamedSince(client, collectionPath, inputs.name, postedAt, parseService),
+        const body = createBody(inputs);
+        service = await createProvablyOnce(
+          {
+            noun: "external service",
+            name: inputs.name,
+            lookalikes: async () =>
+              (await listServices(client, inputs.serviceType)).filter(
+                (s) => s.name === inputs.name,
+              ),
+            // Names are unique across service types: after a 409 the holder may be of another type.
+            nameHolders: async () =>
+              (await listServices(client)).filter((s) => s.name === inputs.name),
+            post: async () =>
+              parseService(await client.post(collectionPath, body), `POST ${collectionPath}`),
+            matches: (live) => sameDeclaredService(inputs, live),
+          },
+          creates,
         );
       }
 

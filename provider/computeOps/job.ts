@@ -9,17 +9,18 @@ import {
   checkInputs,
   diffResult,
   diffWithUnknowns,
-  createOnce,
+  createProvablyOnce,
   createRecoveryWindowMs,
+  recoverCommand,
   readOrGone,
   refuseChangeInPlace,
   withoutProvider,
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
-import { pick } from "../core/declaredState";
+import { pick, projectOnto } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
 import { odataString } from "./odata";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
@@ -107,6 +108,8 @@ interface JobResponse {
   updatedAt?: string;
   resourceUri?: string;
   jobTemplate?: string;
+  resource?: { id?: string; type?: string };
+  jobParams?: Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------
@@ -242,6 +245,51 @@ function odataTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/**
+ * The jobs of a template on a resource, created since `since` when given.
+ * `resource/id` is the filter name the spec gives; the client percent-encodes the
+ * whole filter, so a server id's '+' arrives as %2B (docs/api-facts.md#percent-encoding).
+ */
+function jobsLike(
+  client: GreenLakeClient,
+  templateId: string,
+  resourceId: string,
+  since?: string,
+): Promise<JobResponse[]> {
+  return client.list<JobResponse>(collectionPath, {
+    filter:
+      `jobTemplate eq ${odataString(templateId)}` +
+      ` and resource/id eq ${odataString(resourceId)}` +
+      (since === undefined ? "" : ` and createdAt ge ${since}`),
+  });
+}
+
+/** True when the job runs the declared template on the declared resource with the declared parameters. */
+function runsDeclaration(inputs: JobInputs, templateId: string, live: JobResponse): boolean {
+  return (
+    (live.jobTemplate === undefined || live.jobTemplate === templateId) &&
+    (live.resource?.id === undefined || live.resource.id === inputs.resourceId) &&
+    (live.resource?.type === undefined || live.resource.type === inputs.resourceType) &&
+    // The API may add parameters of its own; the declared ones must be as sent.
+    (inputs.jobParams === undefined ||
+      jsonEqual(inputs.jobParams, projectOnto(inputs.jobParams, live.jobParams ?? {})))
+  );
+}
+
+/** What `recover` finds for a job whose create never heard back: runs of its declaration. */
+export function jobRecovery(
+  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = jobInputs.parse(withoutProvider(raw));
+      const templateId = templateIdFor(inputs.jobTemplate) as string;
+      const jobs = await jobsLike(dependencies.clientFor(inputs), templateId, inputs.resourceId);
+      return byCreation(jobs.filter((live) => runsDeclaration(inputs, templateId, live)));
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
@@ -249,7 +297,7 @@ function odataTimestamp(ms: number): string {
 export function jobImplementation(
   dependencies: ComputeOpsDependencies = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor, clock } = dependencies;
+  const { clientFor, clock, creates } = dependencies;
   return {
     async check(_olds, news) {
       // The template stays as the program wrote it (a name reads better in a preview);
@@ -273,33 +321,32 @@ export function jobImplementation(
       registerEveryStringIn(inputs.jobParams);
       const client = clientFor(inputs);
       const templateId = templateIdFor(inputs.jobTemplate) as string;
-      // Slack for clocks that disagree, for the lost-answer lookup below.
+      // Slack for clocks that disagree: the job this POST makes is in the lists below.
       const postedAfter = odataTimestamp(Date.now() - createRecoveryWindowMs);
 
       // Not retried by the client (a repeat would run the job twice). When the answer
-      // is lost, the job is looked up by template, target and creation time instead.
-      const created = await createOnce(
-        () =>
-          client.post<JobResponse>(
-            collectionPath,
-            definedOnly({
-              jobTemplate: templateId,
-              resourceId: inputs.resourceId,
-              resourceType: inputs.resourceType,
-              jobParams: inputs.jobParams,
-            }),
-          ),
-        async () => {
-          // `resource/id` is the filter name the spec gives; the client percent-encodes
-          // the whole filter, so a server id's '+' arrives as %2B (docs/api-facts.md#percent-encoding).
-          const found = await client.list<JobResponse>(collectionPath, {
-            filter:
-              `jobTemplate eq ${odataString(templateId)}` +
-              ` and resource/id eq ${odataString(inputs.resourceId)}` +
-              ` and createdAt ge ${postedAfter}`,
-          });
-          return found.length === 1 ? found[0] : undefined;
+      // is lost, ours is the one new job of this template on this resource with the
+      // declared parameters. Job creates of this process take turns, so identical
+      // declarations (which differ only in `triggers`) never take the same job.
+      const created = await createProvablyOnce<JobResponse>(
+        {
+          noun: "job",
+          lookalikes: () => jobsLike(client, templateId, inputs.resourceId, postedAfter),
+          post: () =>
+            client.post<JobResponse>(
+              collectionPath,
+              definedOnly({
+                jobTemplate: templateId,
+                resourceId: inputs.resourceId,
+                resourceType: inputs.resourceType,
+                jobParams: inputs.jobParams,
+              }),
+            ),
+          matches: (live) => runsDeclaration(inputs, templateId, live),
+          serializeBy: `jobs ${client.settings.endpoint} ${client.settings.tenantAcid ?? ""}`,
+          wayOut: `Run \`${recoverCommand}\` to record one of them (a job cannot be deleted through the API).`,
         },
+        creates,
       );
 
       if (!inputs.waitForCompletion) {

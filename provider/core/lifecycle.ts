@@ -12,13 +12,9 @@ import { resourceTypes, ResourceTypeName } from "./resourceTypes";
 import { containsUnknown } from "./unknowns";
 
 /**
- * How long before our POST an object found after a lost answer may have been
- * created and still count as the one that POST made. One minute covers a POST that
- * waited out its 30 s timeout and clocks that disagree by seconds. A wider window
- * would let an object someone else made a few minutes earlier (a job on the same
- * server, an activation key with the same inputs) pass for ours and be recorded,
- * which is worse than the other way out: when the API's clock lags ours by more,
- * the object is not found and the ambiguous error is reported, with the id to adopt.
+ * How far the API's clock may lag ours. Lists bounded by creation time (jobs) start
+ * this much before the create, so the object its POST made is in them even when
+ * the clocks disagree by seconds; older objects are left out of the comparison.
  */
 export const createRecoveryWindowMs = 60_000;
 
@@ -218,23 +214,150 @@ export function refuseChangeInPlace(type: string, changed: string[], replacement
 }
 
 /**
- * POSTs a new object. The client never repeats a POST that may have been applied;
- * when that happens (a dropped connection, a timeout, a 5xx) the object may exist,
- * so `findCreated` looks for it by what identifies it, and it is used if found.
- * A 409 is not treated so: an object of that name that existed before belongs to
- * someone else, and is taken over only when the program says so (`adoptId`).
+ * How a create proves that an object found after a lost answer is the one its POST
+ * made (docs/design.md#provable-creates).
  */
-export async function createOnce<T>(
-  post: () => Promise<T>,
-  findCreated: () => Promise<T | undefined>,
-): Promise<T> {
-  try {
-    return await post();
-  } catch (error) {
-    if (apiFailure(error)?.ambiguous) {
-      const found = await findCreated();
-      if (found !== undefined) return found;
-    }
-    throw error;
+export interface ProvableCreate<T extends { id: string }> {
+  /** What the messages call the object: "approval policy". */
+  noun: string;
+  /**
+   * For types with a unique name: the declared name. An object found with it before
+   * the POST is someone else's (or a killed run's), and the create fails at once.
+   */
+  name?: string;
+  /**
+   * The objects that could pass for the one this create makes (the same name, or the
+   * same identifying inputs), read completely: listed before the POST, and again
+   * after a lost answer.
+   */
+  lookalikes: () => Promise<T[]>;
+  /** Who holds the name after a 409, when lookalikes cannot see every type (default: lookalikes). */
+  nameHolders?: () => Promise<T[]>;
+  post: () => Promise<T>;
+  /** True when the object carries every declared field as the POST sent it. */
+  matches: (item: T) => boolean;
+  /**
+   * Creates of this type that share lookalikes run one at a time in this process
+   * (before-list, POST, after-list), so a new object that matches is this create's
+   * unless another process made one. Types with a unique name need no lock.
+   */
+  serializeBy?: string;
+  /** What the user can do about unproven candidates (default: adoptId, recover, or delete). */
+  wayOut?: string;
+}
+
+/**
+ * What the creates of one process share (the dynamic-provider host is one process
+ * per deployment): the objects they have recorded or taken, which no lost-answer
+ * lookup takes again, and the queues of creates that must not overlap.
+ */
+export class CreateRegistry {
+  private readonly claimed = new Set<string>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  /** Marks an object as this process's, so no lost-answer lookup takes it. */
+  claim(id: string): void {
+    this.claimed.add(id);
   }
+
+  isClaimed(id: string): boolean {
+    return this.claimed.has(id);
+  }
+
+  /** Runs `step` after every earlier step of the same key has settled. */
+  async serialized<T>(key: string | undefined, step: () => Promise<T>): Promise<T> {
+    if (key === undefined) return step();
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.then(step, step);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, settled);
+    try {
+      return await run;
+    } finally {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    }
+  }
+}
+
+/** The process's registry. */
+export const processCreates = new CreateRegistry();
+
+/** The command that finds and adopts (or deletes) what a killed run left unrecorded. */
+export const recoverCommand = "npx pulumi-ops-management recover";
+
+function described(item: { id: string }): string {
+  const createdAt =
+    (item as { createdAt?: unknown; created?: unknown }).createdAt ??
+    (item as { created?: unknown }).created;
+  return typeof createdAt === "string" ? `${item.id} (created ${createdAt})` : item.id;
+}
+
+/** The error for a name that is taken: the existing id and every way out. */
+export function nameTakenError(noun: string, name: string, existing: { id: string }[]): Error {
+  const ids = existing.map(described).join(", ");
+  const id = existing[0]?.id ?? "<id>";
+  return new Error(
+    `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun} named "${name}" already exists (id ${ids || "unknown"}). ` +
+      `If it is someone else's, choose another name; to manage it from this program, set adoptId: "${id}"; ` +
+      `if a killed run of this stack made it, run \`${recoverCommand}\` in the project directory.`,
+  );
+}
+
+/**
+ * POSTs a new object, and never records one that is not provably its own.
+ *
+ * The client never repeats a POST that may have been applied; when its answer is
+ * lost (a dropped connection, a timeout, a 5xx) the object may exist. It is then
+ * taken only when it is new since the before-list, carries every declared field
+ * and no other create of this process has taken it. Anything else fails, naming
+ * the candidates and the way out: nothing belonging to someone else is recorded,
+ * and a 409 on a name names the existing object.
+ */
+export async function createProvablyOnce<T extends { id: string }>(
+  create: ProvableCreate<T>,
+  registry: CreateRegistry = processCreates,
+): Promise<T> {
+  return registry.serialized(create.serializeBy, async () => {
+    const before = await create.lookalikes();
+    if (create.name !== undefined && before.length > 0) {
+      throw nameTakenError(create.noun, create.name, before);
+    }
+    const existedBefore = new Set(before.map((item) => item.id));
+    try {
+      const created = await create.post();
+      registry.claim(created.id);
+      return created;
+    } catch (error) {
+      const failure = apiFailure(error);
+      if (create.name !== undefined && failure?.status === 409) {
+        // Taken between the before-list and the POST: someone else's, say whose.
+        throw nameTakenError(
+          create.noun,
+          create.name,
+          await (create.nameHolders ?? create.lookalikes)(),
+        );
+      }
+      if (!failure?.ambiguous) throw error;
+      const fresh = (await create.lookalikes()).filter(
+        (item) => !existedBefore.has(item.id) && !registry.isClaimed(item.id),
+      );
+      const ours = fresh.filter(create.matches);
+      if (ours.length === 1) {
+        registry.claim(ours[0].id);
+        return ours[0];
+      }
+      if (fresh.length === 0) throw error;
+      const wayOut =
+        create.wayOut ??
+        `If one is this resource's, set adoptId to its id or run \`${recoverCommand}\`; otherwise delete it.`;
+      throw new Error(
+        `${(error as Error).message}. The POST's answer was lost, and no ${create.noun} can be proven ` +
+          `to be the one it made: ${ours.length > 1 ? `${ours.length} new ones match the declaration` : "none of the new ones matches the declaration"} ` +
+          `(candidates: ${fresh.map(described).join(", ")}); none was recorded. ${wayOut}`,
+      );
+    }
+  });
 }

@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { apiErrorFromAxios } from "../http/apiError";
 import { opsManagerSettings, type OpsManagerSettings } from "../core/configuration";
+import type { CreateRegistry } from "../core/lifecycle";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
@@ -223,6 +224,8 @@ export interface OpsManagerDependencies {
   clientFor: (groupIdInput: unknown) => { client: OpsManagerClient; groupId: string };
   /** How waits sleep, tell time and report progress. */
   clock: WaitClock;
+  /** What creates share: claimed objects and create queues (default: the process's). */
+  creates?: CreateRegistry;
 }
 
 export const defaultOpsManagerDependencies: OpsManagerDependencies = {

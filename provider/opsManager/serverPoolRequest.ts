@@ -9,8 +9,7 @@ import {
   checkInputs,
   diffResult,
   diffWithUnknowns,
-  createOnce,
-  createRecoveryWindowMs,
+  createProvablyOnce,
   isGone,
   readOrGone,
   refuseChangeInPlace,
@@ -18,7 +17,7 @@ import {
 } from "../core/lifecycle";
 import { opsManagerSettings } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { defaultOpsManagerDependencies, OpsManagerClient, OpsManagerDependencies } from "./client";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
@@ -120,6 +119,30 @@ const requestsPath = (groupId: string) =>
   `/groups/${encodeURIComponent(groupId)}/serverPool/requests`;
 const requestPath = (groupId: string, id: string) =>
   `${requestsPath(groupId)}/${encodeURIComponent(id)}`;
+
+/** Ops Manager's page size for lists: its documented default (the maximum is 500). */
+export const requestsPerPage = 100;
+
+/**
+ * Every request of the group: `pageNum` from 1 until `totalCount` requests are read
+ * or a page comes back empty (docs/api-facts.md#requests).
+ */
+export async function listRequests(
+  client: OpsManagerClient,
+  groupId: string,
+  itemsPerPage = requestsPerPage,
+): Promise<ServerPoolRequestResponse[]> {
+  const all: ServerPoolRequestResponse[] = [];
+  for (let pageNum = 1; ; pageNum++) {
+    const page = await client.get<{ results?: ServerPoolRequestResponse[]; totalCount?: number }>(
+      `${requestsPath(groupId)}?pageNum=${pageNum}&itemsPerPage=${itemsPerPage}`,
+    );
+    const results = Array.isArray(page.results) ? page.results : [];
+    all.push(...results);
+    const total = typeof page.totalCount === "number" ? page.totalCount : undefined;
+    if (results.length === 0 || total === undefined || all.length >= total) return all;
+  }
+}
 
 /**
  * Properties compared for equality: key order never matters, and neither does the
@@ -254,6 +277,27 @@ function changedInputs(olds: Record<string, unknown>, news: Record<string, unkno
   });
 }
 
+/** What `recover` finds for a request whose create never heard back: live requests for its properties. */
+export function serverPoolRequestRecovery(
+  dependencies: Pick<OpsManagerDependencies, "clientFor"> = defaultOpsManagerDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = serverPoolRequestInputs.parse(withoutProvider(raw));
+      const { client, groupId } = dependencies.clientFor(inputs.groupId);
+      const requests = await listRequests(client, groupId);
+      return byCreation(
+        requests
+          .filter(
+            (r) =>
+              sameProperties(r.properties, inputs.properties) && !cancelled.includes(r.statusName),
+          )
+          .map((r) => ({ id: r.id, createdAt: r.created })),
+      );
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
@@ -261,7 +305,7 @@ function changedInputs(olds: Record<string, unknown>, news: Record<string, unkno
 export function serverPoolRequestImplementation(
   dependencies: OpsManagerDependencies = defaultOpsManagerDependencies,
 ): ResourceImplementation {
-  const { clientFor, clock } = dependencies;
+  const { clientFor, clock, creates } = dependencies;
   return {
     async check(_olds, news) {
       return checkInputs("ServerPoolRequest", news, (raw) =>
@@ -300,29 +344,28 @@ export function serverPoolRequestImplementation(
           );
         }
       } else {
-        const postedAt = Date.now();
-        request = await createOnce(
-          // MongoDB's documentation (docs/api-facts.md#requests): "Send a document that contains only the properties array."
-          // The client never repeats this POST: a second one would be a second request.
-          () =>
-            client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
-              properties: inputs.properties,
-            }),
-          // The answer was lost and the request may exist: the one request asking for
-          // these properties, made since the POST and not cancelled, is ours.
-          async () => {
-            const list = await client.get<{ results?: ServerPoolRequestResponse[] }>(
-              requestsPath(groupId),
-            );
-            const found = (list.results ?? []).filter(
-              (r) =>
-                sameProperties(r.properties, inputs.properties) &&
-                !cancelled.includes(r.statusName) &&
-                r.created !== undefined &&
-                Date.parse(r.created) >= postedAt - createRecoveryWindowMs,
-            );
-            return found.length === 1 ? found[0] : undefined;
+        // Identical declarations are legitimate, so requests of this process take
+        // turns: after a lost answer, the one new request asking for these
+        // properties is ours (docs/design.md#provable-creates).
+        request = await createProvablyOnce<ServerPoolRequestResponse>(
+          {
+            noun: "server-pool request",
+            lookalikes: async () =>
+              (await listRequests(client, groupId)).filter(
+                (r) =>
+                  sameProperties(r.properties, inputs.properties) &&
+                  !cancelled.includes(r.statusName),
+              ),
+            // MongoDB's documentation (docs/api-facts.md#requests): "Send a document that contains only the properties array."
+            // The client never repeats this POST: a second one would be a second request.
+            post: () =>
+              client.post<ServerPoolRequestResponse>(requestsPath(groupId), {
+                properties: inputs.properties,
+              }),
+            matches: () => true,
+            serializeBy: `server-pool ${groupId}`,
           },
+          creates,
         );
       }
 

@@ -6,6 +6,7 @@ import {
   TokenCache,
 } from "../../provider/computeOps/client";
 import { applyStackConfig, resetStackConfig } from "../../provider/core/configuration";
+import { CreateRegistry } from "../../provider/core/lifecycle";
 import { systemClock, WaitClock } from "../../provider/core/waitForState";
 import {
   DigestNonces,
@@ -19,13 +20,21 @@ const instantRetries = { sleep: () => undefined };
 /** A Compute Ops resource's dependencies: fresh clients and tokens, retries that do not wait. */
 export function testComputeOps(clock: Partial<WaitClock> = {}): ComputeOpsDependencies {
   const clients = new GreenLakeClients({ retry: instantRetries, tokens: new TokenCache() });
-  return { clientFor: clients.forResource, clock: { ...systemClock, ...clock } };
+  return {
+    clientFor: clients.forResource,
+    clock: { ...systemClock, ...clock },
+    creates: new CreateRegistry(),
+  };
 }
 
 /** The Ops Manager resource's dependencies: fresh clients and nonces, retries that do not wait. */
 export function testOpsManager(clock: Partial<WaitClock> = {}): OpsManagerDependencies {
   const clients = new OpsManagerClients({ retry: instantRetries, nonces: new DigestNonces() });
-  return { clientFor: clients.forGroup, clock: { ...systemClock, ...clock } };
+  return {
+    clientFor: clients.forGroup,
+    clock: { ...systemClock, ...clock },
+    creates: new CreateRegistry(),
+  };
 }
 
 export const endpoint = "https://com.example.test";

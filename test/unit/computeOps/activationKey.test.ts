@@ -10,6 +10,14 @@ const activationKey = activationKeyImplementation(testComputeOps());
 
 const path = "/compute-ops-mgmt/v1beta1/activation-keys";
 const keyId = "5fae6c47-13f4-42f3-97b5-540f3d085791";
+const byDevice = { filter: "targetDevice eq 'ILO'", offset: "0", limit: "100" };
+const listOf = (items: unknown[]) => ({
+  items,
+  count: items.length,
+  offset: 0,
+  total: items.length,
+});
+const lostAnswer = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
 const hour = 3600_000;
 
 function inHours(hours: number): string {
@@ -209,6 +217,9 @@ describe("ActivationKey", () => {
         renewBeforeHours: 4,
       });
       const scope = nock(endpoint)
+        .get(path)
+        .query(byDevice)
+        .reply(200, listOf([]))
         .post(path, {
           targetDevice: "ILO",
           expirationInHours: 24,
@@ -237,57 +248,88 @@ describe("ActivationKey", () => {
     it("keeps a declared subscription key even when the API reports another", async () => {
       const inputs = await checked({ targetDevice: "ILO", subscriptionKey: "MINE" });
       const scope = nock(endpoint)
+        .get(path)
+        .query(byDevice)
+        .reply(200, listOf([]))
         .post(path)
         .reply(201, liveKey(inputs, { subscriptionKey: "AUTO-SUB" }));
       expect((await activationKey.create(inputs)).outs.subscriptionKey).to.equal("MINE");
       scope.done();
     });
 
-    it("finds the key its POST made when the answer was lost, by its lifetime", async () => {
+    it("takes the one new key that matches after a lost answer, never one that existed before", async () => {
+      const implementation = activationKeyImplementation(testComputeOps());
       const inputs = await checked({ targetDevice: "ILO", expirationInHours: 11 });
-      const mine = liveKey(inputs);
+      // An identical key made just before, by another program: it is in the before-list.
+      const theirs = liveKey(inputs, { id: "theirs" });
       const scope = nock(endpoint)
-        .post(path)
-        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
         .get(path)
-        .query({ filter: "targetDevice eq 'ILO'", offset: "0", limit: "100" })
-        .reply(200, {
-          items: [
-            liveKey({ targetDevice: "ILO", expirationInHours: 10 }, { id: "other-1" }),
-            mine,
-            liveKey(
-              { targetDevice: "ILO", expirationInHours: 11 },
-              {
-                id: "old-1",
-                createdAt: "2020-01-01T00:00:00Z",
-                expiresAt: "2020-01-01T11:00:00Z",
-              },
-            ),
-          ],
-          count: 3,
-          offset: 0,
-          total: 3,
-        });
-      const result = await activationKey.create(inputs);
+        .query(byDevice)
+        .reply(200, listOf([theirs]))
+        .post(path)
+        .replyWithError(lostAnswer)
+        .get(path)
+        .query(byDevice)
+        .reply(
+          200,
+          listOf([
+            theirs,
+            liveKey({ targetDevice: "ILO", expirationInHours: 10 }, { id: "other-lifetime" }),
+            liveKey(inputs),
+          ]),
+        );
+      const result = await implementation.create(inputs);
       expect(result.id).to.equal(keyId);
       scope.done();
     });
 
-    it("fails clearly when two keys could be the one its POST made", async () => {
+    it("gives two identical declarations whose answers are both lost two different keys", async () => {
+      const implementation = activationKeyImplementation(testComputeOps());
+      const inputs = await checked({ targetDevice: "ILO", expirationInHours: 11 });
+      const first = liveKey(inputs, { id: "key-1" });
+      const second = liveKey(inputs, { id: "key-2" });
+      // The creates take turns: before, POST, after for one, then for the other.
+      const scope = nock(endpoint)
+        .get(path)
+        .query(byDevice)
+        .reply(200, listOf([]))
+        .post(path)
+        .replyWithError(lostAnswer)
+        .get(path)
+        .query(byDevice)
+        .reply(200, listOf([first]))
+        .get(path)
+        .query(byDevice)
+        .reply(200, listOf([first]))
+        .post(path)
+        .replyWithError(lostAnswer)
+        .get(path)
+        .query(byDevice)
+        .reply(200, listOf([first, second]));
+      const results = await Promise.all([
+        implementation.create(inputs),
+        implementation.create(inputs),
+      ]);
+      expect(results.map((r) => r.id).sort()).to.deep.equal(["key-1", "key-2"]);
+      scope.done();
+    });
+
+    it("fails naming the keys when two new ones match (another program made one at the same moment)", async () => {
+      const implementation = activationKeyImplementation(testComputeOps());
       const inputs = await checked({ targetDevice: "ILO", expirationInHours: 11 });
       const scope = nock(endpoint)
-        .post(path)
-        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
         .get(path)
-        .query(true)
-        .reply(200, {
-          items: [liveKey(inputs), liveKey(inputs, { id: "twin" })],
-          count: 2,
-          offset: 0,
-          total: 2,
-        });
-      const error = await activationKey.create(inputs).catch((e: unknown) => e);
-      expect(String(error)).to.include("2 keys made since then match");
+        .query(byDevice)
+        .reply(200, listOf([]))
+        .post(path)
+        .replyWithError(lostAnswer)
+        .get(path)
+        .query(byDevice)
+        .reply(200, listOf([liveKey(inputs), liveKey(inputs, { id: "twin" })]));
+      const error = await implementation.create(inputs).catch((e: unknown) => e);
+      expect(String(error)).to.include("2 new ones match the declaration");
+      expect(String(error)).to.include("twin");
+      expect(String(error)).to.include("expire on their own");
       scope.done();
     });
   });

@@ -10,6 +10,7 @@ const path = "/compute-ops-mgmt/v1beta2/approval-policies";
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
 const otherGroupId = "5b1c0e2f-0a4e-4f55-9a52-3f0c3c1b2a10";
 const policyId = "4c102e14-87cd-4c00-8f5a-73073f85c9a1";
+const otherPolicyId = "9a7e3c51-2b4d-4e8f-a1c2-d3e4f5a6b7c8";
 
 const declared = {
   name: "fw",
@@ -309,8 +310,21 @@ describe("ApprovalPolicy", () => {
   });
 
   describe("create", () => {
+    /** The before-list: no policy holds the name. */
+    const byName = { filter: "name eq 'fw'", offset: "0", limit: "100" };
+    const listOf = (items: unknown[]) => ({
+      items,
+      count: items.length,
+      offset: 0,
+      total: items.length,
+    });
+    const lostAnswer = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+
     it("posts the declared policy as JSON and returns it with the read-only fields", async () => {
       const scope = nock(endpoint)
+        .get(path)
+        .query(byName)
+        .reply(200, listOf([]))
         .post(path, declared)
         .matchHeader("content-type", "application/json")
         .matchHeader("authorization", "Bearer unit-test-token")
@@ -325,6 +339,9 @@ describe("ApprovalPolicy", () => {
     it("sends Tenant-Acid and keeps region and tenantAcid in the outputs", async () => {
       const tenantAcid = "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01";
       const scope = nock(endpoint)
+        .get(path)
+        .query(byName)
+        .reply(200, listOf([]))
         .post(path, declared)
         .matchHeader("tenant-acid", tenantAcid)
         .reply(201, live);
@@ -333,51 +350,84 @@ describe("ApprovalPolicy", () => {
       scope.done();
     });
 
-    it("finds the policy by name instead of posting again when the answer was lost", async () => {
+    it("fails at once, with no POST, when another policy holds the name, naming its id and the ways out", async () => {
+      const theirs = { ...live, id: otherPolicyId, createdAt: "2020-01-01T00:00:00Z" };
       const scope = nock(endpoint)
-        .post(path)
-        .once()
-        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
         .get(path)
-        .query({ filter: "name eq 'fw'", offset: "0", limit: "100" })
-        .reply(200, { items: [live], count: 1, offset: 0, total: 1 });
-      const result = await approvalPolicy.create(await checked(declared));
+        .query(byName)
+        .reply(200, listOf([theirs]));
+      const error = await approvalPolicy.create(await checked(declared)).catch((e: unknown) => e);
+      expect(String(error)).to.include(`already exists (id ${otherPolicyId}`);
+      expect(String(error)).to.include(`adoptId: "${otherPolicyId}"`);
+      expect(String(error)).to.include("npx pulumi-ops-management recover");
+      scope.done();
+    });
+
+    it("takes the new policy with the declared content when the answer was lost", async () => {
+      const implementation = approvalPolicyImplementation(testComputeOps());
+      const scope = nock(endpoint)
+        .get(path)
+        .query(byName)
+        .reply(200, listOf([]))
+        .post(path)
+        .replyWithError(lostAnswer)
+        .get(path)
+        .query(byName)
+        .reply(200, listOf([live]));
+      const result = await implementation.create(await checked(declared));
       expect(result.id).to.equal(policyId);
       scope.done();
     });
 
-    it("does not take an older policy of the same name for the one it posted", async () => {
+    it("never takes a policy of the name with other content after a lost answer, and names it", async () => {
+      const implementation = approvalPolicyImplementation(testComputeOps());
+      const otherApprovers = structuredClone(live);
+      otherApprovers.policyData.approvables[0].approvers = [{ email: "them@example.com" }];
       const scope = nock(endpoint)
-        .post(path)
-        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
         .get(path)
-        .query(true)
-        .reply(200, {
-          items: [{ ...live, createdAt: "2020-01-01T00:00:00Z" }],
-          count: 1,
-          offset: 0,
-          total: 1,
-        });
-      const error = await approvalPolicy.create(await checked(declared)).catch((e: unknown) => e);
-      expect(String(error)).to.include("may have been applied");
+        .query(byName)
+        .reply(200, listOf([]))
+        .post(path)
+        .replyWithError(lostAnswer)
+        .get(path)
+        .query(byName)
+        .reply(200, listOf([{ ...otherApprovers, id: otherPolicyId }]));
+      const error = await implementation.create(await checked(declared)).catch((e: unknown) => e);
+      expect(String(error)).to.include("none of the new ones matches the declaration");
+      expect(String(error)).to.include(otherPolicyId);
+      expect(String(error)).to.include("none was recorded");
       scope.done();
     });
 
-    it("takes a policy of the name made more than the recovery window before the POST for another's", async () => {
-      // Five minutes before: within the old ten-minute window, outside the one minute of all resources.
-      const fiveMinutesAgo = new Date(Date.now() - 5 * 60_000).toISOString();
+    it("names the holder when the name is taken between the check and the POST (409)", async () => {
+      const implementation = approvalPolicyImplementation(testComputeOps());
       const scope = nock(endpoint)
-        .post(path)
-        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
         .get(path)
-        .query(true)
-        .reply(200, {
-          items: [{ ...live, createdAt: fiveMinutesAgo }],
-          count: 1,
-          offset: 0,
-          total: 1,
-        });
-      const error = await approvalPolicy.create(await checked(declared)).catch((e: unknown) => e);
+        .query(byName)
+        .reply(200, listOf([]))
+        .post(path)
+        .reply(409, { errorCode: "HPE_GL_ERROR_CONFLICT", message: "exists" })
+        .get(path)
+        .query(byName)
+        .reply(200, listOf([{ ...live, id: otherPolicyId }]));
+      const error = await implementation.create(await checked(declared)).catch((e: unknown) => e);
+      expect(String(error)).to.include(`already exists (id ${otherPolicyId}`);
+      expect(String(error)).to.include(`adoptId: "${otherPolicyId}"`);
+      scope.done();
+    });
+
+    it("reports the lost answer when no new policy of the name exists", async () => {
+      const implementation = approvalPolicyImplementation(testComputeOps());
+      const scope = nock(endpoint)
+        .get(path)
+        .query(byName)
+        .reply(200, listOf([]))
+        .post(path)
+        .replyWithError(lostAnswer)
+        .get(path)
+        .query(byName)
+        .reply(200, listOf([]));
+      const error = await implementation.create(await checked(declared)).catch((e: unknown) => e);
       expect(String(error)).to.include("may have been applied");
       scope.done();
     });

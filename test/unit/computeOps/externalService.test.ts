@@ -13,6 +13,14 @@ const externalService = externalServiceImplementation(testComputeOps());
 const path = "/compute-ops-mgmt/v1beta1/external-services";
 const mask = "**********";
 const serviceId = "b870f080-6448-48c5-b23a-d04f2d489174";
+const otherServiceId = "0d6c2f4e-8a1b-4c3d-9e5f-7a8b9c0d1e2f";
+const listOf = (items: unknown[]) => ({
+  items,
+  count: items.length,
+  offset: 0,
+  total: items.length,
+});
+const lostAnswer = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
 const fingerprint = "a1b2c3d4e5f6789012345678abcdef0123456789abcdef0123456789abcdef01";
 
 function serviceNow(scope?: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -418,6 +426,9 @@ describe("ExternalService", () => {
       const inputs = await checked(serviceNow());
       const { __provider: _p, ...body } = inputs;
       const scope = nock(endpoint)
+        .get(path)
+        .query({ filter: "serviceType eq 'SERVICE_NOW'" })
+        .reply(200, listOf([]))
         .post(path, { ...body, description: null })
         .matchHeader("content-type", "application/json")
         .reply(201, liveFor(inputs));
@@ -433,6 +444,9 @@ describe("ExternalService", () => {
     it("keeps serviceData fields only the API sets, such as vCenter's associatedGatewayId", async () => {
       const inputs = await checked(vCenter());
       const scope = nock(endpoint)
+        .get(path)
+        .query(true)
+        .reply(200, listOf([]))
         .post(path)
         .reply(
           201,
@@ -451,6 +465,9 @@ describe("ExternalService", () => {
     it("runs the integration's test after create when testOnCreate is set", async () => {
       const inputs = await checked(dscc({ testOnCreate: true }));
       const scope = nock(endpoint)
+        .get(path)
+        .query(true)
+        .reply(200, listOf([]))
         .post(path)
         .reply(201, liveFor(inputs))
         .post(`${path}/${serviceId}/test`)
@@ -463,6 +480,9 @@ describe("ExternalService", () => {
     it("records the service when its test cannot start", async () => {
       const inputs = await checked(dscc({ testOnCreate: true }));
       const scope = nock(endpoint)
+        .get(path)
+        .query(true)
+        .reply(200, listOf([]))
         .post(path)
         .reply(201, liveFor(inputs))
         .post(`${path}/${serviceId}/test`)
@@ -474,15 +494,71 @@ describe("ExternalService", () => {
       scope.done();
     });
 
-    it("finds the service by name instead of posting again when the answer was lost", async () => {
+    it("checks the name is free with the list's one declared filter, serviceType, and no paging", async () => {
+      const inputs = await checked(dscc());
+      const theirs = { ...liveFor(inputs), id: otherServiceId, createdAt: "2020-01-01T00:00:00Z" };
+      const scope = nock(endpoint)
+        .get(`${path}?filter=serviceType%20eq%20%27DSCC%27`)
+        .reply(200, listOf([theirs]));
+      const error = await externalService.create(inputs).catch((e: unknown) => e);
+      expect(String(error)).to.include(`named "dscc" already exists (id ${otherServiceId}`);
+      expect(String(error)).to.include(`adoptId: "${otherServiceId}"`);
+      scope.done();
+    });
+
+    it("takes the new service with the declared fields when the answer was lost", async () => {
+      const implementation = externalServiceImplementation(testComputeOps());
       const inputs = await checked(dscc());
       const scope = nock(endpoint)
+        .get(`${path}?filter=serviceType%20eq%20%27DSCC%27`)
+        .reply(200, listOf([]))
         .post(path)
-        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
+        .replyWithError(lostAnswer)
+        .get(`${path}?filter=serviceType%20eq%20%27DSCC%27`)
+        .reply(200, listOf([liveFor(inputs)]));
+      expect((await implementation.create(inputs)).id).to.equal(serviceId);
+      scope.done();
+    });
+
+    it("never takes a service of the name with other fields after a lost answer", async () => {
+      const implementation = externalServiceImplementation(testComputeOps());
+      const inputs = await checked(dscc());
+      const theirs = { ...liveFor(inputs), id: otherServiceId, description: "another team's" };
+      const scope = nock(endpoint)
+        .get(`${path}?filter=serviceType%20eq%20%27DSCC%27`)
+        .reply(200, listOf([]))
+        .post(path)
+        .replyWithError(lostAnswer)
+        .get(`${path}?filter=serviceType%20eq%20%27DSCC%27`)
+        .reply(200, listOf([theirs]));
+      const error = await implementation.create(inputs).catch((e: unknown) => e);
+      expect(String(error)).to.include(otherServiceId);
+      expect(String(error)).to.include("none was recorded");
+      scope.done();
+    });
+
+    it("names a holder of another service type after a 409, through the unfiltered list", async () => {
+      const implementation = externalServiceImplementation(testComputeOps());
+      const inputs = await checked(dscc());
+      const scope = nock(endpoint)
+        .get(`${path}?filter=serviceType%20eq%20%27DSCC%27`)
+        .reply(200, listOf([]))
+        .post(path)
+        .reply(409, { errorCode: "1700004", message: "exists" })
         .get(path)
-        .query({ filter: "name eq 'dscc'", offset: "0", limit: "100" })
-        .reply(200, { items: [liveFor(inputs)], count: 1, offset: 0, total: 1 });
-      expect((await externalService.create(inputs)).id).to.equal(serviceId);
+        .reply(200, listOf([{ id: otherServiceId, name: "dscc", serviceType: "SERVICE_NOW" }]));
+      const error = await implementation.create(inputs).catch((e: unknown) => e);
+      expect(String(error)).to.include(`already exists (id ${otherServiceId}`);
+      scope.done();
+    });
+
+    it("fails rather than guess when the list answers fewer services than it holds", async () => {
+      const inputs = await checked(dscc());
+      const scope = nock(endpoint)
+        .get(`${path}?filter=serviceType%20eq%20%27DSCC%27`)
+        .reply(200, { items: [], count: 0, offset: 0, total: 3 });
+      const error = await externalService.create(inputs).catch((e: unknown) => e);
+      expect(String(error)).to.include("answered 0 of 3 external services");
       scope.done();
     });
 

@@ -10,6 +10,14 @@ const jobs = "/compute-ops-mgmt/v1/jobs";
 const serverId = "P06760-B21+2M212504P8";
 const powerOn = "0cbb2377-1834-488d-840c-d5bf788c34fb";
 const jobId = "2500759c-b7dd-4c68-ab7e-6b644bcf4b9c";
+const otherJobId = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+const listOf = (items: unknown[]) => ({
+  items,
+  count: items.length,
+  offset: 0,
+  total: items.length,
+});
+const lostAnswer = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
 const inputs = {
   jobTemplate: "Server Power On",
   resourceType: "compute-ops-mgmt/server",
@@ -177,6 +185,9 @@ describe("Job", () => {
   describe("create", () => {
     it("posts the template's UUID with the server id as written, waits for COMPLETE and records the outputs", async () => {
       const scope = nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
         .post(jobs, {
           jobTemplate: powerOn,
           resourceId: serverId,
@@ -208,6 +219,9 @@ describe("Job", () => {
 
     it("shows its progress, naming the job, its template and its server", async () => {
       nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
         .post(jobs)
         .reply(201, pending)
         .get(`${jobs}/${jobId}`)
@@ -223,6 +237,9 @@ describe("Job", () => {
 
     it("sends jobParams when declared", async () => {
       const scope = nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
         .post(jobs, (body) => body.jobParams?.bundle === "2024.04")
         .reply(201, pending);
       await job.create({ ...inputs, jobParams: { bundle: "2024.04" }, waitForCompletion: false });
@@ -230,7 +247,14 @@ describe("Job", () => {
     });
 
     it("fails with the job's state, resultCode, status and statusDetails on ERROR, recording the id", async () => {
-      nock(endpoint).post(jobs).reply(201, pending).get(`${jobs}/${jobId}`).reply(200, failedJob);
+      nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
+        .post(jobs)
+        .reply(201, pending)
+        .get(`${jobs}/${jobId}`)
+        .reply(200, failedJob);
       const error = await failureOf(job.create(inputs));
       expect(error.id).to.equal(jobId);
       expect(error.message).to.include("state ERROR");
@@ -245,6 +269,9 @@ describe("Job", () => {
     it("fails when a COMPLETE job reports resultCode FAILURE or DECLINED", async () => {
       for (const resultCode of ["FAILURE", "DECLINED"]) {
         nock(endpoint)
+          .get(jobs)
+          .query(true)
+          .reply(200, listOf([]))
           .post(jobs)
           .reply(201, pending)
           .get(`${jobs}/${jobId}`)
@@ -256,6 +283,9 @@ describe("Job", () => {
 
     it("fails on timeout naming timeoutMinutes and the last state, recording the id", async () => {
       nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
         .post(jobs)
         .reply(201, pending)
         .get(`${jobs}/${jobId}`)
@@ -272,6 +302,9 @@ describe("Job", () => {
     it("never shows a job parameter in an error, even when the API echoes it (truncated too)", async () => {
       const adminPass = "Job-Admin-Pass-7731";
       nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
         .post(jobs)
         .reply(400, {
           httpStatusCode: 400,
@@ -287,6 +320,9 @@ describe("Job", () => {
 
     it("records the id when the job can no longer be read", async () => {
       nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
         .post(jobs)
         .reply(201, pending)
         .get(`${jobs}/${jobId}`)
@@ -298,6 +334,9 @@ describe("Job", () => {
 
     it("takes a job that vanishes while awaited as completed (deleteOnComplete)", async () => {
       nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
         .post(jobs)
         .reply(201, { ...pending, deleteOnComplete: true })
         .get(`${jobs}/${jobId}`)
@@ -307,7 +346,12 @@ describe("Job", () => {
     });
 
     it("returns at once when waitForCompletion is false", async () => {
-      const scope = nock(endpoint).post(jobs).reply(201, pending);
+      const scope = nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
+        .post(jobs)
+        .reply(201, pending);
       const result = await job.create({ ...inputs, waitForCompletion: false });
       scope.done();
       expect(result.id).to.equal(jobId);
@@ -315,25 +359,54 @@ describe("Job", () => {
       expect(result.outs).not.to.have.property("resultCode");
     });
 
-    it("finds the job it made after a lost answer, filtering on resource/id with the '+' sent as %2B", async () => {
-      let filterPath = "";
+    it("takes the one new job of the declaration after a lost answer, filtering on resource/id with the '+' as %2B", async () => {
+      const filterPaths: string[] = [];
+      const resource = { id: serverId, type: "compute-ops-mgmt/server" };
+      // The same job on the same server, run a moment earlier by someone else.
+      const theirs = { ...pending, id: otherJobId, jobTemplate: powerOn, resource };
+      const mine = { ...pending, jobTemplate: powerOn, resource };
       const scope = nock(endpoint)
-        .post(jobs)
-        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
         .get(jobs)
         .query(true)
-        .reply(200, { count: 1, offset: 0, total: 1, items: [pending] })
+        .reply(200, listOf([theirs]))
+        .post(jobs)
+        .replyWithError(lostAnswer)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([theirs, mine]))
         .get(`${jobs}/${jobId}`)
         .reply(200, complete);
       scope.on("request", (req: { path: string }) => {
-        if (req.path.includes("filter=")) filterPath = req.path;
+        if (req.path.includes("filter=")) filterPaths.push(req.path);
       });
       expect((await job.create(inputs)).id).to.equal(jobId);
       scope.done();
-      expect(filterPath).to.include("P06760-B21%2B2M212504P8");
-      expect(filterPath).not.to.include("+");
-      expect(decodeURIComponent(filterPath)).to.include(`resource/id eq '${serverId}'`);
-      expect(decodeURIComponent(filterPath)).to.include(`jobTemplate eq '${powerOn}'`);
+      expect(filterPaths).to.have.length(2);
+      expect(filterPaths[0]).to.equal(filterPaths[1]);
+      expect(filterPaths[0]).to.include("P06760-B21%2B2M212504P8");
+      expect(filterPaths[0]).not.to.include("+");
+      expect(decodeURIComponent(filterPaths[0])).to.include(`resource/id eq '${serverId}'`);
+      expect(decodeURIComponent(filterPaths[0])).to.include(`jobTemplate eq '${powerOn}'`);
+    });
+
+    it("never takes a new job with other parameters after a lost answer, and names it", async () => {
+      const resource = { id: serverId, type: "compute-ops-mgmt/server" };
+      const theirs = { ...pending, jobTemplate: powerOn, resource, jobParams: { bundle: "other" } };
+      const scope = nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
+        .post(jobs)
+        .replyWithError(lostAnswer)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([theirs]));
+      const error = await job
+        .create({ ...inputs, jobParams: { bundle: "2024.04" } })
+        .catch((e: unknown) => e);
+      expect(String(error)).to.include(jobId);
+      expect(String(error)).to.include("none was recorded");
+      scope.done();
     });
   });
 

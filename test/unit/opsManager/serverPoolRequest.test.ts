@@ -15,6 +15,11 @@ import {
 const requests = `/api/public/v1.0/groups/${groupId}/serverPool/requests`;
 const requestId = "57f3cefa87d9d625dec353ca";
 const request = `${requests}/${requestId}`;
+const pageOf = (results: unknown[], totalCount = results.length) => ({
+  results,
+  totalCount,
+  links: [],
+});
 const inputs = {
   properties: [{ Datacenter: "nyc", size: "large" }],
   waitForCompletion: true,
@@ -173,8 +178,12 @@ describe("ServerPoolRequest", () => {
   describe("create", () => {
     it("posts only the properties and waits until COMPLETED, recording the outputs", async () => {
       const scope = opsManager()
-        .post(requests, { properties: inputs.properties })
+        .get(requests)
+        .query(true)
         .reply(401, {}, digestChallenge)
+        .get(requests)
+        .query(true)
+        .reply(200, pageOf([]))
         .post(requests, { properties: inputs.properties })
         .reply(200, executing)
         .get(request)
@@ -204,8 +213,12 @@ describe("ServerPoolRequest", () => {
     it("uses the declared group instead of the stack's", async () => {
       const other = "aaaaaaaaaaaaaaaaaaaaaaaa";
       const scope = opsManager()
-        .post(`/api/public/v1.0/groups/${other}/serverPool/requests`)
+        .get(`/api/public/v1.0/groups/${other}/serverPool/requests`)
+        .query(true)
         .reply(401, {}, digestChallenge)
+        .get(`/api/public/v1.0/groups/${other}/serverPool/requests`)
+        .query(true)
+        .reply(200, pageOf([]))
         .post(`/api/public/v1.0/groups/${other}/serverPool/requests`)
         .reply(200, { ...executing, groupId: other });
       const result = await serverPoolRequest.create({
@@ -219,8 +232,12 @@ describe("ServerPoolRequest", () => {
 
     it("fails when the request ends FAILED, recording its id", async () => {
       opsManager()
-        .post(requests)
+        .get(requests)
+        .query(true)
         .reply(401, {}, digestChallenge)
+        .get(requests)
+        .query(true)
+        .reply(200, pageOf([]))
         .post(requests)
         .reply(200, executing)
         .get(request)
@@ -233,8 +250,12 @@ describe("ServerPoolRequest", () => {
 
     it("fails when the request expires with no server available, recording its id", async () => {
       opsManager()
-        .post(requests)
+        .get(requests)
+        .query(true)
         .reply(401, {}, digestChallenge)
+        .get(requests)
+        .query(true)
+        .reply(200, pageOf([]))
         .post(requests)
         .reply(200, executing)
         .get(request)
@@ -247,8 +268,12 @@ describe("ServerPoolRequest", () => {
 
     it("fails on timeout naming timeoutMinutes, recording its id", async () => {
       opsManager()
-        .post(requests)
+        .get(requests)
+        .query(true)
         .reply(401, {}, digestChallenge)
+        .get(requests)
+        .query(true)
+        .reply(200, pageOf([]))
         .post(requests)
         .reply(200, executing)
         .get(request)
@@ -263,8 +288,12 @@ describe("ServerPoolRequest", () => {
 
     it("fails when the request is cancelled while awaited, recording its id", async () => {
       opsManager()
-        .post(requests)
+        .get(requests)
+        .query(true)
         .reply(401, {}, digestChallenge)
+        .get(requests)
+        .query(true)
+        .reply(200, pageOf([]))
         .post(requests)
         .reply(200, executing)
         .get(request)
@@ -275,14 +304,46 @@ describe("ServerPoolRequest", () => {
 
     it("returns at once when waitForCompletion is false", async () => {
       const scope = opsManager()
-        .post(requests)
+        .get(requests)
+        .query(true)
         .reply(401, {}, digestChallenge)
+        .get(requests)
+        .query(true)
+        .reply(200, pageOf([]))
         .post(requests)
         .reply(200, executing);
       const result = await serverPoolRequest.create({ ...inputs, waitForCompletion: false });
       scope.done();
       expect(result.id).to.equal(requestId);
       expect(result.outs.statusName).to.equal("EXECUTING");
+    });
+
+    it("after a lost answer reads every page (totalCount) and takes the one new request asking for the properties", async () => {
+      const older = (i: number) => ({ ...executing, id: `${i}`.padStart(24, "0"), properties: [] });
+      const theirs = { ...executing, id: "0123456789abcdef01234567" };
+      // 101 requests before the POST (two pages of 100), 102 after: ours is on page 2.
+      const before = [...Array.from({ length: 100 }, (_, i) => older(i)), theirs];
+      const scope = opsManager()
+        .get(requests)
+        .query({ pageNum: "1", itemsPerPage: "100" })
+        .reply(401, {}, digestChallenge)
+        .get(requests)
+        .query({ pageNum: "1", itemsPerPage: "100" })
+        .reply(200, pageOf(before.slice(0, 100), before.length))
+        .get(requests)
+        .query({ pageNum: "2", itemsPerPage: "100" })
+        .reply(200, pageOf(before.slice(100), before.length))
+        .post(requests)
+        .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
+        .get(requests)
+        .query({ pageNum: "1", itemsPerPage: "100" })
+        .reply(200, pageOf(before.slice(0, 100), before.length + 1))
+        .get(requests)
+        .query({ pageNum: "2", itemsPerPage: "100" })
+        .reply(200, pageOf([theirs, executing], before.length + 1));
+      const result = await serverPoolRequest.create({ ...inputs, waitForCompletion: false });
+      scope.done();
+      expect(result.id).to.equal(requestId);
     });
 
     it("adopts an existing request with a GET and no POST, then waits the same way", async () => {
