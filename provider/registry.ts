@@ -48,6 +48,12 @@ const recoveries: Record<ResourceTypeName, () => Recovery> = {
       require("./computeOps/activationKey") as typeof import("./computeOps/activationKey")
     ).activationKeyRecovery(),
   Job: () => (require("./computeOps/job") as typeof import("./computeOps/job")).jobRecovery(),
+  Group: () =>
+    (require("./computeOps/group") as typeof import("./computeOps/group")).groupRecovery(),
+  GroupMembership: () =>
+    (
+      require("./computeOps/groupMembership") as typeof import("./computeOps/groupMembership")
+    ).groupMembershipRecovery(),
   ServerPoolRequest: () =>
     (
       require("./opsManager/serverPoolRequest") as typeof import("./opsManager/serverPoolRequest")

@@ -13,7 +13,7 @@ import { z } from "zod";
 import {
   adoptOrExplain,
   checkInputs,
-  createOnce,
+  createProvablyOnce,
   diffResult,
   diffWithUnknowns,
   isGone,
@@ -27,11 +27,11 @@ import { pick } from "../core/declaredState";
 import {
   ComputeOpsDependencies,
   defaultComputeOpsDependencies,
-  findNamedSince,
+  listNamed,
   GreenLakeClient,
   patchOrRead,
 } from "./client";
-import type { ResourceImplementation } from "../core/resource";
+import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 
@@ -366,10 +366,45 @@ async function memberIds(client: GreenLakeClient, id: string): Promise<string[]>
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-export function groupImplementation(
+/** True when the live group carries every field the program declares. */
+function carriesDeclaration(inputs: GroupInputs, live: GroupResponse): boolean {
+  const declared = createBody(inputs);
+  return (
+    live.name === inputs.name &&
+    live.deviceType === inputs.deviceType &&
+    changedApiFields(liveInputsFor(declared, live), declared).length === 0
+  );
+}
+
+/** What `recover` finds for a group whose create never heard back: the one of its name, if it matches. */
+export function groupRecovery(
   dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+): Recovery {
+  return {
+    async candidates(raw) {
+      const inputs = groupInputs.parse(withoutProvider(raw));
+      const found = await listNamed(
+        dependencies.clientFor(inputs),
+        groupsPath,
+        inputs.name,
+        parseGroup,
+      );
+      return byCreation(
+        found
+          .filter((live) => carriesDeclaration(inputs, live))
+          .map((live) => ({ id: live.id, createdAt: live.createdAt })),
+      );
+    },
+  };
+}
+
+export function groupImplementation(
+  dependencies: Pick<
+    ComputeOpsDependencies,
+    "clientFor" | "creates"
+  > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
-  const { clientFor } = dependencies;
+  const { clientFor, creates } = dependencies;
   return {
     async check(_olds, news) {
       return checkInputs("Group", news, (raw) => groupInputs.safeParse(raw));
@@ -423,12 +458,17 @@ export function groupImplementation(
         }
       }
 
-      const postedAt = Date.now();
-      const created = await createOnce(
-        async () =>
-          parseGroup(await client.post(groupsPath, createBody(inputs)), `POST ${groupsPath}`),
-        // Names are unique (409): a group of this name made since the POST is the one it created.
-        () => findNamedSince(client, groupsPath, inputs.name, postedAt, parseGroup),
+      const body = createBody(inputs);
+      const created = await createProvablyOnce(
+        {
+          noun: "group",
+          name: inputs.name,
+          lookalikes: () => listNamed(client, groupsPath, inputs.name, parseGroup),
+          post: async () => parseGroup(await client.post(groupsPath, body), `POST ${groupsPath}`),
+          // After a lost answer, only a group with the declared content is ours.
+          matches: (live) => carriesDeclaration(inputs, live),
+        },
+        creates,
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },

@@ -28,7 +28,7 @@ import {
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
-import type { ResourceImplementation } from "../core/resource";
+import type { Recovery, ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 import { waitForState, WaitClock } from "../core/waitForState";
@@ -136,6 +136,15 @@ async function awaitOperation(
     `${label}: async operation ${path} is ${state}${messages ? ` (${messages})` : ""}; ` +
       "run `pulumi up` again to retry",
   );
+}
+
+/**
+ * What `recover` finds for a membership whose create never finished: nothing to
+ * adopt. Its id is the group's, and the next `up` creates it again: servers the
+ * program names that are already in the group count as its own.
+ */
+export function groupMembershipRecovery(): Recovery {
+  return { candidates: async () => [] };
 }
 
 /** The lifecycle on the given dependencies (the process's own by default). */

@@ -7,6 +7,8 @@ const group = groupImplementation(testComputeOps());
 
 const path = "/compute-ops-mgmt/v1/groups";
 const groupId = "0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11";
+// Another id: the create registry remembers the groups earlier creates recorded.
+const lostGroupId = "6a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const settingUri = "/compute-ops-mgmt/v1/settings/3e2a63c4-8a44-4e0e-9f44-1a1d0b7f1002";
 const serverDefaults = {
   onDeviceAdd: {
@@ -136,6 +138,9 @@ describe("Group", () => {
         settingsUris: [settingUri],
       });
       const scope = nock(endpoint)
+        .get(path)
+        .query({ filter: "name eq 'web'", offset: "0", limit: "100" })
+        .reply(200, { count: 0, offset: 0, total: 0, items: [] })
         .post(path, {
           name: "web",
           deviceType: "DIRECT_CONNECT_SERVER",
@@ -152,22 +157,34 @@ describe("Group", () => {
     it("finds the group its POST made when the answer was lost, and creates no second one", async () => {
       const inputs = await checked({ name: "web", deviceType: "DIRECT_CONNECT_SERVER" });
       const scope = nock(endpoint)
+        .get(path)
+        .query({ filter: "name eq 'web'", offset: "0", limit: "100" })
+        .reply(200, { count: 0, offset: 0, total: 0, items: [] })
         .post(path)
         .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))
         .get(path)
         .query({ filter: "name eq 'web'", offset: "0", limit: "100" })
-        .reply(200, { count: 1, offset: 0, total: 1, items: [liveGroup()] });
+        .reply(200, { count: 1, offset: 0, total: 1, items: [liveGroup({ id: lostGroupId })] });
       const result = await group.create(inputs);
       scope.done();
-      expect(result.id).to.equal(groupId);
+      expect(result.id).to.equal(lostGroupId);
     });
 
     it("does not take over a group of the same name: a 409 is an error", async () => {
       const inputs = await checked({ name: "web", deviceType: "DIRECT_CONNECT_SERVER" });
-      nock(endpoint).post(path).reply(409, { message: 'A group named "web" already exists' });
+      nock(endpoint)
+        .get(path)
+        .query(true)
+        .reply(200, { count: 0, offset: 0, total: 0, items: [] })
+        .post(path)
+        .reply(409, { message: 'A group named "web" already exists' })
+        .get(path)
+        .query(true)
+        .reply(200, { count: 1, offset: 0, total: 1, items: [liveGroup()] });
       let error: Error | undefined;
       await group.create(inputs).catch((e: Error) => (error = e));
-      expect(error?.message).to.match(/409/);
+      expect(error?.message).to.include(`a group named "web" already exists (id ${groupId}`);
+      expect(error?.message).to.include(`adoptId: "${groupId}"`);
     });
 
     it("adopts a group by id, patching only what differs", async () => {
