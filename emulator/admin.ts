@@ -7,6 +7,7 @@ import type { ComputeOpsApi } from "./computeOps";
 import { FaultInjector, validateRules } from "./faults";
 import { EmulatorRequest, json, parseJsonBody, Reply } from "./httpKit";
 import type { OpsManagerApi } from "./opsManager";
+import { RateLimiter, validateRateLimit } from "./rateLimit";
 
 /** One API request as `GET /__emulator/requests` lists it. */
 export interface LoggedRequest {
@@ -27,12 +28,13 @@ export interface AdminState {
   computeOps: ComputeOpsApi;
   opsManager: OpsManagerApi;
   faults: FaultInjector;
+  rateLimiter: RateLimiter;
   log: LoggedRequest[];
   byRoute: Record<string, number>;
 }
 
 export function adminReply(req: EmulatorRequest, state: AdminState): Reply {
-  const { computeOps, opsManager, faults, log, byRoute } = state;
+  const { computeOps, opsManager, faults, rateLimiter, log, byRoute } = state;
   const route = req.path.slice("/__emulator".length);
   if (route === "/objects" && req.method === "GET") {
     return json(200, { ...computeOps.objects(), serverPoolRequests: opsManager.objects() });
@@ -56,7 +58,24 @@ export function adminReply(req: EmulatorRequest, state: AdminState): Reply {
     computeOps.reset();
     opsManager.reset();
     faults.clear();
+    rateLimiter.configure(undefined);
     return { status: 204 };
+  }
+  if (route === "/rate-limit") {
+    if (req.method === "GET") return json(200, rateLimiter.current());
+    if (req.method === "DELETE") {
+      rateLimiter.configure(undefined);
+      return { status: 204 };
+    }
+    if (req.method === "POST") {
+      const parsed = parseJsonBody(req);
+      try {
+        rateLimiter.configure(validateRateLimit(parsed.ok ? parsed.value : undefined));
+        return json(200, rateLimiter.current());
+      } catch (error) {
+        return json(400, { message: (error as Error).message });
+      }
+    }
   }
   if (route === "/faults") {
     if (req.method === "GET") return json(200, { rules: faults.list() });

@@ -66,6 +66,20 @@ export async function setFaults(emulator: RunningEmulator, rules: FaultRule[]): 
   await axios.post(adminUrl(emulator, "faults"), { rules });
 }
 
+/** Limits each API client to `limit` requests per window of `windowSeconds`. */
+export async function setRateLimit(
+  emulator: RunningEmulator,
+  limit: number,
+  windowSeconds: number,
+): Promise<void> {
+  await axios.post(adminUrl(emulator, "rate-limit"), { limit, windowSeconds });
+}
+
+/** Turns the rate limit off. */
+export async function clearRateLimit(emulator: RunningEmulator): Promise<void> {
+  await axios.delete(adminUrl(emulator, "rate-limit"));
+}
+
 export async function clearFaults(emulator: RunningEmulator): Promise<void> {
   await axios.delete(adminUrl(emulator, "faults"));
 }

@@ -5,6 +5,7 @@
  */
 import { faultSpecHelp, parseFaultSpec, FaultRule } from "./faults";
 import { startEmulator } from "./index";
+import { parseRateLimitSpec, RateLimitSetting } from "./rateLimit";
 
 const usage = `Usage: pulumi-ops-management-emulator [options]
 
@@ -18,12 +19,15 @@ const usage = `Usage: pulumi-ops-management-emulator [options]
   --token-ttl-seconds N
                     OAuth token lifetime (default 7200; env EMULATOR_TOKEN_TTL_SECONDS)
   --fault SPEC      inject faults; repeatable. SPEC is ${faultSpecHelp}
+  --rate-limit N/S  allow each API client N requests per S-second window, then 429
+                    (off by default; env EMULATOR_RATE_LIMIT)
   --help            show this text
 
 Credentials can be changed with EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET,
 EMULATOR_OPS_MANAGER_USERNAME and EMULATOR_OPS_MANAGER_API_KEY.
 Faults can also be changed while running: POST /__emulator/faults {"rules":[...]},
-DELETE /__emulator/faults clears them.`;
+DELETE /__emulator/faults clears them. The rate limit likewise:
+POST /__emulator/rate-limit {"limit":N,"windowSeconds":S}, DELETE turns it off.`;
 
 /** A non-negative number from a flag or an environment variable, or an error naming it. */
 function numberFrom(name: string, text: string | undefined): number | undefined {
@@ -45,6 +49,9 @@ async function main(argv: string[]): Promise<void> {
   );
   let tokenTtlSeconds = numberFrom("EMULATOR_TOKEN_TTL_SECONDS", env.EMULATOR_TOKEN_TTL_SECONDS);
   const faults: FaultRule[] = [];
+  let rateLimit: RateLimitSetting | undefined = env.EMULATOR_RATE_LIMIT
+    ? parseRateLimitSpec(env.EMULATOR_RATE_LIMIT, "EMULATOR_RATE_LIMIT")
+    : undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -62,6 +69,7 @@ async function main(argv: string[]): Promise<void> {
     else if (arg === "--server-pool-delay-ms") serverPoolDelayMs = numberFrom(arg, value());
     else if (arg === "--token-ttl-seconds") tokenTtlSeconds = numberFrom(arg, value());
     else if (arg === "--fault") faults.push(parseFaultSpec(value()));
+    else if (arg === "--rate-limit") rateLimit = parseRateLimitSpec(value(), arg);
     else throw new Error(`unknown option ${arg}\n\n${usage}`);
   }
   const emulator = await startEmulator({
@@ -72,6 +80,7 @@ async function main(argv: string[]): Promise<void> {
     serverPoolDelayMs,
     tokenTtlSeconds,
     faults,
+    rateLimit,
   });
   const c = emulator.credentials;
   console.log(`Emulator listening on ${emulator.url}
@@ -86,7 +95,9 @@ tokenUrl without it):
   pulumi config set --plaintext ops-manager:username ${c.opsManagerUsername}
   pulumi config set --secret ops-manager:apiKey ${c.opsManagerApiKey}
   pulumi config set --plaintext ops-manager:groupId ${c.opsManagerGroupId}
-${faults.length > 0 ? `\nFaults: ${JSON.stringify(faults)}\n` : ""}
+${faults.length > 0 ? `\nFaults: ${JSON.stringify(faults)}\n` : ""}${
+    rateLimit ? `\nRate limit: ${rateLimit.limit} requests per ${rateLimit.windowSeconds} s\n` : ""
+  }
 Press Ctrl+C to stop.`);
   const stop = () => {
     emulator.close().then(() => process.exit(0));

@@ -14,6 +14,7 @@
  *   POST expire-activation-key/{key}    the key expires now (and leaves the list)
  *   POST server-pool/{requestId}/status {statusName} forces a server-pool request's state
  *   POST expire-nonces                  every Digest nonce turns stale
+ *   GET|POST|DELETE rate-limit          {limit, windowSeconds} per API client; DELETE turns it off
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -22,6 +23,7 @@ import { ComputeOpsApi } from "./computeOps";
 import { FaultInjector, FaultRule, validateRules } from "./faults";
 import { comError, EmulatorRequest, json, parseQuery, Reply } from "./httpKit";
 import { OpsManagerApi } from "./opsManager";
+import { RateLimiter, rateLimitHeaders, RateLimitSetting, validateRateLimit } from "./rateLimit";
 
 export interface EmulatorOptions {
   /** 0 or undefined: any free port. */
@@ -38,6 +40,8 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** Faults active from the start. */
   faults?: FaultRule[];
+  /** A rate limit per API client from the start (default: none). */
+  rateLimit?: RateLimitSetting;
   quiet?: boolean;
 }
 
@@ -75,30 +79,51 @@ export const emulatorCredentials: RunningEmulator["credentials"] = {
  * as docs/api-facts.md#error-body describes) or Ops Manager's `{detail, error, errorCode, reason}`.
  */
 function faultReply(fault: FaultRule, opsManagerPath: boolean): Reply {
-  const tooMany = fault.kind === "429";
-  const status = tooMany ? 429 : (fault.status ?? 503);
-  const seconds = fault.retryAfterSeconds ?? 1;
-  const headers: Record<string, string> = tooMany ? { "Retry-After": String(seconds) } : {};
+  if (fault.kind === "429") return tooManyRequests(fault.retryAfterSeconds ?? 1, opsManagerPath);
+  const status = fault.status ?? 503;
+  if (opsManagerPath) {
+    return json(status, {
+      detail: "Injected server error.",
+      error: status,
+      errorCode: "UNEXPECTED_ERROR",
+      reason: "Service Unavailable",
+    });
+  }
+  return comError(status, "HPE_GL_ERROR_SERVICE_UNAVAILABLE", "Injected server error");
+}
+
+/** A 429 in the API's own error shape, saying when to come back. */
+function tooManyRequests(seconds: number, opsManagerPath: boolean): Reply {
+  const headers = { "Retry-After": String(seconds) };
   if (opsManagerPath) {
     return json(
-      status,
+      429,
       {
-        detail: tooMany ? "Too many requests." : "Injected server error.",
-        error: status,
-        errorCode: tooMany ? "RATE_LIMITED" : "UNEXPECTED_ERROR",
-        reason: tooMany ? "Too Many Requests" : "Service Unavailable",
+        detail: "Too many requests.",
+        error: 429,
+        errorCode: "RATE_LIMITED",
+        reason: "Too Many Requests",
       },
       headers,
     );
   }
-  const reply = comError(
-    status,
-    tooMany ? "HPE_GL_ERROR_TOO_MANY_REQUESTS" : "HPE_GL_ERROR_SERVICE_UNAVAILABLE",
-    tooMany ? "Too many requests" : "Injected server error",
-    tooMany ? [{ type: "hpe.greenlake.retry_info", retryAfterSeconds: seconds }] : undefined,
+  return comError(
+    429,
+    "HPE_GL_ERROR_TOO_MANY_REQUESTS",
+    "Too many requests",
+    [{ type: "hpe.greenlake.retry_info", retryAfterSeconds: seconds }],
     headers,
   );
-  return reply;
+}
+
+/**
+ * Who a rate limit counts a request against: the emulator has one Compute Ops
+ * Management API client, and Ops Manager limits per Digest user.
+ */
+function rateLimitClient(req: EmulatorRequest, opsManagerPath: boolean): string {
+  if (!opsManagerPath) return "compute-ops";
+  const user = /username="([^"]*)"/.exec(String(req.headers.authorization ?? ""))?.[1];
+  return `ops-manager:${user ?? "anonymous"}`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,6 +143,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const faults = new FaultInjector();
   if (options.faults) faults.set(validateRules(options.faults));
+  const rateLimiter = new RateLimiter();
+  if (options.rateLimit) rateLimiter.configure(validateRateLimit(options.rateLimit));
   const log: LoggedRequest[] = [];
   const byRoute: Record<string, number> = {};
   const sockets = new Set<Socket>();
@@ -172,14 +199,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         .toLowerCase(),
     };
     if (path.startsWith("/__emulator/")) {
-      send(res, adminReply(req, { computeOps, opsManager, faults, log, byRoute }));
+      send(res, adminReply(req, { computeOps, opsManager, faults, rateLimiter, log, byRoute }));
       return;
     }
     const route = routeName(req.method, path);
     byRoute[route] = (byRoute[route] ?? 0) + 1;
     const entry: LoggedRequest = { method: req.method, path, status: 0 };
     log.push(entry);
+    // Token requests are exempt: GreenLake's tokens come from another host.
+    const opsManagerPath = opsManager.handles(path);
+    const limited =
+      opsManagerPath || path.startsWith("/compute-ops-mgmt/")
+        ? rateLimiter.take(rateLimitClient(req, opsManagerPath))
+        : undefined;
     if (options.latencyMs) await sleep(options.latencyMs);
+    if (limited && !limited.allowed) {
+      const reply = tooManyRequests(limited.resetSeconds, opsManagerPath);
+      if (!opsManagerPath) Object.assign(reply.headers ?? {}, rateLimitHeaders(limited));
+      entry.status = reply.status;
+      send(res, reply);
+      return;
+    }
+    // Only Compute Ops Management documents the rate-limit headers.
+    const sendWithBudget = (reply: Reply) =>
+      send(
+        res,
+        limited && !opsManagerPath
+          ? { ...reply, headers: { ...reply.headers, ...rateLimitHeaders(limited) } }
+          : reply,
+      );
     let commitThenDrop = false;
     let answerAfterMs = 0;
     for (const fault of faults.pick(req.method, path)) {
@@ -190,9 +238,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return;
       }
       if (fault.kind === "429" || fault.kind === "5xx") {
-        const reply = faultReply(fault, opsManager.handles(path));
+        const reply = faultReply(fault, opsManagerPath);
         entry.status = reply.status;
-        send(res, reply);
+        sendWithBudget(reply);
         return;
       }
       if (fault.kind === "commit-then-drop") commitThenDrop = true;
@@ -206,7 +254,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return;
     }
     entry.status = reply.status;
-    send(res, reply);
+    sendWithBudget(reply);
   }
 
   const server = http.createServer((httpReq, res) => {

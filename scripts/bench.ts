@@ -10,6 +10,7 @@
  *   4. cold start of a dynamic-provider host process
  *   5. whole `pulumi up` / `preview --refresh` / `destroy` runs of N resources, and
  *      the same with 429s injected
+ *   6. the same whole runs against an API that enforces a rate limit
  *
  * Every timing is a median of several runs, compared with its baseline measured in
  * the same run. Prints a table and writes bench-results/latest.json (and .md).
@@ -27,6 +28,7 @@ import { measureOperations } from "./bench/operations";
 import { BenchOptions, parseOptions } from "./bench/options";
 import { measureSerializedProvider } from "./bench/serializedProvider";
 import { measureWholeRuns } from "./bench/wholeRuns";
+import { measureRateLimitedRuns } from "./bench/rateLimitedRuns";
 import { ensurePulumiCli, repoRoot } from "./pulumiRunner";
 import { execFileSync } from "node:child_process";
 
@@ -68,7 +70,7 @@ function machine(withCli: boolean): Machine {
 async function run(options: BenchOptions): Promise<void> {
   resetClock();
   const wants = (part: number) => options.parts.includes(part);
-  const host = machine(wants(5));
+  const host = machine(wants(5) || wants(6));
   progress(
     `machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, Node ${host.node}` +
       (host.pulumiCli ? `, Pulumi CLI ${host.pulumiCli}` : ""),
@@ -105,6 +107,7 @@ async function run(options: BenchOptions): Promise<void> {
       const whole = await measureWholeRuns(emulator, options);
       measurements.push(...whole);
     }
+    if (wants(6)) measurements.push(...(await measureRateLimitedRuns(emulator, options)));
   } finally {
     await emulator.close();
   }

@@ -31,9 +31,22 @@ import {
 import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
+import { batchedRead, ListReadSpec } from "./batchedReads";
 
 const collectionPath = "/compute-ops-mgmt/v1beta2/approval-policies";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
+/**
+ * Refresh reads come from the list, whose items are the single GET's schema
+ * (approvalPolicyResponse-v1beta2). It declares no id filter, so it is read whole,
+ * 1000 a page (docs/api-facts.md#batched-reads); it lists only active policies, and
+ * any other is read by GET.
+ */
+const listRead: ListReadSpec = {
+  collectionPath,
+  itemPath,
+  strategy: "wholeList",
+  pageSize: 1000,
+};
 
 /** The "Approvable Name" column of the API description (case-sensitive). */
 export const approvableNames = [
@@ -441,7 +454,7 @@ export function approvalPolicyImplementation(
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
       const live = await readOrGone(async () =>
-        parsePolicy(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`),
+        parsePolicy(await batchedRead(clientFor(old), listRead, id), `GET ${itemPath(id)}`),
       );
       // Deleted out of band: an empty id tells the engine it is gone (docs/design.md#diff-declared-against-live).
       if (live === undefined) return { id: "" };

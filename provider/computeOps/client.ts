@@ -17,7 +17,14 @@ import { computeOpsSettings } from "../core/configuration";
 import type { CreateRegistry } from "../core/lifecycle";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
-import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
+import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
+import {
+  defaultRetryPolicy,
+  installRetries,
+  isRepeatable,
+  retriesMade,
+  RetryPolicy,
+} from "../http/retry";
 import { odataString, QueryValues, queryString } from "./odata";
 
 /** A page of a Compute Ops Management list (docs/api-facts.md#lists-and-paging). */
@@ -42,13 +49,21 @@ export interface GreenLakeClientOptions {
   retry?: Partial<RetryPolicy>;
   /** The tokens to share; default: the process's own. */
   tokens?: TokenCache;
+  /** The rate-limit gates to share, one per API client; default: the process's own. */
+  gates?: RateLimitGates;
   /** The time, for token lifetimes. Default Date.now. */
   now?: () => number;
+  /**
+   * How long a refresh read waits for others of its type to share a list request
+   * (docs/design.md#batched-reads). Default 400 ms; 0 reads each object by its own GET.
+   */
+  readBatchWindowMs?: number;
 }
 
 const defaultTimeoutMs = 30_000;
 const defaultTokenBudgetMs = 60_000;
 const defaultPageSize = 100;
+const defaultReadBatchWindowMs = 400;
 /** When a token answer gives no `expires_in`: the shorter documented lifetime, 15 minutes. */
 const defaultTokenLifetimeS = 900;
 
@@ -91,6 +106,10 @@ export class GreenLakeClient {
   private readonly retry: Partial<RetryPolicy>;
   private readonly tokens: TokenCache;
   private readonly now: () => number;
+  /** Paces this client with every other of the same API client (docs/design.md#rate-limit-pacing). */
+  readonly gate: RateLimitGate;
+  /** See GreenLakeClientOptions.readBatchWindowMs. */
+  readonly readBatchWindowMs: number;
 
   constructor(
     readonly settings: ComputeOpsSettings,
@@ -105,6 +124,7 @@ export class GreenLakeClient {
     this.retry = options.retry ?? {};
     this.tokens = options.tokens ?? processTokens;
     this.now = options.now ?? (() => Date.now());
+    this.readBatchWindowMs = options.readBatchWindowMs ?? defaultReadBatchWindowMs;
     this.http = axios.create({
       baseURL: settings.endpoint,
       timeout: this.timeoutMs,
@@ -113,14 +133,24 @@ export class GreenLakeClient {
       // login page and report its HTML as success.
       maxRedirects: 0,
     });
-    // The token is read per attempt, so a retry after a long Retry-After pause
-    // carries a renewed token rather than one that ran out while waiting.
+    this.gate = (options.gates ?? processGates).gateFor(this.rateLimitKey(), "compute-ops");
+    const sleep = this.retry.sleep ?? defaultRetryPolicy.sleep;
+    // Each attempt first waits its turn under the rate limit; the token is read after
+    // that, so a retry after a long pause carries a renewed token rather than one
+    // that ran out while waiting.
     this.http.interceptors.request.use(async (config) => {
-      config.headers.set("Authorization", `Bearer ${await this.bearerToken()}`);
+      const ticket = await this.gate.acquire(sleep, config);
+      try {
+        config.headers.set("Authorization", `Bearer ${await this.bearerToken()}`);
+      } catch (error) {
+        this.gate.release(ticket);
+        throw error;
+      }
       if (settings.tenantAcid !== undefined) config.headers.set("Tenant-Acid", settings.tenantAcid);
+      this.gate.hold(config, ticket);
       return config;
     });
-    installRetries(this.http, this.retry);
+    installRetries(this.http, this.retry, this.gate);
   }
 
   /** What logs show of a client: where it points, never its credentials. */
@@ -264,6 +294,14 @@ export class GreenLakeClient {
       ? "the configured compute-ops:token was refused; set a current token"
       : "a freshly issued token was refused; check the API client behind compute-ops:clientId " +
           "(its workspace, region and role)";
+  }
+
+  /** GreenLake limits each API client: its token URL and id, or a hash of a static token. */
+  private rateLimitKey(): string {
+    if (this.settings.token !== undefined) {
+      return createHash("sha256").update(this.settings.token).digest("hex");
+    }
+    return this.tokenKey();
   }
 
   private tokenKey(): string {

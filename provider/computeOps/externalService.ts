@@ -38,10 +38,22 @@ import {
   providerKey,
 } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
+import { batchedRead, ListReadSpec } from "./batchedReads";
 import { odataString } from "./odata";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/external-services";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
+/**
+ * Refresh reads come from the list, whose items are the single GET's schema
+ * (externalServicesResponse-v1beta1). It declares neither an id filter nor paging:
+ * one unpaged GET, and a GET for any id it leaves out (docs/api-facts.md#batched-reads).
+ */
+const listRead: ListReadSpec = {
+  collectionPath,
+  itemPath,
+  strategy: "singlePage",
+  pageSize: 1000,
+};
 
 export const serviceTypes = ["SERVICE_NOW", "DSCC", "VMWARE_VCENTER"] as const;
 export type ServiceType = (typeof serviceTypes)[number];
@@ -719,7 +731,7 @@ export function externalServiceImplementation(
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
       const live = await readOrGone(async () =>
-        parseService(await clientFor(old).get(itemPath(id)), `GET ${itemPath(id)}`),
+        parseService(await batchedRead(clientFor(old), listRead, id), `GET ${itemPath(id)}`),
       );
       // Deleted out of band: an empty id tells the engine it is gone (docs/design.md#diff-declared-against-live).
       if (live === undefined) return { id: "" };

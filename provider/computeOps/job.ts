@@ -25,11 +25,24 @@ import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
+import { batchedRead, ListReadSpec } from "./batchedReads";
 import { registerEveryStringIn } from "../http/redaction";
 
 const collectionPath = "/compute-ops-mgmt/v1/jobs";
 // Job ids are UUIDs, but a path segment is encoded whatever it holds.
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
+/**
+ * Refresh reads come from the list, filtered by `id in (...)`, whose items are the
+ * single GET's schema (job-v1) (docs/api-facts.md#batched-reads). A job the list
+ * leaves out is read by GET.
+ */
+const listRead: ListReadSpec = {
+  collectionPath,
+  itemPath,
+  strategy: "idFilter",
+  pageSize: 1000,
+  maxBatchSize: 100,
+};
 
 // ---------------------------------------------------------------------------
 // Inputs
@@ -364,7 +377,8 @@ export function jobImplementation(
         ...pick(recorded, inputFields),
         [providerKey]: recorded[providerKey],
       });
-      const live = await readOrGone(() => clientFor(recorded).get<JobResponse>(itemPath(id)));
+      const live = (await readOrGone(() => batchedRead(clientFor(recorded), listRead, id))) as
+        JobResponse | undefined;
       // Jobs with deleteOnComplete vanish once COMPLETE (spec): the run happened,
       // so the job keeps its last known outputs instead of reading as gone (which
       // would make the next `up` run it again).

@@ -8,7 +8,7 @@
  * nonce; a plain 401 right after answering a fresh challenge means the credentials
  * are wrong. Retries, backoff and which POSTs may be repeated live in httpRetry.ts.
  */
-import axios, { AxiosError, AxiosInstance } from "axios";
+import axios, { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from "axios";
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { apiErrorFromAxios } from "../http/apiError";
@@ -16,7 +16,14 @@ import { opsManagerSettings, type OpsManagerSettings } from "../core/configurati
 import type { CreateRegistry } from "../core/lifecycle";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
-import { installRetries, isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
+import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
+import {
+  defaultRetryPolicy,
+  installRetries,
+  isRepeatable,
+  retriesMade,
+  RetryPolicy,
+} from "../http/retry";
 import { authorizationHeader, DigestChallenge, parseChallenge } from "./digestAuth";
 
 export const opsManagerApiPath = "/api/public/v1.0";
@@ -29,6 +36,8 @@ export interface OpsManagerClientOptions {
   retry?: Partial<RetryPolicy>;
   /** The Digest nonces to share; default: the process's own. */
   nonces?: DigestNonces;
+  /** The rate-limit gates to share, one per user; default: the process's own. */
+  gates?: RateLimitGates;
 }
 
 interface NonceState {
@@ -50,6 +59,8 @@ const signatures = new WeakMap<object, { state: NonceState; nc: number }>();
 export class OpsManagerClient {
   private readonly http: AxiosInstance;
   private readonly nonces: DigestNonces;
+  /** Shares a 429's pause among every request of this user (docs/design.md#rate-limit-pacing). */
+  readonly gate: RateLimitGate;
 
   constructor(
     readonly settings: OpsManagerSettings,
@@ -63,32 +74,26 @@ export class OpsManagerClient {
       headers: { Accept: "application/json" },
       maxRedirects: 0,
     });
-    // Signed per attempt, so a request axios-retry repeats carries a new count
-    // (a server refuses a count it has seen: RFC 7616 section 3.4).
-    this.http.interceptors.request.use((config) => {
-      const state = this.nonces.get(this.nonceKey());
-      if (state) {
-        state.count += 1;
-        // The digest covers the request target as it goes on the wire, query
-        // string included, after URL parsing has normalised it.
-        const target = new URL(this.http.getUri(config));
-        config.headers.set(
-          "Authorization",
-          authorizationHeader(state.challenge, {
-            username: settings.username,
-            password: settings.apiKey,
-            method: (config.method ?? "get").toUpperCase(),
-            uri: target.pathname + target.search,
-            nc: state.count,
-          }),
-        );
-        signatures.set(config, { state, nc: state.count });
-      } else {
-        config.headers.delete("Authorization");
+    this.gate = (options.gates ?? processGates).gateFor(
+      `ops-manager\n${this.nonceKey()}`,
+      "ops-manager",
+    );
+    const sleep = options.retry?.sleep ?? defaultRetryPolicy.sleep;
+    // Signed per attempt, after its wait under the rate limit, so a request axios-retry
+    // repeats carries a new count in sending order (a server refuses a count it has
+    // seen: RFC 7616 section 3.4).
+    this.http.interceptors.request.use(async (config) => {
+      const ticket = await this.gate.acquire(sleep, config);
+      try {
+        this.sign(config);
+      } catch (error) {
+        this.gate.release(ticket);
+        throw error;
       }
+      this.gate.hold(config, ticket);
       return config;
     });
-    installRetries(this.http, options.retry);
+    installRetries(this.http, options.retry, this.gate);
   }
 
   /** What logs show of a client: where it points and as whom, never the key. */
@@ -113,6 +118,30 @@ export class OpsManagerClient {
   /** DELETE. Throws ApiError (404 included). */
   async delete<T = unknown>(path: string): Promise<T> {
     return this.request<T>("DELETE", path);
+  }
+
+  /** Signs one attempt with the shared nonce and the next count. */
+  private sign(config: InternalAxiosRequestConfig): void {
+    const state = this.nonces.get(this.nonceKey());
+    if (state) {
+      state.count += 1;
+      // The digest covers the request target as it goes on the wire, query
+      // string included, after URL parsing has normalised it.
+      const target = new URL(this.http.getUri(config));
+      config.headers.set(
+        "Authorization",
+        authorizationHeader(state.challenge, {
+          username: this.settings.username,
+          password: this.settings.apiKey,
+          method: (config.method ?? "get").toUpperCase(),
+          uri: target.pathname + target.search,
+          nc: state.count,
+        }),
+      );
+      signatures.set(config, { state, nc: state.count });
+    } else {
+      config.headers.delete("Authorization");
+    }
   }
 
   private nonceKey(): string {

@@ -5,7 +5,7 @@
  */
 
 export interface Measurement {
-  /** Which part of the benchmark (1-5) measured it. */
+  /** Which part of the benchmark (1-6) measured it. */
   part: number;
   name: string;
   /** The median (or the count, or the check's outcome) for the package under test. */

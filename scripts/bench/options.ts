@@ -4,7 +4,7 @@
  */
 
 export interface BenchOptions {
-  /** Which parts to run (1-5). */
+  /** Which parts to run (1-6). */
   parts: number[];
   /** Artificial latency the emulator adds to every API request, in ms. */
   latencyMs: number;
@@ -22,11 +22,17 @@ export interface BenchOptions {
   faultProbability: number;
   /** Retry-After the emulator asks for with each 429, in seconds. */
   retryAfterSeconds: number;
+  /** The emulator's rate limit in the rate-limited runs (part 6). */
+  rateLimit: { limit: number; windowSeconds: number };
+  /** Resource counts for the rate-limited runs (part 6). */
+  limitedSizes: number[];
+  /** Repetitions of each rate-limited run (part 6). */
+  limitedRepeat: number;
 }
 
 export const usage = `npm run bench [-- --flag=value ...]
 
-  --parts=1,2,3,4,5       BENCH_PARTS         which parts to run (default all)
+  --parts=1,2,3,4,5,6     BENCH_PARTS         which parts to run (default all)
   --latency-ms=20         BENCH_LATENCY_MS    emulator latency per API request
   --op-samples=25         BENCH_OP_SAMPLES    samples per in-process operation (part 1)
   --cold-runs=10          BENCH_COLD_RUNS     fresh processes per side (part 4)
@@ -34,7 +40,10 @@ export const usage = `npm run bench [-- --flag=value ...]
   --repeat=5              BENCH_REPEAT        repetitions of each whole run (part 5)
   --fault-size=50         BENCH_FAULT_SIZE    resources in the run with injected 429s (0: skip)
   --fault-rate=0.1        BENCH_FAULT_RATE    probability of a 429 per API request
-  --retry-after=1         BENCH_RETRY_AFTER   Retry-After of each 429, in seconds`;
+  --retry-after=1         BENCH_RETRY_AFTER   Retry-After of each 429, in seconds
+  --rate-limit=100/10     BENCH_RATE_LIMIT    requests per window (s) in the rate-limited runs (part 6)
+  --limited-sizes=50,200  BENCH_LIMITED_SIZES resources per rate-limited run (part 6)
+  --limited-repeat=1      BENCH_LIMITED_REPEAT repetitions of each rate-limited run (part 6)`;
 
 function numberList(text: string, what: string): number[] {
   const values = text
@@ -46,6 +55,15 @@ function numberList(text: string, what: string): number[] {
     throw new Error(`${what} must be a comma-separated list of numbers, got "${text}"`);
   }
   return values;
+}
+
+/** "100/10": 100 requests per 10-second window. */
+function rateLimitFrom(text: string): { limit: number; windowSeconds: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new Error(`--rate-limit takes LIMIT/SECONDS of at least 1, e.g. 100/10, got "${text}"`);
+  }
+  return { limit: Number(match[1]), windowSeconds: Number(match[2]) };
 }
 
 function oneNumber(text: string, what: string): number {
@@ -77,6 +95,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     "fault-size",
     "fault-rate",
     "retry-after",
+    "rate-limit",
+    "limited-sizes",
+    "limited-repeat",
   ];
   for (const flag of flags.keys()) {
     if (!known.includes(flag)) throw new Error(`unknown flag --${flag}\n\n${usage}`);
@@ -86,7 +107,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     (env[variable] !== undefined && env[variable] !== "" ? env[variable] : fallback);
 
   const options: BenchOptions = {
-    parts: numberList(setting("parts", "BENCH_PARTS", "1,2,3,4,5"), "--parts"),
+    parts: numberList(setting("parts", "BENCH_PARTS", "1,2,3,4,5,6"), "--parts"),
     latencyMs: oneNumber(setting("latency-ms", "BENCH_LATENCY_MS", "20"), "--latency-ms"),
     operationSamples: oneNumber(setting("op-samples", "BENCH_OP_SAMPLES", "25"), "--op-samples"),
     coldStartRuns: oneNumber(setting("cold-runs", "BENCH_COLD_RUNS", "10"), "--cold-runs"),
@@ -95,12 +116,26 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     faultSize: oneNumber(setting("fault-size", "BENCH_FAULT_SIZE", "50"), "--fault-size"),
     faultProbability: oneNumber(setting("fault-rate", "BENCH_FAULT_RATE", "0.1"), "--fault-rate"),
     retryAfterSeconds: oneNumber(setting("retry-after", "BENCH_RETRY_AFTER", "1"), "--retry-after"),
+    rateLimit: rateLimitFrom(setting("rate-limit", "BENCH_RATE_LIMIT", "100/10")),
+    limitedSizes: numberList(
+      setting("limited-sizes", "BENCH_LIMITED_SIZES", "50,200"),
+      "--limited-sizes",
+    ),
+    limitedRepeat: oneNumber(
+      setting("limited-repeat", "BENCH_LIMITED_REPEAT", "1"),
+      "--limited-repeat",
+    ),
   };
-  if (options.parts.some((p) => ![1, 2, 3, 4, 5].includes(p))) {
-    throw new Error("--parts takes numbers from 1 to 5");
+  if (options.parts.some((p) => ![1, 2, 3, 4, 5, 6].includes(p))) {
+    throw new Error("--parts takes numbers from 1 to 6");
   }
-  if (options.repeat < 1 || options.operationSamples < 1 || options.coldStartRuns < 1) {
-    throw new Error("--repeat, --op-samples and --cold-runs must be at least 1");
+  if (
+    options.repeat < 1 ||
+    options.operationSamples < 1 ||
+    options.coldStartRuns < 1 ||
+    options.limitedRepeat < 1
+  ) {
+    throw new Error("--repeat, --op-samples, --cold-runs and --limited-repeat must be at least 1");
   }
   if (options.faultProbability > 1) throw new Error("--fault-rate must be between 0 and 1");
   return options;

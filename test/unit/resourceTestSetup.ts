@@ -2,9 +2,11 @@
 import nock from "nock";
 import {
   ComputeOpsDependencies,
+  GreenLakeClientOptions,
   GreenLakeClients,
   TokenCache,
 } from "../../provider/computeOps/client";
+import { RateLimitGates } from "../../provider/http/rateLimit";
 import { applyStackConfig, resetStackConfig } from "../../provider/core/configuration";
 import { CreateRegistry } from "../../provider/core/lifecycle";
 import { systemClock, WaitClock } from "../../provider/core/waitForState";
@@ -18,8 +20,16 @@ import {
 const instantRetries = { sleep: () => undefined };
 
 /** A Compute Ops resource's dependencies: fresh clients and tokens, retries that do not wait. */
-export function testComputeOps(clock: Partial<WaitClock> = {}): ComputeOpsDependencies {
-  const clients = new GreenLakeClients({ retry: instantRetries, tokens: new TokenCache() });
+export function testComputeOps(
+  clock: Partial<WaitClock> = {},
+  clientOptions: GreenLakeClientOptions = {},
+): ComputeOpsDependencies {
+  const clients = new GreenLakeClients({
+    ...clientOptions,
+    retry: instantRetries,
+    tokens: new TokenCache(),
+    gates: new RateLimitGates(),
+  });
   return {
     clientFor: clients.forResource,
     clock: { ...systemClock, ...clock },
@@ -29,7 +39,11 @@ export function testComputeOps(clock: Partial<WaitClock> = {}): ComputeOpsDepend
 
 /** The Ops Manager resource's dependencies: fresh clients and nonces, retries that do not wait. */
 export function testOpsManager(clock: Partial<WaitClock> = {}): OpsManagerDependencies {
-  const clients = new OpsManagerClients({ retry: instantRetries, nonces: new DigestNonces() });
+  const clients = new OpsManagerClients({
+    retry: instantRetries,
+    nonces: new DigestNonces(),
+    gates: new RateLimitGates(),
+  });
   return {
     clientFor: clients.forGroup,
     clock: { ...systemClock, ...clock },

@@ -646,4 +646,136 @@ describe("ApprovalPolicy", () => {
       scope.done();
     });
   });
+
+  describe("batched reads", () => {
+    const unbatched = approvalPolicyImplementation(testComputeOps({}, { readBatchWindowMs: 0 }));
+    const secondId = "0b9d6b0e-33f4-4a8e-9d55-2b9f7e1c0a11";
+    const thirdId = "7f3e2d1c-4b5a-4c69-8d7e-0f1a2b3c4d5e";
+    const second = { ...live, id: secondId, name: "fw-2", resourceUri: `${path}/${secondId}` };
+    const secondOutputs = { ...outputs, name: "fw-2" };
+    const renamed = { ...live, name: "renamed by hand" };
+    const page = (items: unknown[], total = items.length) => ({
+      count: items.length,
+      offset: 0,
+      total,
+      items,
+    });
+    const wholeList = { offset: "0", limit: "1000" };
+
+    it("reads concurrent policies from one list page, with the drift results of single GETs", async () => {
+      const list = nock(endpoint)
+        .get(path)
+        .query(wholeList)
+        .reply(200, page([second, renamed]));
+      const batched = await Promise.all([
+        approvalPolicy.read(policyId, outputs),
+        approvalPolicy.read(secondId, secondOutputs),
+      ]);
+      list.done();
+      const gets = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .reply(200, renamed)
+        .get(`${path}/${secondId}`)
+        .reply(200, second);
+      const single = await Promise.all([
+        unbatched.read(policyId, outputs),
+        unbatched.read(secondId, secondOutputs),
+      ]);
+      gets.done();
+      expect(batched).to.deep.equal(single);
+      expect(batched[0].inputs.name).to.equal("renamed by hand");
+    });
+
+    it("sends a read that follows an answered one at once, not after the batch window", async () => {
+      // A window longer than the test's timeout: a read that waited for it would fail the test.
+      const patient = approvalPolicyImplementation(
+        testComputeOps({}, { readBatchWindowMs: 60_000 }),
+      );
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .reply(200, live)
+        .get(`${path}/${secondId}`)
+        .reply(200, second);
+      expect((await patient.read(policyId, outputs)).id).to.equal(policyId);
+      expect((await patient.read(secondId, secondOutputs)).id).to.equal(secondId);
+      scope.done();
+    });
+
+    it("reads an id the list leaves out by GET, and only a 404 reads as gone", async () => {
+      const inactive = { ...live, state: "INACTIVE" };
+      const scope = nock(endpoint)
+        .get(path)
+        .query(wholeList)
+        .reply(200, page([second]))
+        .get(`${path}/${policyId}`)
+        .reply(200, inactive)
+        .get(`${path}/${thirdId}`)
+        .reply(404, { message: "not found" });
+      const [found, listed, gone] = await Promise.all([
+        approvalPolicy.read(policyId, outputs),
+        approvalPolicy.read(secondId, secondOutputs),
+        approvalPolicy.read(thirdId, outputs),
+      ]);
+      expect(found.id).to.equal(policyId);
+      expect(found.props.state).to.equal("INACTIVE");
+      expect(listed.id).to.equal(secondId);
+      expect(gone).to.deep.equal({ id: "" });
+      scope.done();
+    });
+
+    it("stops paging once the ids still missing cost less by GET than the pages left", async () => {
+      const others = Array.from({ length: 1000 }, (_, i) => ({ ...second, id: `other-${i}` }));
+      const scope = nock(endpoint)
+        .get(path)
+        .query(wholeList)
+        .reply(200, page(others, 5000))
+        .get(`${path}/${policyId}`)
+        .reply(200, live)
+        .get(`${path}/${secondId}`)
+        .reply(200, second);
+      const results = await Promise.all([
+        approvalPolicy.read(policyId, outputs),
+        approvalPolicy.read(secondId, secondOutputs),
+      ]);
+      expect(results.map((r) => r.id)).to.deep.equal([policyId, secondId]);
+      scope.done();
+    });
+
+    it("reads by GET when the server refuses the list, and keeps doing so", async () => {
+      const refusing = approvalPolicyImplementation(testComputeOps());
+      const scope = nock(endpoint)
+        .get(path)
+        .query(wholeList)
+        .reply(400, { message: "bad query" })
+        .get(`${path}/${policyId}`)
+        .times(2)
+        .reply(200, live)
+        .get(`${path}/${secondId}`)
+        .times(2)
+        .reply(200, second);
+      for (let round = 0; round < 2; round++) {
+        const results = await Promise.all([
+          refusing.read(policyId, outputs),
+          refusing.read(secondId, secondOutputs),
+        ]);
+        expect(results.map((r) => r.id)).to.deep.equal([policyId, secondId]);
+      }
+      scope.done();
+    });
+
+    it("never puts two tenants' reads in one list", async () => {
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .matchHeader("Tenant-Acid", "tenant-1")
+        .reply(200, live)
+        .get(`${path}/${secondId}`)
+        .matchHeader("Tenant-Acid", "tenant-2")
+        .reply(200, second);
+      await Promise.all([
+        approvalPolicy.read(policyId, { ...outputs, tenantAcid: "tenant-1" }),
+        approvalPolicy.read(secondId, { ...secondOutputs, tenantAcid: "tenant-2" }),
+      ]);
+      scope.done();
+    });
+  });
 });

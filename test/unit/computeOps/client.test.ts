@@ -2,6 +2,7 @@ import { expect } from "chai";
 import nock from "nock";
 import * as util from "node:util";
 import { ApiError } from "../../../provider/http/apiError";
+import { RateLimitGates } from "../../../provider/http/rateLimit";
 import {
   GreenLakeClient,
   GreenLakeClientOptions,
@@ -73,7 +74,12 @@ describe("GreenLakeClient", () => {
   after(() => nock.enableNetConnect());
   beforeEach(() => {
     delays = [];
-    options = { tokens: new TokenCache(), retry: { sleep: (ms) => void delays.push(ms) } };
+    options = {
+      tokens: new TokenCache(),
+      // A clock that stands still: a wait is over once the recording sleep was asked for it.
+      gates: new RateLimitGates({ now: () => 0, log: () => undefined }),
+      retry: { sleep: (ms) => void delays.push(ms) },
+    };
     clients = new GreenLakeClients(options);
   });
   afterEach(() => {

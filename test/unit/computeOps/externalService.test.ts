@@ -741,4 +741,45 @@ describe("ExternalService", () => {
       scope.done();
     });
   });
+
+  describe("batched reads", () => {
+    const unbatched = externalServiceImplementation(testComputeOps({}, { readBatchWindowMs: 0 }));
+    const vCenterId = "5d1a7c2e-9b3f-4e8a-a6d4-1c2b3a4f5e6d";
+
+    it("reads concurrent services from one unpaged list, with the drift results of single GETs", async () => {
+      const now = await checked(serviceNow());
+      const vc = await checked(vCenter());
+      const { __provider: _p, ...nowOutputs } = now;
+      const { __provider: _q, ...vcOutputs } = vc;
+      const edited = liveFor(vc, {
+        id: vCenterId,
+        serviceData: { ...(vc.serviceData as object), vCenterCertFingerprint: "ab".repeat(32) },
+      });
+      const serviceNowLive = liveFor(now);
+      // No offset or limit: the contract declares none for this list.
+      const list = nock(endpoint)
+        .get(path)
+        .reply(200, { count: 2, offset: 0, items: [edited, serviceNowLive] });
+      const read = (implementation: typeof externalService) =>
+        Promise.all([
+          implementation.read(serviceId, nowOutputs),
+          implementation.read(vCenterId, vcOutputs),
+        ]);
+      const batched = await read(externalService);
+      list.done();
+      const gets = nock(endpoint)
+        .get(`${path}/${serviceId}`)
+        .reply(200, serviceNowLive)
+        .get(`${path}/${vCenterId}`)
+        .reply(200, edited);
+      const single = await read(unbatched);
+      gets.done();
+      expect(batched).to.deep.equal(single);
+      expect(batched[0].inputs.authentication).to.deep.equal(now.authentication);
+      expect(JSON.stringify(batched)).not.to.include(mask);
+      expect(
+        (batched[1].inputs.serviceData as Record<string, unknown>).vCenterCertFingerprint,
+      ).to.equal("ab".repeat(32));
+    });
+  });
 });

@@ -478,4 +478,40 @@ describe("Job", () => {
       expect(nock.isDone()).to.equal(true);
     });
   });
+
+  describe("batched reads", () => {
+    const unbatched = jobImplementation(testComputeOps({}, { readBatchWindowMs: 0 }));
+    const recorded = { ...inputs, ...pending };
+    const ids = [jobId, "a5f0c3d2-1b4e-4f6a-9c8d-7e6f5a4b3c2d", "c-gone"];
+    const states = [complete, { ...complete, id: ids[1], state: "RUNNING", resultCode: null }];
+
+    it("reads concurrent jobs with one id-filtered list, and a job it leaves out by GET", async () => {
+      const list = nock(endpoint)
+        .get(jobs)
+        .query({
+          filter: `id in (${ids.map((id) => `'${id}'`).join(",")})`,
+          offset: "0",
+          limit: "3",
+        })
+        .reply(200, { count: 2, offset: 0, total: 2, items: states })
+        .get(`${jobs}/c-gone`)
+        .reply(404, {});
+      const read = (implementation: typeof job) =>
+        Promise.all(ids.map((id) => implementation.read(id, { ...recorded, id })));
+      const batched = await read(job);
+      list.done();
+      const gets = nock(endpoint)
+        .get(`${jobs}/${ids[0]}`)
+        .reply(200, states[0])
+        .get(`${jobs}/${ids[1]}`)
+        .reply(200, states[1])
+        .get(`${jobs}/c-gone`)
+        .reply(404, {});
+      const single = await read(unbatched);
+      gets.done();
+      expect(batched).to.deep.equal(single);
+      // A job deleted once complete keeps its recorded outputs.
+      expect(batched[2].props).to.deep.equal({ ...recorded, id: "c-gone" });
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import nock from "nock";
 import * as util from "node:util";
 import { ApiError } from "../../../provider/http/apiError";
+import { RateLimitGates } from "../../../provider/http/rateLimit";
 import {
   DigestNonces,
   OpsManagerClient,
@@ -77,7 +78,12 @@ describe("OpsManagerClient", () => {
   after(() => nock.enableNetConnect());
   beforeEach(() => {
     delays = [];
-    options = { nonces: new DigestNonces(), retry: { sleep: (ms) => void delays.push(ms) } };
+    options = {
+      nonces: new DigestNonces(),
+      // A clock that stands still: a wait is over once the recording sleep was asked for it.
+      gates: new RateLimitGates({ now: () => 0, log: () => undefined }),
+      retry: { sleep: (ms) => void delays.push(ms) },
+    };
     clients = new OpsManagerClients(options);
   });
   afterEach(() => {

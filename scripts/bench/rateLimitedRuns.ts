@@ -1,0 +1,130 @@
+/**
+ * Part 6: whole runs against a rate-limited API. The emulator limits the API client
+ * to `limit` requests per window (GreenLake's guide shows 100), and the provider runs
+ * `pulumi up`, `preview --refresh --expect-no-changes` and `destroy` of N approval
+ * policies under it. Per run: 429 answers received (target 0), API requests per
+ * resource (refresh batched: target at most 0.1, against the bare baseline's 1),
+ * and wall time against the floor the limit itself imposes, (requests / limit) ×
+ * window. The bare baseline has no retries, so under a limit it fails on its first
+ * 429; its figures come from the same programs without the limit. So do the
+ * provider's own unlimited times, for the second comparison: a run cannot be faster
+ * than the same run without any limit either.
+ */
+import type { RunningEmulator } from "../../emulator";
+import { clearRateLimit, setRateLimit } from "../../emulator/adminClient";
+import { Measurement, median, progress } from "./measurement";
+import type { BenchOptions } from "./options";
+import {
+  Command,
+  commandNames,
+  commands,
+  emptyRuns,
+  lifecycle,
+  Runs,
+  Side,
+  workspaces,
+} from "./wholeRuns";
+
+export async function measureRateLimitedRuns(
+  emulator: RunningEmulator,
+  options: BenchOptions,
+): Promise<Measurement[]> {
+  const { limit, windowSeconds } = options.rateLimit;
+  const limitText = `limit ${limit}/${windowSeconds} s`;
+  progress(`part 6: creating a stack per program (private PULUMI_HOME, file backend)`);
+  const sides = await workspaces(emulator);
+  const measurements: Measurement[] = [];
+  try {
+    for (const count of options.limitedSizes) {
+      const unlimited: Record<Side, Runs> = { provider: emptyRuns(), baseline: emptyRuns() };
+      const limited = emptyRuns();
+      for (let r = 1; r <= options.limitedRepeat; r++) {
+        for (const side of ["baseline", "provider"] as Side[]) {
+          progress(`part 6: N=${count}, repetition ${r}, ${side} without a rate limit`);
+          await lifecycle(emulator, sides[side], count, unlimited[side], side);
+        }
+        progress(`part 6: N=${count}, repetition ${r}, provider with the ${limitText}`);
+        await setRateLimit(emulator, limit, windowSeconds);
+        try {
+          await lifecycle(emulator, sides.provider, count, limited, `provider, ${limitText}`);
+        } finally {
+          await clearRateLimit(emulator);
+        }
+      }
+      for (const command of commandNames) {
+        measurements.push(...rows(command, count, limited, unlimited, options));
+      }
+    }
+  } finally {
+    await clearRateLimit(emulator).catch(() => undefined);
+    for (const workspace of Object.values(sides)) {
+      await workspace.run([...commands.destroy]).catch(() => undefined);
+      workspace.dispose();
+    }
+  }
+  return measurements;
+}
+
+function rows(
+  command: Command,
+  count: number,
+  limited: Runs,
+  unlimited: Record<Side, Runs>,
+  options: BenchOptions,
+): Measurement[] {
+  const { limit, windowSeconds } = options.rateLimit;
+  const where = `pulumi ${command}, N=${count}, limit ${limit}/${windowSeconds} s`;
+  const runs = limited[command];
+  const tooMany = runs.map((r) => r.tooManyRequests);
+  const perResource = median(runs.map((r) => r.apiRequests)) / count;
+  const basePerResource = median(unlimited.baseline[command].map((r) => r.apiRequests)) / count;
+  const batched = command === "preview --refresh";
+  const wall = median(runs.map((r) => r.ms)) / 1000;
+  const floor = (median(runs.map((r) => r.apiRequests)) / limit) * windowSeconds;
+  const ownUnlimited = median(unlimited.provider[command].map((r) => r.ms)) / 1000;
+  const bound = Math.max(floor, ownUnlimited);
+  return [
+    {
+      part: 6,
+      name: `${where}: 429 answers received`,
+      value: Math.max(...tooMany),
+      unit: "",
+      target: "= 0",
+      met: tooMany.every((n) => n === 0),
+      samples: tooMany,
+    },
+    {
+      part: 6,
+      name: `${where}: API requests per resource`,
+      value: perResource,
+      unit: "",
+      baseline: basePerResource,
+      ratio: perResource / basePerResource,
+      target: batched ? "<= 0.1" : undefined,
+      met: batched ? perResource <= 0.1 : undefined,
+      note: "baseline: the bare provider without the limit (under it, it fails on its first 429)",
+    },
+    {
+      part: 6,
+      name: `${where}: wall time vs floor (requests / limit × window)`,
+      value: wall,
+      unit: "s",
+      baseline: floor,
+      ratio: wall / floor,
+      target: "<= 1.1 × floor",
+      met: wall <= 1.1 * floor,
+      samples: runs.map((r) => r.ms / 1000),
+    },
+    {
+      part: 6,
+      name: `${where}: wall time vs max(floor, same run without the limit)`,
+      value: wall,
+      unit: "s",
+      baseline: bound,
+      ratio: wall / bound,
+      target: "ratio <= 1.10",
+      met: wall <= 1.1 * bound,
+      baselineSamples: unlimited.provider[command].map((r) => r.ms / 1000),
+    },
+  ];
+}
