@@ -17,6 +17,10 @@ const loaders: Record<ResourceTypeName, () => ResourceImplementation> = {
     (require("./computeOps/activationKey") as typeof import("./computeOps/activationKey"))
       .activationKey,
   Job: () => (require("./computeOps/job") as typeof import("./computeOps/job")).job,
+  Group: () => (require("./computeOps/group") as typeof import("./computeOps/group")).group,
+  GroupMembership: () =>
+    (require("./computeOps/groupMembership") as typeof import("./computeOps/groupMembership"))
+      .groupMembership,
   ServerPoolRequest: () =>
     (require("./opsManager/serverPoolRequest") as typeof import("./opsManager/serverPoolRequest"))
       .serverPoolRequest,
@@ -44,6 +48,12 @@ const recoveries: Record<ResourceTypeName, () => Recovery> = {
       require("./computeOps/activationKey") as typeof import("./computeOps/activationKey")
     ).activationKeyRecovery(),
   Job: () => (require("./computeOps/job") as typeof import("./computeOps/job")).jobRecovery(),
+  Group: () =>
+    (require("./computeOps/group") as typeof import("./computeOps/group")).groupRecovery(),
+  GroupMembership: () =>
+    (
+      require("./computeOps/groupMembership") as typeof import("./computeOps/groupMembership")
+    ).groupMembershipRecovery(),
   ServerPoolRequest: () =>
     (
       require("./opsManager/serverPoolRequest") as typeof import("./opsManager/serverPoolRequest")

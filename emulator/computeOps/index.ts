@@ -8,6 +8,15 @@ import { Timers } from "../timers";
 import { activationKeys, dropExpiredKeys, expireKey } from "./activationKeys";
 import { approvalPolicies } from "./approvalPolicies";
 import { breaches, ContractBreach, operationFor } from "./contract";
+import {
+  Catalog,
+  firmwareBundles,
+  jobTemplateList,
+  seedCatalog,
+  servers,
+  settings,
+} from "./catalog";
+import { asyncOperations, groups, Placement } from "./groups";
 import { externalServices, maskSecrets } from "./externalServices";
 import { answerApproval, JobRunner, jobs, stallJob } from "./jobs";
 import { Obj, prefix } from "./shared";
@@ -19,6 +28,13 @@ interface TenantData {
   /** Keyed by the key string, which DELETE addresses (docs/api-facts.md#activation-keys). */
   activationKeys: Map<string, Obj>;
   jobs: Map<string, Obj>;
+  groups: Map<string, Obj>;
+  /** Assign and unassign operations; not objects a stack makes, so not counted. */
+  asyncOperations: Map<string, Obj>;
+  /** Server id -> its group and eTag. */
+  placements: Map<string, Placement>;
+  /** Seeded servers, settings, firmware bundles and job templates; read-only. */
+  catalog: Catalog;
 }
 
 export interface ComputeOpsOptions {
@@ -66,6 +82,7 @@ export class ComputeOpsApi {
       externalServices: [],
       activationKeys: [],
       jobs: [],
+      groups: [],
     };
     for (const [tenant, data] of this.tenants) {
       out.approvalPolicies.push(
@@ -76,6 +93,15 @@ export class ComputeOpsApi {
       );
       out.activationKeys.push(...[...data.activationKeys.values()].map((o) => ({ tenant, ...o })));
       out.jobs.push(...[...data.jobs.values()].map((o) => ({ tenant, ...o })));
+      out.groups.push(
+        ...[...data.groups.values()].map((o) => ({
+          tenant,
+          ...o,
+          devices: [...data.placements]
+            .filter(([, placement]) => placement.groupId === o.id)
+            .map(([serverId]) => serverId),
+        })),
+      );
     }
     return out;
   }
@@ -122,6 +148,19 @@ export class ComputeOpsApi {
       const runner = tenantAcid === undefined ? this.workspaceRunner() : this.runner();
       return jobs(req, data.jobs, runner, m[1] && decodeURIComponent(m[1]));
     }
+    if ((m = /^\/v1\/groups(?:\/([^/]+)(\/devices(?:\/unassign)?)?)?$/.exec(rest))) {
+      const runner = { stepMs: this.options.jobStepMs, timers: this.timers };
+      return groups(req, data, runner, m[1] && decodeURIComponent(m[1]), m[2]);
+    }
+    if ((m = /^\/v1\/async-operations\/([^/]+)$/.exec(rest))) {
+      return asyncOperations(req, data, decodeURIComponent(m[1]));
+    }
+    if ((m = /^\/v1\/servers(?:\/([^/]+))?$/.exec(rest))) {
+      return servers(req, data.catalog, m[1] && decodeURIComponent(m[1]));
+    }
+    if (rest === "/v1/settings") return settings(req, data.catalog);
+    if (rest === "/v1/firmware-bundles") return firmwareBundles(req, data.catalog);
+    if (rest === "/v1beta2/job-templates") return jobTemplateList(req, data.catalog);
     return notFound(`Path ${req.path}`);
   }
 
@@ -178,6 +217,10 @@ export class ComputeOpsApi {
         externalServices: new Map(),
         activationKeys: new Map(),
         jobs: new Map(),
+        groups: new Map(),
+        asyncOperations: new Map(),
+        placements: new Map(),
+        catalog: seedCatalog(),
       };
       this.tenants.set(acid, data);
     }

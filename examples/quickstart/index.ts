@@ -1,6 +1,7 @@
 /**
- * The quickstart: one approval policy, one ServiceNow integration, one iLO
- * activation key and one Ops Manager server-pool request. Endpoints and API
+ * The quickstart: a server group holding one server (found by name), an approval
+ * policy on the group, a compliance job run on it, one ServiceNow integration, one
+ * iLO activation key and one Ops Manager server-pool request. Endpoints and API
  * credentials come from stack config (`compute-ops:*`, `ops-manager:*`); the
  * ServiceNow credentials this program hands to Compute Ops Management come from
  * the `quickstart:*` keys.
@@ -9,9 +10,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { computeOps, opsManager } from "pulumi-ops-management";
 
 const config = new pulumi.Config("quickstart");
-// The Compute Ops Management server group whose firmware updates need approval.
-const serverGroupId = config.get("serverGroupId") ?? "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
 const approverEmail = config.get("approverEmail") ?? "change-board@example.com";
+
+// The server group, and the server it holds, found by name or host name.
+const webServers = new computeOps.Group("web-servers", {
+  name: "web-servers",
+  description: "Front-end servers",
+  deviceType: "DIRECT_CONNECT_SERVER",
+  policies: { onDeviceAdd: { firmwareUpdate: true } },
+});
+const web01 = computeOps.getServerOutput({ name: config.get("serverName") ?? "web-01" });
+const webMembers = new computeOps.GroupMembership("web-servers-members", {
+  groupId: webServers.id,
+  serverIds: [web01.id],
+});
 
 const firmwareApprovals = new computeOps.ApprovalPolicy("firmware-approvals", {
   name: "firmware-approvals",
@@ -24,9 +36,22 @@ const firmwareApprovals = new computeOps.ApprovalPolicy("firmware-approvals", {
         minApprovers: 1,
       },
     ],
-    resources: [{ resourceId: serverGroupId, resourceType: "compute-ops-mgmt/group" }],
+    resources: [{ resourceId: webServers.id, resourceType: "compute-ops-mgmt/group" }],
   },
 });
+
+// A firmware compliance check on the group. The policy above holds firmware
+// updates for approval, not compliance checks, so this runs at once.
+const complianceCheck = new computeOps.Job(
+  "web-servers-compliance",
+  {
+    jobTemplate: "Group Firmware Compliance",
+    resourceType: "compute-ops-mgmt/group",
+    resourceId: webServers.id,
+    timeoutMinutes: 10,
+  },
+  { dependsOn: [webMembers] },
+);
 
 const serviceNow = new computeOps.ExternalService("servicenow", {
   name: "ServiceNow incidents",
@@ -61,6 +86,9 @@ const dbHosts = new opsManager.ServerPoolRequest("db-hosts", {
   timeoutMinutes: 5,
 });
 
+export const groupId = webServers.id;
+export const groupServerIds = webMembers.serverIds;
+export const complianceJobState = complianceCheck.state;
 export const approvalPolicyId = firmwareApprovals.id;
 export const serviceNowId = serviceNow.id;
 export const serviceNowStatus = serviceNow.status;

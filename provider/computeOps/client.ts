@@ -8,7 +8,7 @@
  * merge patch on PATCH (docs/api-facts.md#merge-patch-and-content-types: PATCH requires application/merge-patch+json).
  * Retries, backoff and which POSTs may be repeated live in httpRetry.ts.
  */
-import axios, { AxiosError, AxiosInstance } from "axios";
+import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import { z } from "zod";
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
@@ -211,8 +211,35 @@ export class GreenLakeClient {
    * DELETE. Throws ApiError on failure, 404 included: a 404 on a retry means the
    * first attempt did the work, and callers treat "gone" as success.
    */
-  async delete(path: string): Promise<void> {
-    await this.request<unknown>("DELETE", path);
+  async delete(path: string, query?: QueryValues): Promise<void> {
+    await this.request<unknown>("DELETE", path + queryString(query ?? {}));
+  }
+
+  /**
+   * POST application/json to an operation that answers 202 Accepted with the
+   * `Location` of the work it started (docs/api-facts.md#groups). Retried like `post`.
+   */
+  async postAccepted(
+    path: string,
+    body: unknown,
+    options: { idempotent?: boolean; query?: QueryValues } = {},
+  ): Promise<{ location: string }> {
+    const response = await this.send<unknown>(
+      "POST",
+      path + queryString(options.query ?? {}),
+      body,
+      "application/json",
+      options.idempotent,
+    );
+    const location = response.headers.location;
+    if (typeof location !== "string" || location === "") {
+      throw new ApiError({
+        method: "POST",
+        path,
+        message: `POST ${path} answered ${response.status} without a Location`,
+      });
+    }
+    return { location };
   }
 
   private async request<T>(
@@ -222,6 +249,16 @@ export class GreenLakeClient {
     contentType?: string,
     idempotent?: boolean,
   ): Promise<T> {
+    return (await this.send<T>(method, url, body, contentType, idempotent)).data;
+  }
+
+  private async send<T>(
+    method: string,
+    url: string,
+    body?: unknown,
+    contentType?: string,
+    idempotent?: boolean,
+  ): Promise<AxiosResponse<T>> {
     const path = url.split("?")[0];
     registerSecretsIn(body);
     // Without a body, no Content-Type at all: axios would otherwise send a form type
@@ -238,7 +275,7 @@ export class GreenLakeClient {
           headers,
           idempotent,
         });
-        return response.data;
+        return response;
       } catch (error) {
         const status = (error as AxiosError).response?.status;
         // An expired or revoked token: fetch a fresh one, once (docs/api-facts.md#authentication-and-tokens). A 401

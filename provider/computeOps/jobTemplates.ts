@@ -95,7 +95,7 @@ export const jobTemplates: readonly JobTemplate[] = [
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Names compare ignoring case, spaces and punctuation: "GroupFirmwareUpdate" is "Group Firmware Update". */
-const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+export const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /** The table's entry for a template UUID or name, if the table has it. */
 export function templateFor(nameOrId: string): JobTemplate | undefined {

@@ -109,6 +109,24 @@ export const resourceTypes = {
     secretInputs: [],
     maskedCredentials: [],
   },
+  Group: {
+    module: "compute-ops",
+    updatable: true,
+    // PATCH has no deviceType: a group of another type is a new group.
+    replacedBy: ["deviceType", "region", "tenantAcid"],
+    secretOutputs: [],
+    secretInputs: [],
+    maskedCredentials: [],
+  },
+  GroupMembership: {
+    module: "compute-ops",
+    updatable: true,
+    // The membership of another group is another resource.
+    replacedBy: ["groupId", "region", "tenantAcid"],
+    secretOutputs: [],
+    secretInputs: [],
+    maskedCredentials: [],
+  },
 } as const satisfies Record<string, ResourceTypeDefinition>;
 
 export type ResourceTypeName = keyof typeof resourceTypes;

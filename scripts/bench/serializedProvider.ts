@@ -93,6 +93,13 @@ function argsFor(type: ResourceType): Record<string, unknown> {
         resourceType: "compute-ops-mgmt/server",
         resourceId: "875765-S01+1M512501AB",
       };
+    case "Group":
+      return { name: "web", deviceType: "DIRECT_CONNECT_SERVER" };
+    case "GroupMembership":
+      return {
+        groupId: "3e2a63c4-8a44-4e0e-9f44-1a1d0b7f2001",
+        serverIds: ["875765-S01+1M512501AB"],
+      };
     case "ServerPoolRequest":
       return { properties: [{ Datacenter: "nyc", size: "large" }] };
   }

@@ -7,3 +7,8 @@ export { ActivationKey } from "./activationKey";
 export type { ActivationKeyArgs } from "./activationKey";
 export { Job } from "./job";
 export type { JobArgs } from "./job";
+export { Group } from "./group";
+export type { GroupArgs, GroupPoliciesArgs, GroupOnDeviceAddArgs } from "./group";
+export { GroupMembership } from "./groupMembership";
+export type { GroupMembershipArgs } from "./groupMembership";
+export * from "./lookups";

@@ -13,6 +13,8 @@ const resourceTypes = {
   ExternalService: true,
   ActivationKey: false,
   Job: true,
+  Group: true,
+  GroupMembership: true,
   ServerPoolRequest: true,
 } as const;
 type ResourceType = keyof typeof resourceTypes;

@@ -12,6 +12,8 @@ describe("resource type definitions", () => {
       "ActivationKey",
       "Job",
       "ServerPoolRequest",
+      "Group",
+      "GroupMembership",
     ]);
     for (const type of resourceTypeNames) {
       const implementation = implementationOf(type);

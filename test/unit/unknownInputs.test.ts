@@ -70,6 +70,26 @@ const declarations: Record<ResourceTypeName, Record<string, unknown>> = {
     region: "us-west",
     tenantAcid: "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01",
   },
+  Group: {
+    name: "web",
+    description: "front end",
+    deviceType: "DIRECT_CONNECT_SERVER",
+    autoAddTags: { Role: "web" },
+    settingsUris: ["/compute-ops-mgmt/v1/settings/3e2a63c4-8a44-4e0e-9f44-1a1d0b7f1002"],
+    policies: {
+      onDeviceAdd: { firmwareUpdate: true },
+      onDeviceApply: { firmwareDowngrade: false },
+    },
+    region: "us-west",
+    tenantAcid: "tenant-1",
+    adoptId: "0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11",
+  },
+  GroupMembership: {
+    groupId: "0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11",
+    serverIds: ["P06760-B21+2M212504P8", "P06760-B21+2M212504P9"],
+    region: "us-west",
+    tenantAcid: "tenant-1",
+  },
   ServerPoolRequest: {
     properties: [{ Datacenter: "nyc", size: ["small", "medium"] }],
     groupId: "5e2211c17a3e5a48f5497de3",

@@ -33,6 +33,10 @@ describe("Emulator", function () {
 
     it("empties every kind of object on reset", async () => {
       await create(policies, policyBody());
+      await create("/compute-ops-mgmt/v1/groups", {
+        name: "web",
+        deviceType: "DIRECT_CONNECT_SERVER",
+      });
       await http.post(`${session.emulator.url}/__emulator/reset`);
       const all = await objects();
       expect(Object.keys(all)).to.have.members([
@@ -40,6 +44,7 @@ describe("Emulator", function () {
         "externalServices",
         "activationKeys",
         "jobs",
+        "groups",
         "serverPoolRequests",
       ]);
       for (const list of Object.values(all)) expect(list).to.deep.equal([]);

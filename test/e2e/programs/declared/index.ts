@@ -22,6 +22,8 @@ const classes: Record<ResourceTypeName, unknown> = {
   ExternalService: computeOps.ExternalService,
   ActivationKey: computeOps.ActivationKey,
   Job: computeOps.Job,
+  Group: computeOps.Group,
+  GroupMembership: computeOps.GroupMembership,
   ServerPoolRequest: opsManager.ServerPoolRequest,
 };
 
@@ -47,6 +49,19 @@ function argsAfter(
 
 const declared = JSON.parse(new pulumi.Config("e2e").require("resources")) as DeclaredResource[];
 const ids: Record<string, pulumi.Output<string>> = {};
+
+/** The args with every string "${<name>.id}" replaced by the id of the resource declared as <name> before. */
+function withReferences(value: unknown): unknown {
+  if (typeof value === "string") {
+    const reference = /^\$\{([^.}]+)\.id\}$/.exec(value);
+    return reference ? ids[reference[1]] : value;
+  }
+  if (Array.isArray(value)) return value.map(withReferences);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withReferences(v)]));
+  }
+  return value;
+}
 for (const resource of declared) {
   const ResourceClass = classes[resource.type] as unknown as new (
     name: string,
@@ -54,7 +69,7 @@ for (const resource of declared) {
   ) => pulumi.CustomResource;
   const args =
     resource.unknownUntil === undefined
-      ? resource.args
+      ? (withReferences(resource.args) as Record<string, unknown>)
       : argsAfter(resource, ids[resource.unknownUntil]);
   ids[resource.name] = new ResourceClass(resource.name, args).id;
 }
