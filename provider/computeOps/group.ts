@@ -30,7 +30,11 @@ import {
   listNamed,
   GreenLakeClient,
   patchOrRead,
+  refusedTenantAcid,
 } from "./client";
+
+/** No group operation declares Tenant-Acid: the stack's value is not sent. */
+const notTenantScoped = { tenantScoped: false } as const;
 import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
@@ -161,7 +165,7 @@ export const groupInputs = z
       }),
     policies: policiesInput.optional(),
     region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
+    tenantAcid: refusedTenantAcid("Group"),
     adoptId: z.string().trim().min(1, "must not be empty").optional(),
   })
   .strict()
@@ -384,7 +388,7 @@ export function groupRecovery(
     async candidates(raw) {
       const inputs = groupInputs.parse(withoutProvider(raw));
       const found = await listNamed(
-        dependencies.clientFor(inputs),
+        dependencies.clientFor(inputs, notTenantScoped),
         groupsPath,
         inputs.name,
         parseGroup,
@@ -425,7 +429,7 @@ export function groupImplementation(
 
     async create(news) {
       const inputs = groupInputs.parse(withoutProvider(news));
-      const client = clientFor(inputs);
+      const client = clientFor(inputs, notTenantScoped);
 
       if (inputs.adoptId !== undefined) {
         const path = groupPath(inputs.adoptId);
@@ -476,7 +480,10 @@ export function groupImplementation(
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
       const live = await readOrGone(async () =>
-        parseGroup(await clientFor(old).get(groupPath(id)), `GET ${groupPath(id)}`),
+        parseGroup(
+          await clientFor(old, notTenantScoped).get(groupPath(id)),
+          `GET ${groupPath(id)}`,
+        ),
       );
       if (live === undefined) return { id: "" };
       const inputs = definedOnly({
@@ -489,12 +496,17 @@ export function groupImplementation(
     async update(id, olds, news) {
       const inputs = groupInputs.parse(withoutProvider(news));
       const patch = mergePatchFor(olds, createBody(inputs));
-      const updated = await patchOrRead(clientFor(inputs), groupPath(id), patch, parseGroup);
+      const updated = await patchOrRead(
+        clientFor(inputs, notTenantScoped),
+        groupPath(id),
+        patch,
+        parseGroup,
+      );
       return { outs: outputsFrom(inputs, updated) };
     },
 
     async delete(id, props) {
-      const client = clientFor(props);
+      const client = clientFor(props, notTenantScoped);
       try {
         await client.delete(groupPath(id));
       } catch (error) {

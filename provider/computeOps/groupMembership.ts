@@ -27,7 +27,15 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import { ComputeOpsDependencies, defaultComputeOpsDependencies, GreenLakeClient } from "./client";
+import {
+  ComputeOpsDependencies,
+  defaultComputeOpsDependencies,
+  GreenLakeClient,
+  refusedTenantAcid,
+} from "./client";
+
+/** No device-assignment operation declares Tenant-Acid: the stack's value is not sent. */
+const notTenantScoped = { tenantScoped: false } as const;
 import type { Recovery, ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
@@ -63,7 +71,7 @@ export const groupMembershipInputs = z
         });
       }),
     region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: z.string().trim().min(1, "must not be empty").optional(),
+    tenantAcid: refusedTenantAcid("GroupMembership"),
   })
   .strict();
 export type GroupMembershipInputs = z.infer<typeof groupMembershipInputs>;
@@ -234,7 +242,7 @@ export function groupMembershipImplementation(
 
     async create(news) {
       const inputs = groupMembershipInputs.parse(withoutProvider(news));
-      const client = clientFor(inputs);
+      const client = clientFor(inputs, notTenantScoped);
       let live: string[];
       try {
         live = await liveMembers(client, inputs.groupId);
@@ -263,7 +271,7 @@ export function groupMembershipImplementation(
 
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
-      const live = await readOrGone(() => liveMembers(clientFor(old), id));
+      const live = await readOrGone(() => liveMembers(clientFor(old, notTenantScoped), id));
       if (live === undefined) return { id: "" };
       const props2 = outputs({ ...old, groupId: old.groupId ?? id }, live);
       return { id, props: props2, inputs: props2 };
@@ -271,12 +279,12 @@ export function groupMembershipImplementation(
 
     async update(id, _olds, news) {
       const inputs = groupMembershipInputs.parse(withoutProvider(news));
-      const live = await converge(clientFor(inputs), id, inputs.serverIds);
+      const live = await converge(clientFor(inputs, notTenantScoped), id, inputs.serverIds);
       return { outs: outputs(inputs, live) };
     },
 
     async delete(id, props) {
-      const client = clientFor(props);
+      const client = clientFor(props, notTenantScoped);
       const live = await readOrGone(() => liveMembers(client, id));
       // The group is gone, and its membership with it.
       if (live === undefined) return;

@@ -113,7 +113,8 @@ export const resourceTypes = {
     module: "compute-ops",
     updatable: true,
     // PATCH has no deviceType: a group of another type is a new group.
-    replacedBy: ["deviceType", "region", "tenantAcid"],
+    // No group operation takes Tenant-Acid, so a tenant never replaces one.
+    replacedBy: ["deviceType", "region"],
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],
@@ -122,7 +123,7 @@ export const resourceTypes = {
     module: "compute-ops",
     updatable: true,
     // The membership of another group is another resource.
-    replacedBy: ["groupId", "region", "tenantAcid"],
+    replacedBy: ["groupId", "region"],
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],

@@ -81,14 +81,12 @@ const declarations: Record<ResourceTypeName, Record<string, unknown>> = {
       onDeviceApply: { firmwareDowngrade: false },
     },
     region: "us-west",
-    tenantAcid: "tenant-1",
     adoptId: "0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11",
   },
   GroupMembership: {
     groupId: "0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11",
     serverIds: ["P06760-B21+2M212504P8", "P06760-B21+2M212504P9"],
     region: "us-west",
-    tenantAcid: "tenant-1",
   },
   ServerPoolRequest: {
     properties: [{ Datacenter: "nyc", size: ["small", "medium"] }],
