@@ -37,7 +37,8 @@ function program(opsManagerGroupId: string): DeclaredResource[] {
       type: "ApprovalPolicy",
       name: "policy-whole",
       unknownUntil: "dep",
-      args: { ...policyArgs("unknown-whole"), tenantAcid: "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01" },
+      // Approval-policy operations take no Tenant-Acid, so the policy has no tenantAcid input.
+      args: policyArgs("unknown-whole"),
     },
     {
       type: "ApprovalPolicy",
