@@ -124,6 +124,38 @@ interface Found {
   candidates: RecoveryCandidate[];
 }
 
+/** How far the API's clock may be behind this machine's (or Pulumi Cloud's). */
+const clockSlackMs = 60_000;
+
+interface HistoryEntry {
+  result?: string;
+  startTime?: string | number;
+  endTime?: string | number;
+}
+
+function epochMs(time: string | number | undefined): number | undefined {
+  if (time === undefined) return undefined;
+  const ms = typeof time === "number" ? time * 1000 : Date.parse(time);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * A time before which the killed run made nothing: the end of the stack's newest
+ * finished update (a file backend writes no history for a killed run), or the start
+ * of the killed run itself where the backend lists it as in progress, less the
+ * clock slack. Undefined for a stack that never finished an update.
+ */
+async function killedRunBegan(options: RecoverOptions): Promise<number | undefined> {
+  const history = JSON.parse(
+    (await pulumi(["stack", "history", "--json", "--page-size", "1"], options)) || "[]",
+  ) as HistoryEntry[];
+  const newest = history[0];
+  if (!newest) return undefined;
+  const bound =
+    newest.result === "in-progress" ? epochMs(newest.startTime) : epochMs(newest.endTime);
+  return bound === undefined ? undefined : bound - clockSlackMs;
+}
+
 /** Finds, shows and then adopts or deletes what the stack's pending creates made. */
 export async function recover(options: RecoverOptions): Promise<number> {
   const { print } = options;
@@ -162,8 +194,18 @@ export async function recover(options: RecoverOptions): Promise<number> {
     return 0;
   }
 
-  // Objects the stack records are never candidates; nor is one object for two creates.
+  // Objects the stack records are never candidates; nor is one object for two creates,
+  // nor one made before the killed run began (another team's identical key, say).
   const recorded = new Set((deployment.resources ?? []).map((r) => r.id).filter(Boolean));
+  const since = await killedRunBegan(options);
+  if (since !== undefined) {
+    print(
+      `Only objects created after ${new Date(since).toISOString()} (the stack's last finished update, ` +
+        `less ${clockSlackMs / 1000} s for clock skew) are considered.`,
+    );
+  }
+  const madeByKilledRun = (c: RecoveryCandidate) =>
+    since === undefined || c.createdAt === undefined || Date.parse(c.createdAt) >= since;
   const taken = new Set<string>();
   const found: Found[] = [];
   let problems = 0;
@@ -178,7 +220,7 @@ export async function recover(options: RecoverOptions): Promise<number> {
     }
     const inputs = checked.inputs as Record<string, unknown>;
     const candidates = (await recoveryOf(type).candidates(inputs)).filter(
-      (c) => !recorded.has(c.id),
+      (c) => !recorded.has(c.id) && madeByKilledRun(c),
     );
     found.push({ operation, type, inputs, candidates });
   }
