@@ -10,12 +10,16 @@
  * GET, as before.
  *
  * dataloader does the batching, with `cache: false` (nothing is memoised in the
- * long-lived provider host, so nothing goes stale) and a schedule of its own
- * (Pulumi's reads arrive as separate gRPC calls, not in one tick): see newLoader.
+ * long-lived provider host) and a schedule of its own (Pulumi's reads arrive as
+ * separate gRPC calls, not in one tick): see newLoader. A list's answer also serves
+ * the reads of the ids it holds that arrive within 5 s of it, unless this process
+ * has begun a write since the list was sent: a refresh's reads come in clumps over
+ * seconds, and the first list of approval policies or external services already
+ * holds every object the later clumps ask for.
  */
 import DataLoader from "dataloader";
 import { ApiError } from "../http/apiError";
-import type { GreenLakeClient } from "./client";
+import { GreenLakeClient, writesStartedInProcess } from "./client";
 import { odataString } from "./odata";
 
 /** How the contract lets a type's objects be listed by id. */
@@ -43,6 +47,12 @@ const loaders = new WeakMap<GreenLakeClient, Map<string, Gathering>>();
  * 300 ms apart. Only the last batch's wait adds to the run.
  */
 const maxGatherMs = 5_000;
+/**
+ * How long a list's answer serves later reads: like a gathered read, which may be
+ * answered up to maxGatherMs after it was asked, a reused one is answered with the
+ * object as it was at most this long before it was asked.
+ */
+const listReuseMs = maxGatherMs;
 // Lists a server refused (a 400 for the query): that client reads this type by GET.
 const refusedLists = new WeakMap<GreenLakeClient, Set<string>>();
 
@@ -70,8 +80,25 @@ export async function batchedRead(
     gathering = newLoader(client, spec, windowMs);
     byType.set(spec.collectionPath, gathering);
   }
+  const recent = gathering.recentList;
+  if (
+    recent &&
+    recent.items.has(id) &&
+    Date.now() - recent.answeredAt <= listReuseMs &&
+    recent.writesBefore === writesStartedInProcess()
+  ) {
+    return structuredClone(recent.items.get(id));
+  }
   gathering.lastArrival = Date.now();
   return gathering.loader.load(id);
+}
+
+interface RecentList {
+  /** Every object the list answered, by id. */
+  items: Map<string, unknown>;
+  answeredAt: number;
+  /** writesStartedInProcess() when the list was sent. */
+  writesBefore: number;
 }
 
 interface Gathering {
@@ -80,6 +107,8 @@ interface Gathering {
   lastArrival: number;
   /** Batches of this type sent and not yet answered. */
   inFlight: number;
+  /** The newest list answer of this type, for reads that arrive soon after it. */
+  recentList?: RecentList;
 }
 
 /**
@@ -96,7 +125,9 @@ function newLoader(client: GreenLakeClient, spec: ListReadSpec, windowMs: number
       async (ids) => {
         gathering.inFlight += 1;
         try {
-          return await readMany(client, spec, ids);
+          return await readMany(client, spec, ids, (recentList) => {
+            gathering.recentList = recentList;
+          });
         } finally {
           gathering.inFlight -= 1;
         }
@@ -129,15 +160,20 @@ async function readMany(
   client: GreenLakeClient,
   spec: ListReadSpec,
   ids: readonly string[],
+  remember: (list: RecentList) => void,
 ): Promise<unknown[]> {
   const unique = [...new Set(ids)];
   const found = new Map<string, unknown>();
   if (unique.length > 1) {
     try {
+      const writesBefore = writesStartedInProcess();
+      const items = new Map<string, unknown>();
       for (const item of await listed(client, spec, unique)) {
         const itemId = (item as { id?: unknown } | null)?.id;
-        if (typeof itemId === "string" && unique.includes(itemId)) found.set(itemId, item);
+        if (typeof itemId === "string") items.set(itemId, item);
       }
+      remember({ items, answeredAt: Date.now(), writesBefore });
+      for (const id of unique) if (items.has(id)) found.set(id, structuredClone(items.get(id)));
     } catch (error) {
       // A server that refuses the query reads this type by GET from now on; any
       // other failure (an outage) leaves each read to its own GET and its own error.

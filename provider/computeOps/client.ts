@@ -99,6 +99,17 @@ export function renewalMarginMs(lifetimeMs: number): number {
   return Math.min(300_000, lifetimeMs / 10);
 }
 
+let writesStarted = 0;
+
+/**
+ * How many non-GET requests every client of this process has begun: a list answer
+ * read before the count moved cannot hide this process's own change
+ * (docs/design.md#batched-reads).
+ */
+export function writesStartedInProcess(): number {
+  return writesStarted;
+}
+
 export class GreenLakeClient {
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
@@ -260,6 +271,7 @@ export class GreenLakeClient {
     idempotent?: boolean,
   ): Promise<AxiosResponse<T>> {
     const path = url.split("?")[0];
+    if (method !== "GET") writesStarted += 1;
     registerSecretsIn(body);
     // Without a body, no Content-Type at all: axios would otherwise send a form type
     // on a POST, and an operation that takes no body may refuse one (/test).

@@ -704,6 +704,56 @@ describe("ApprovalPolicy", () => {
       items,
     });
     const wholeList = { offset: "0", limit: "1000" };
+    // A list's answer serves the process's later reads for a while: each test has
+    // a client of its own, so none is served by another's list.
+    let batchedPolicy = approvalPolicyImplementation(testComputeOps());
+    beforeEach(() => {
+      batchedPolicy = approvalPolicyImplementation(testComputeOps());
+    });
+
+    it("serves a read that follows a list soon after from that list's answer, with no request", async () => {
+      const third = { ...second, id: thirdId, name: "fw-3", resourceUri: `${path}/${thirdId}` };
+      const list = nock(endpoint)
+        .get(path)
+        .query(wholeList)
+        .reply(200, page([renamed, second, third]));
+      await Promise.all([
+        batchedPolicy.read(policyId, outputs),
+        batchedPolicy.read(secondId, secondOutputs),
+      ]);
+      list.done();
+      // No interceptor is left: a request now would fail the read.
+      const later = await batchedPolicy.read(thirdId, { ...outputs, name: "fw-3" });
+      const gets = nock(endpoint).get(`${path}/${thirdId}`).reply(200, third);
+      const single = await unbatched.read(thirdId, { ...outputs, name: "fw-3" });
+      gets.done();
+      expect(later).to.deep.equal(single);
+    });
+
+    it("reads by GET, not from an earlier list, once the process has begun a write", async () => {
+      const list = nock(endpoint)
+        .get(path)
+        .query(wholeList)
+        .reply(200, page([live, second]));
+      await Promise.all([
+        batchedPolicy.read(policyId, outputs),
+        batchedPolicy.read(secondId, secondOutputs),
+      ]);
+      list.done();
+      const scope = nock(endpoint)
+        .patch(`${path}/${secondId}`)
+        .reply(200, { ...second, name: "fw-2b" })
+        .get(`${path}/${secondId}`)
+        .reply(200, { ...second, name: "fw-2b" });
+      await batchedPolicy.update(
+        secondId,
+        secondOutputs,
+        await checked({ ...declared, name: "fw-2b" }),
+      );
+      const reread = await batchedPolicy.read(secondId, secondOutputs);
+      scope.done();
+      expect(reread.inputs.name).to.equal("fw-2b");
+    });
 
     it("reads concurrent policies from one list page, with the drift results of single GETs", async () => {
       const list = nock(endpoint)
@@ -711,8 +761,8 @@ describe("ApprovalPolicy", () => {
         .query(wholeList)
         .reply(200, page([second, renamed]));
       const batched = await Promise.all([
-        approvalPolicy.read(policyId, outputs),
-        approvalPolicy.read(secondId, secondOutputs),
+        batchedPolicy.read(policyId, outputs),
+        batchedPolicy.read(secondId, secondOutputs),
       ]);
       list.done();
       const gets = nock(endpoint)
@@ -755,9 +805,9 @@ describe("ApprovalPolicy", () => {
         .get(`${path}/${thirdId}`)
         .reply(404, { message: "not found" });
       const [found, listed, gone] = await Promise.all([
-        approvalPolicy.read(policyId, outputs),
-        approvalPolicy.read(secondId, secondOutputs),
-        approvalPolicy.read(thirdId, outputs),
+        batchedPolicy.read(policyId, outputs),
+        batchedPolicy.read(secondId, secondOutputs),
+        batchedPolicy.read(thirdId, outputs),
       ]);
       expect(found.id).to.equal(policyId);
       expect(found.props.state).to.equal("INACTIVE");
@@ -777,8 +827,8 @@ describe("ApprovalPolicy", () => {
         .get(`${path}/${secondId}`)
         .reply(200, second);
       const results = await Promise.all([
-        approvalPolicy.read(policyId, outputs),
-        approvalPolicy.read(secondId, secondOutputs),
+        batchedPolicy.read(policyId, outputs),
+        batchedPolicy.read(secondId, secondOutputs),
       ]);
       expect(results.map((r) => r.id)).to.deep.equal([policyId, secondId]);
       scope.done();
