@@ -11,10 +11,18 @@
  *   pacing off (Ops Manager documents none);
  * - holds new requests once `remaining` reaches a small reserve, until the window resets;
  * - on a 429 pauses every request of the API client (queued, new and the refused one's
- *   retry) for its Retry-After, or the window's reset.
+ *   retry) for its Retry-After, or the window's reset;
+ * - leaves what it learned of the window where the next process of the same API
+ *   client on this machine starts from (`pulumi up` then `preview --refresh`): a
+ *   process that begins in a window its predecessor used up waits for the reset
+ *   instead of being refused.
  * Waiting never uses up a request's retries.
  */
 import type { AxiosError, AxiosResponse, InternalAxiosRequestConfig } from "axios";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { ApiError } from "./apiError";
 import { requestedDelayMs } from "./retry";
 
@@ -66,6 +74,62 @@ export function parseRateLimit(headers: unknown): RateLimitHeaders | undefined {
   return undefined;
 }
 
+/** What a gate knows of its window, as kept between processes. */
+export interface WindowBudget {
+  limit: number;
+  /** Requests left, net of those in flight when it was written. */
+  remaining: number;
+  /** When the window resets (ms since the epoch). */
+  resetAt: number;
+}
+
+/** Where the gates of successive processes leave their budget for each other. */
+export interface BudgetHints {
+  load(key: string): WindowBudget | undefined;
+  save(key: string, budget: WindowBudget): void;
+}
+
+/**
+ * Budget hints in files of a private directory under the system's temporary one,
+ * named by a hash of the API client's key (no credential is written). Best effort:
+ * a directory that cannot be written, or a file another process is replacing, is
+ * no hint at all.
+ */
+export function fileBudgetHints(
+  directory = path.join(
+    os.tmpdir(),
+    `pulumi-ops-management-${typeof process.getuid === "function" ? process.getuid() : "user"}`,
+  ),
+): BudgetHints {
+  const fileOf = (key: string) =>
+    path.join(directory, `ratelimit-${createHash("sha256").update(key).digest("hex")}.json`);
+  return {
+    load(key) {
+      try {
+        const hint = JSON.parse(fs.readFileSync(fileOf(key), "utf8")) as Partial<WindowBudget>;
+        const { limit, remaining, resetAt } = hint;
+        if ([limit, remaining, resetAt].every((n) => typeof n === "number" && Number.isFinite(n))) {
+          return hint as WindowBudget;
+        }
+      } catch {
+        // No hint (yet), or one being replaced.
+      }
+      return undefined;
+    },
+    save(key, budget) {
+      try {
+        fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+        const file = fileOf(key);
+        const partial = `${file}.${process.pid}`;
+        fs.writeFileSync(partial, JSON.stringify(budget), { mode: 0o600 });
+        fs.renameSync(partial, file);
+      } catch {
+        // Pacing works without it; only the next process starts less informed.
+      }
+    },
+  };
+}
+
 /** How a gate tells time and reports a wait; tests pass their own. */
 export interface RateLimitClock {
   now: () => number;
@@ -79,6 +143,8 @@ export interface RateLimitGateOptions extends Partial<RateLimitClock> {
   reserve?: number;
   /** A longer wait for a window to reset fails the request instead. Default 120 s. */
   maxWaitMs?: number;
+  /** Where this gate starts from and leaves its budget, under `key`. */
+  hints?: { store: BudgetHints; key: string };
 }
 
 /** One request let through the gate; handed back when its answer (or failure) arrives. */
@@ -90,7 +156,12 @@ const progressEveryMs = 30_000;
 // The ticket of each attempt: axios hands the same config object to the request
 // interceptors and back with the answer or the error.
 const tickets = new WeakMap<object, GateTicket>();
-const defaultReserve = 2;
+/**
+ * No reserve by default: the budget is already net of this process's requests in
+ * flight, and the next process learns the budget from the hints. A reserve would
+ * cost a whole window whenever a run needs a multiple of the limit.
+ */
+const defaultReserve = 0;
 /**
  * Requests let go at once while the budget is unknown (at start, after a reset):
  * few enough for any plausible limit, enough that a slow answer does not stall the rest.
@@ -112,6 +183,7 @@ export class RateLimitGate {
   private readonly maxWaitMs: number;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
+  private readonly hints?: { store: BudgetHints; key: string };
   /** "unknown" until an answer shows whether the server sends the headers. */
   private pacing: "unknown" | "on" | "off" = "unknown";
   /** What is left of the window, net of requests in flight; undefined when unknown. */
@@ -131,6 +203,12 @@ export class RateLimitGate {
     this.maxWaitMs = options.maxWaitMs ?? defaultMaxWaitMs;
     this.now = options.now ?? (() => Date.now());
     this.log = options.log ?? ((line) => console.error(line));
+    this.hints = options.hints;
+    const hinted = this.hints?.store.load(this.hints.key);
+    if (hinted !== undefined && hinted.resetAt > this.now()) {
+      this.pacing = "on";
+      this.budget = { ...hinted };
+    }
   }
 
   /**
@@ -222,6 +300,7 @@ export class RateLimitGate {
       } else {
         this.budget.remaining = Math.min(this.budget.remaining, remaining);
       }
+      this.hints?.store.save(this.hints.key, this.budget);
     } else if (response && ticket.probe && this.pacing === "unknown") {
       this.pacing = "off";
     }
@@ -237,6 +316,11 @@ export class RateLimitGate {
     const asked = requestedDelayMs({ response } as AxiosError);
     const pauseMs = asked ?? announced?.resetMs ?? unspecifiedPauseMs;
     if (this.budget) this.budget.remaining = 0;
+    this.hints?.store.save(this.hints.key, {
+      limit: this.budget?.limit ?? announced?.limit ?? 0,
+      remaining: 0,
+      resetAt: t + pauseMs,
+    });
     // A longer pause is refused by the retry policy with a clear error; holding every
     // other request for it would only delay that error.
     if (pauseMs > this.maxWaitMs || t + pauseMs <= this.pausedUntil) return;
@@ -295,17 +379,30 @@ export class RateLimitGate {
 export class RateLimitGates {
   private readonly gates = new Map<string, RateLimitGate>();
 
-  constructor(private readonly options: Partial<RateLimitClock> & { reserve?: number } = {}) {}
+  constructor(
+    private readonly options: Partial<RateLimitClock> & {
+      reserve?: number;
+      hints?: BudgetHints;
+    } = {},
+  ) {}
 
   gateFor(key: string, label: string): RateLimitGate {
     let gate = this.gates.get(key);
     if (!gate) {
-      gate = new RateLimitGate({ ...this.options, label });
+      const { hints, ...rest } = this.options;
+      gate = new RateLimitGate({
+        ...rest,
+        label,
+        hints: hints === undefined ? undefined : { store: hints, key: `${label}\n${key}` },
+      });
       this.gates.set(key, gate);
     }
     return gate;
   }
 }
 
-/** The process's gates: the dynamic-provider host serves a whole deployment from one process. */
-export const processGates = new RateLimitGates();
+/**
+ * The process's gates: the dynamic-provider host serves a whole deployment from one
+ * process, and the next one on this machine starts from what this one learned.
+ */
+export const processGates = new RateLimitGates({ hints: fileBudgetHints() });

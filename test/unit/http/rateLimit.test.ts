@@ -1,7 +1,16 @@
 import { expect } from "chai";
 import nock from "nock";
 import { GreenLakeClient, TokenCache } from "../../../provider/computeOps/client";
-import { parseRateLimit, RateLimitGates } from "../../../provider/http/rateLimit";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  BudgetHints,
+  fileBudgetHints,
+  parseRateLimit,
+  RateLimitGates,
+  WindowBudget,
+} from "../../../provider/http/rateLimit";
 import { DigestNonces, OpsManagerClient } from "../../../provider/opsManager/client";
 
 const endpoint = "https://ratelimit.example.test";
@@ -119,6 +128,7 @@ describe("rate-limit pacing", () => {
   });
 
   it("holds new requests once the remaining budget reaches the reserve, until the reset", async () => {
+    gates = new RateLimitGates({ now: () => 0, log: (line) => void lines.push(line), reserve: 2 });
     const held = new HeldSleep();
     let answered = 0;
     const api = nock(endpoint)
@@ -146,6 +156,67 @@ describe("rate-limit pacing", () => {
     held.release();
     await Promise.all(secondWave);
     api.done();
+  });
+
+  it("starts a new process from the budget its predecessor left, waiting for the reset instead of being refused", async () => {
+    const kept = new Map<string, WindowBudget>();
+    const memory: BudgetHints = {
+      load: (key) => kept.get(key),
+      save: (key, budget) => void kept.set(key, { ...budget }),
+    };
+    const clientOf = (sleep: (ms: number) => void | Promise<void>) =>
+      new GreenLakeClient(
+        { endpoint, token: "rate-limit-test-token" },
+        {
+          tokens: new TokenCache(),
+          gates: new RateLimitGates({
+            now: () => 0,
+            log: (line) => void lines.push(line),
+            hints: memory,
+          }),
+          retry: { sleep },
+        },
+      );
+    // The first process uses up the window.
+    const used = nock(endpoint)
+      .get(`${items}/last`)
+      .reply(200, {}, budget(0, 100, 10));
+    await clientOf(() => undefined).get(`${items}/last`);
+    used.done();
+    // The next one sends nothing until the window resets.
+    const held = new HeldSleep();
+    const api = nock(endpoint)
+      .get(`${items}/next`)
+      .reply(200, { id: "next" }, budget(99, 100, 10));
+    const next = clientOf(held.sleep).get(`${items}/next`);
+    await held.sleeping();
+    await settleEvents();
+    expect(api.pendingMocks()).to.have.length(1);
+    expect(held.asked).to.deep.equal([10_000]);
+    expect(lines.at(-1)).to.match(
+      /rate limit reached \(0 of 100 requests left in this window\); waiting 10s/,
+    );
+    held.release();
+    expect(await next).to.deep.equal({ id: "next" });
+    api.done();
+  });
+
+  it("keeps budget hints in a private file named by a hash of the key, and reads a damaged one as none", () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "hints-"));
+    try {
+      const hints = fileBudgetHints(path.join(directory, "gates"));
+      const key = "compute-ops\nhttps://sso.example.test/token\nclient-id-1";
+      expect(hints.load(key)).to.equal(undefined);
+      hints.save(key, { limit: 100, remaining: 3, resetAt: 1234 });
+      expect(hints.load(key)).to.deep.equal({ limit: 100, remaining: 3, resetAt: 1234 });
+      const [file] = fs.readdirSync(path.join(directory, "gates"));
+      expect(file).to.match(/^ratelimit-[0-9a-f]{64}\.json$/);
+      expect(fs.statSync(path.join(directory, "gates", file)).mode & 0o077).to.equal(0);
+      fs.writeFileSync(path.join(directory, "gates", file), "{not json");
+      expect(hints.load(key)).to.equal(undefined);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it("sends at most a few requests before the first answer tells the budget", async () => {
