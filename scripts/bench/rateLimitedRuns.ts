@@ -8,7 +8,9 @@
  * window. The bare baseline has no retries, so under a limit it fails on its first
  * 429; its figures come from the same programs without the limit. So do the
  * provider's own unlimited times, for the second comparison: a run cannot be faster
- * than the same run without any limit either.
+ * than the same run without any limit either. Each rate-limited command starts once
+ * the previous one's window has passed (a run that begins in a used-up window waits
+ * for its reset, which the floor does not count).
  */
 import type { RunningEmulator } from "../../emulator";
 import { clearRateLimit, setRateLimit } from "../../emulator/adminClient";
@@ -46,7 +48,19 @@ export async function measureRateLimitedRuns(
         progress(`part 6: N=${count}, repetition ${r}, provider with the ${limitText}`);
         await setRateLimit(emulator, limit, windowSeconds);
         try {
-          await lifecycle(emulator, sides.provider, count, limited, `provider, ${limitText}`);
+          // Each command starts in a window of its own, as its floor assumes: the
+          // window the previous command used up is that command's cost, not this one's.
+          const windowPasses = () =>
+            new Promise<void>((resolve) => setTimeout(resolve, (windowSeconds + 1) * 1000));
+          await lifecycle(
+            emulator,
+            sides.provider,
+            count,
+            limited,
+            `provider, ${limitText}`,
+            commandNames,
+            windowPasses,
+          );
         } finally {
           await clearRateLimit(emulator);
         }

@@ -71,9 +71,11 @@ export async function lifecycle(
   runs: Runs | undefined,
   label: string,
   which: Command[] = commandNames,
+  beforeEachCommand: () => Promise<void> = async () => undefined,
 ): Promise<void> {
   await workspace.runOk(["config", "set", "bench:count", String(count)]);
   for (const command of which) {
+    await beforeEachCommand();
     const result = await runCommand(emulator, workspace, command);
     const held = (await emulatorObjects(emulator)).approvalPolicies.length;
     const expected = command === "destroy" ? 0 : count;
