@@ -20,9 +20,10 @@ export interface Reply {
 }
 
 /**
- * Splits a query string and decodes each value with decodeURIComponent. Not
- * URLSearchParams: it turns `+` into a space, while the API treats `%2B` as `+`
- * (docs/api-facts.md#percent-encoding: server ids contain `+`, which clients must send as `%2B`).
+ * Splits a query string and decodes it as the API does: a raw `+` is a space and
+ * `%2B` is a `+` (docs/api-facts.md#percent-encoding: server ids contain `+`, which
+ * clients must send as `%2B`), so a client that forgets to encode one finds nothing,
+ * as it would against the real API.
  */
 export function parseQuery(raw: string): Record<string, string> {
   const query: Record<string, string> = {};
@@ -32,7 +33,8 @@ export function parseQuery(raw: string): Record<string, string> {
     const eq = part.indexOf("=");
     const key = eq < 0 ? part : part.slice(0, eq);
     const value = eq < 0 ? "" : part.slice(eq + 1);
-    query[decodeURIComponent(key)] = decodeURIComponent(value);
+    const decode = (text: string) => decodeURIComponent(text.replace(/\+/g, " "));
+    query[decode(key)] = decode(value);
   }
   return query;
 }
