@@ -205,10 +205,9 @@ export class RateLimitGate {
     this.log = options.log ?? ((line) => console.error(line));
     this.hints = options.hints;
     const hinted = this.hints?.store.load(this.hints.key);
-    if (hinted !== undefined && hinted.resetAt > this.now()) {
-      this.pacing = "on";
-      this.budget = { ...hinted };
-    }
+    // Only the budget: whether this server sends the headers at all is still for
+    // its own answers to tell.
+    if (hinted !== undefined && hinted.resetAt > this.now()) this.budget = { ...hinted };
   }
 
   /**

@@ -269,6 +269,41 @@ describe("rate-limit pacing", () => {
     await Promise.all(all);
   });
 
+  it("takes only the budget from a hint: a server that now sends no headers is not paced", async () => {
+    const hinted: BudgetHints = {
+      load: () => ({ limit: 100, remaining: 0, resetAt: 10_000 }),
+      save: () => undefined,
+    };
+    const arrived: (() => void)[] = [];
+    let allArrived: () => void = () => undefined;
+    const twenty = new Promise<void>((resolve) => (allArrived = resolve));
+    nock(endpoint)
+      .get(`${items}/first`)
+      .reply(200, {})
+      .get(/\/compute-ops-mgmt\/v1\/jobs\/n\d+/)
+      .times(20)
+      .reply((_uri, _body, callback) => {
+        arrived.push(() => callback(null, [200, {}]));
+        if (arrived.length === 20) allArrived();
+      });
+    const sleeps: number[] = [];
+    const com = new GreenLakeClient(
+      { endpoint, token: "rate-limit-test-token" },
+      {
+        tokens: new TokenCache(),
+        gates: new RateLimitGates({ now: () => 0, log: () => undefined, hints: hinted }),
+        retry: { sleep: (ms) => void sleeps.push(ms) },
+      },
+    );
+    await com.get(`${items}/first`);
+    expect(sleeps, "the hinted window's reset").to.deep.equal([10_000]);
+    const all = Array.from({ length: 20 }, (_, i) => com.get(`${items}/n${i}`));
+    // All twenty are at the server before any is answered: nothing paces them.
+    await twenty;
+    for (const answer of arrived) answer();
+    await Promise.all(all);
+  });
+
   it("does not hold the others for a Retry-After longer than it would wait", async () => {
     const sleeps: number[] = [];
     nock(endpoint)
