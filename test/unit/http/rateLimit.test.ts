@@ -52,6 +52,34 @@ function budget(remaining: number, limit = 5, reset = 10): Record<string, string
   };
 }
 
+/**
+ * A server that sends no rate-limit headers: one request `first`, then twenty that
+ * `twentyUnpaced` sends at once and answers only when all twenty have arrived, which
+ * they do only if nothing paces them.
+ */
+function headerlessServer() {
+  const arrived: (() => void)[] = [];
+  let allArrived: () => void = () => undefined;
+  const twenty = new Promise<void>((resolve) => (allArrived = resolve));
+  nock(endpoint)
+    .get(`${items}/first`)
+    .reply(200, {})
+    .get(/\/compute-ops-mgmt\/v1\/jobs\/n\d+/)
+    .times(20)
+    .reply((_uri, _body, callback) => {
+      arrived.push(() => callback(null, [200, {}]));
+      if (arrived.length === 20) allArrived();
+    });
+  return {
+    async twentyUnpaced(com: GreenLakeClient): Promise<void> {
+      const all = Array.from({ length: 20 }, (_, i) => com.get(`${items}/n${i}`));
+      await twenty;
+      for (const answer of arrived) answer();
+      await Promise.all(all);
+    },
+  };
+}
+
 describe("rate-limit pacing", () => {
   let lines: string[];
   let gates: RateLimitGates;
@@ -248,25 +276,10 @@ describe("rate-limit pacing", () => {
   });
 
   it("does not pace a server that sends no rate-limit headers", async () => {
-    const arrived: (() => void)[] = [];
-    let allArrived: () => void = () => undefined;
-    const twenty = new Promise<void>((resolve) => (allArrived = resolve));
-    nock(endpoint)
-      .get(`${items}/first`)
-      .reply(200, {})
-      .get(/\/compute-ops-mgmt\/v1\/jobs\/n\d+/)
-      .times(20)
-      .reply((_uri, _body, callback) => {
-        arrived.push(() => callback(null, [200, {}]));
-        if (arrived.length === 20) allArrived();
-      });
+    const server = headerlessServer();
     const com = client(() => undefined);
     await com.get(`${items}/first`);
-    const all = Array.from({ length: 20 }, (_, i) => com.get(`${items}/n${i}`));
-    // All twenty are at the server before any is answered.
-    await twenty;
-    for (const answer of arrived) answer();
-    await Promise.all(all);
+    await server.twentyUnpaced(com);
   });
 
   it("takes only the budget from a hint: a server that now sends no headers is not paced", async () => {
@@ -274,18 +287,7 @@ describe("rate-limit pacing", () => {
       load: () => ({ limit: 100, remaining: 0, resetAt: 10_000 }),
       save: () => undefined,
     };
-    const arrived: (() => void)[] = [];
-    let allArrived: () => void = () => undefined;
-    const twenty = new Promise<void>((resolve) => (allArrived = resolve));
-    nock(endpoint)
-      .get(`${items}/first`)
-      .reply(200, {})
-      .get(/\/compute-ops-mgmt\/v1\/jobs\/n\d+/)
-      .times(20)
-      .reply((_uri, _body, callback) => {
-        arrived.push(() => callback(null, [200, {}]));
-        if (arrived.length === 20) allArrived();
-      });
+    const server = headerlessServer();
     const sleeps: number[] = [];
     const com = new GreenLakeClient(
       { endpoint, token: "rate-limit-test-token" },
@@ -297,11 +299,7 @@ describe("rate-limit pacing", () => {
     );
     await com.get(`${items}/first`);
     expect(sleeps, "the hinted window's reset").to.deep.equal([10_000]);
-    const all = Array.from({ length: 20 }, (_, i) => com.get(`${items}/n${i}`));
-    // All twenty are at the server before any is answered: nothing paces them.
-    await twenty;
-    for (const answer of arrived) answer();
-    await Promise.all(all);
+    await server.twentyUnpaced(com);
   });
 
   it("does not hold the others for a Retry-After longer than it would wait", async () => {
