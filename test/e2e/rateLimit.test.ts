@@ -72,10 +72,11 @@ describe(`A rate-limited API: up, preview --refresh and destroy of ${count} poli
     const refresh = await apiRequestsOf(["preview", "--refresh", "--expect-no-changes"]);
     expect(refresh.tooMany, "429 answers during preview --refresh").to.equal(0);
     // One whole-list page can read all fifty. Reads arrive as fast as the program
-    // registers resources, in clumps that a busy machine spreads over seconds, so a
-    // refresh takes a few batches; it must still be far below one GET per resource.
+    // registers resources, in clumps that a busy machine spreads over seconds; a
+    // list's answer serves the later clumps, so the refresh stays within the
+    // issue's target of 0.1 requests per resource.
     expect(refresh.requests, `API requests of the refresh:\n${refresh.lines}`).to.be.at.most(
-      count / 4,
+      count / 10,
     );
 
     const destroy = await apiRequestsOf(["destroy", "--yes", "--skip-preview"]);
