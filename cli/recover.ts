@@ -198,12 +198,13 @@ export async function recover(options: RecoverOptions): Promise<number> {
   // nor one made before the killed run began (another team's identical key, say).
   const recorded = new Set((deployment.resources ?? []).map((r) => r.id).filter(Boolean));
   const since = await killedRunBegan(options);
-  if (since !== undefined) {
-    print(
-      `Only objects created after ${new Date(since).toISOString()} (the stack's last finished update, ` +
-        `less ${clockSlackMs / 1000} s for clock skew) are considered.`,
-    );
-  }
+  print(
+    since !== undefined
+      ? `Only objects created after ${new Date(since).toISOString()} (the stack's last finished update, ` +
+          `less ${clockSlackMs / 1000} s for clock skew) are considered.`
+      : "The stack has no finished update, so any object matching a pending create is a candidate: " +
+          "check the creation times below before --adopt.",
+  );
   const madeByKilledRun = (c: RecoveryCandidate) =>
     since === undefined || c.createdAt === undefined || Date.parse(c.createdAt) >= since;
   const taken = new Set<string>();
