@@ -299,7 +299,10 @@ export class RateLimitGate {
       } else {
         this.budget.remaining = Math.min(this.budget.remaining, remaining);
       }
-      this.hints?.store.save(this.hints.key, this.budget);
+      // A next process with at least probeAllowance left would probe safely without
+      // a hint, so only a nearly used-up window is written: no file write per answer.
+      if (this.budget.remaining < probeAllowance)
+        this.hints?.store.save(this.hints.key, this.budget);
     } else if (response && ticket.probe && this.pacing === "unknown") {
       this.pacing = "off";
     }
