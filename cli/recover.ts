@@ -124,6 +124,13 @@ interface Found {
   candidates: RecoveryCandidate[];
 }
 
+/**
+ * Types the API keeps as history and has no DELETE for (docs/api-facts.md#jobs):
+ * `--delete` adopts them, since deleting would only forget a job that has run, and
+ * the next up would run it a second time.
+ */
+const historyOnly: readonly ResourceTypeName[] = ["Job"];
+
 /** How far the API's clock may be behind this machine's (or Pulumi Cloud's). */
 const clockSlackMs = 60_000;
 
@@ -269,10 +276,16 @@ export async function recover(options: RecoverOptions): Promise<number> {
     if (!candidate) continue;
     const implementation = implementationOf(entry.type);
     const props = { ...entry.inputs, ...candidate.props };
-    if (options.action === "delete") {
+    if (options.action === "delete" && !historyOnly.includes(entry.type)) {
       await implementation.delete(candidate.id, props);
       print(`${entry.operation.resource.urn}: deleted ${candidate.id}`);
       continue;
+    }
+    if (options.action === "delete") {
+      print(
+        `${entry.operation.resource.urn}: ${candidate.id} has run and the API cannot delete it; ` +
+          "adopted instead, so the next up does not run it again.",
+      );
     }
     const read = await implementation.read(candidate.id, props);
     if (!read.id) {
