@@ -55,13 +55,19 @@ class SpecWithSummary extends Mocha.reporters.Spec {
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const out: string[] = ["", "Time by file (first test start to last hook end):"];
       const byKind = new Map<string, number>();
-      const rows = [...files.entries()].map(([file, t]) => ({ file, ms: t.last - t.first, n: t.tests }));
+      const rows = [...files.entries()].map(([file, t]) => ({
+        file,
+        ms: t.last - t.first,
+        n: t.tests,
+      }));
       for (const row of rows) {
         const kind = row.file.split(path.sep)[0];
         byKind.set(kind, (byKind.get(kind) ?? 0) + row.ms);
       }
       for (const row of [...rows].sort((a, b) => b.ms - a.ms)) {
-        out.push(`  ${seconds(row.ms).padStart(9)}  ${String(row.n).padStart(3)} tests  ${row.file}`);
+        out.push(
+          `  ${seconds(row.ms).padStart(9)}  ${String(row.n).padStart(3)} tests  ${row.file}`,
+        );
       }
       out.push("Time by kind (sum of its files):");
       for (const [kind, ms] of byKind) out.push(`  ${seconds(ms).padStart(9)}  ${kind}`);
