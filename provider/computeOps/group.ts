@@ -281,6 +281,9 @@ function canonicalPolicies(policies: unknown): unknown {
 
 function sameField(field: (typeof apiFields)[number], a: unknown, b: unknown): boolean {
   switch (field) {
+    case "description":
+      // The API answers null for a group without one, and clears one with "".
+      return (a ?? "") === (b ?? "");
     case "autoAddTags":
       return jsonEqual(canonicalTags(a), canonicalTags(b));
     case "settingsUris":
@@ -293,25 +296,60 @@ function sameField(field: (typeof apiFields)[number], a: unknown, b: unknown): b
 }
 
 /**
+ * What a field the program stops declaring becomes. groupUpdateRequest-v1 types
+ * none of these as nullable, so a merge patch's null would be refused with 400
+ * (docs/api-facts.md#clearing-a-field): an empty description, no tag, no
+ * settings, and the policies of a group made without any (the spec's defaults).
+ * `name` is required, so it is never cleared.
+ */
+function clearedValue(field: (typeof apiFields)[number]): unknown {
+  switch (field) {
+    case "description":
+      return "";
+    case "autoAddTags":
+      return {};
+    case "settingsUris":
+      return [];
+    case "policies":
+      return policiesInput.parse({});
+    default:
+      return undefined;
+  }
+}
+
+/**
  * The API fields whose declared value differs from `current`. A field the program
- * stopped declaring is a change too (it is cleared); one it never declared is not
- * compared (`current` holds it only when it was declared).
+ * stopped declaring is a change when its value is not already the cleared one; one
+ * it never declared is not compared (`current` holds it only when it was declared).
  */
 function changedApiFields(
   current: Record<string, unknown>,
   declared: Record<string, unknown>,
 ): (typeof apiFields)[number][] {
   return apiFields.filter((field) => {
-    if (declared[field] === undefined) return current[field] !== undefined;
+    if (declared[field] === undefined) {
+      return current[field] !== undefined && !sameField(field, clearedValue(field), current[field]);
+    }
     return !sameField(field, declared[field], current[field]);
   });
 }
 
 /**
+ * Tags as a merge patch of their own: since a merge patch merges objects, each
+ * current key the program no longer declares is removed with null (a group holds
+ * at most one tag, and the spec leaves a tag's value untyped).
+ */
+function tagsPatch(current: unknown, wanted: Record<string, unknown>): Record<string, unknown> {
+  const removed = Object.keys((current ?? {}) as Record<string, unknown>).filter(
+    (key) => !Object.prototype.hasOwnProperty.call(wanted, key),
+  );
+  return { ...Object.fromEntries(removed.map((key) => [key, null])), ...wanted };
+}
+
+/**
  * The merge patch (RFC 7396) from `current` to `declared`: changed fields only;
- * tags as a merge of their own (a removed key is null, since a merge patch merges
- * objects and a group holds at most one tag); the whole `policies` object when any
- * part changed; null for a field no longer declared.
+ * tags as a merge of their own; the whole `policies` object when any part
+ * changed; the cleared value for a field no longer declared.
  */
 function mergePatchFor(
   current: Record<string, unknown>,
@@ -321,15 +359,9 @@ function mergePatchFor(
   if (changed.length === 0) return undefined;
   return Object.fromEntries(
     changed.map((field) => {
-      if (field !== "autoAddTags" || declared.autoAddTags === undefined) {
-        return [field, declared[field] ?? null];
-      }
-      const wanted = declared.autoAddTags as Record<string, string>;
-      if (Object.keys(wanted).length === 0) return [field, null];
-      const removed = Object.keys((current.autoAddTags ?? {}) as Record<string, unknown>).filter(
-        (key) => !Object.prototype.hasOwnProperty.call(wanted, key),
-      );
-      return [field, { ...Object.fromEntries(removed.map((key) => [key, null])), ...wanted }];
+      const wanted = declared[field] ?? clearedValue(field);
+      if (field !== "autoAddTags") return [field, wanted];
+      return [field, tagsPatch(current.autoAddTags, wanted as Record<string, unknown>)];
     }),
   );
 }

@@ -5,6 +5,8 @@ import { DeclaredResource, E2EStack, expectNoChangesExitCode, mergePatch } from 
 const groupsPath = "/compute-ops-mgmt/v1/groups";
 const web01 = "P06760-B21+2M212504P8";
 const web02 = "P06760-B21+2M212504P9";
+/** A BIOS setting the emulator's catalogue holds. */
+const biosSettingUri = "/compute-ops-mgmt/v1/settings/3e2a63c4-8a44-4e0e-9f44-1a1d0b7f1002";
 
 function group(args: Record<string, unknown> = {}): DeclaredResource {
   return {
@@ -62,16 +64,38 @@ describe("Group and GroupMembership under the real Pulumi engine", function () {
     let preview = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
     expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
 
-    // 2. Description and policies change in place.
+    // 2. Description, policies, a tag and a setting change in place.
     const policies = { onDeviceAdd: { firmwareUpdate: true, firmwarePowerOff: true } };
-    await stack.declare([group({ description: "front end", policies }), membership([web01])]);
-    const updated = await stack.up();
+    const optional = { autoAddTags: { Env: "web" }, settingsUris: [biosSettingUri], policies };
+    await stack.declare([group({ description: "front end", ...optional }), membership([web01])]);
+    let updated = await stack.up();
     expect(updated.stdout).to.match(/1 updated/);
-    const live = (await api.get(`${groupsPath}/${groupId}`)).data;
+    let live = (await api.get(`${groupsPath}/${groupId}`)).data;
     expect(live.description).to.equal("front end");
     expect(live.policies.onDeviceAdd).to.include({ firmwareUpdate: true, firmwarePowerOff: true });
+    expect(live.autoAddTags).to.deep.equal({ Env: "web" });
+    expect(live.settingsUris).to.deep.equal([biosSettingUri]);
+
+    // 2b. Dropping the optional fields clears them with values the PATCH schema
+    // takes (none is nullable there), and the result is stable.
+    await stack.declare([
+      { ...group(), args: { name: "web-servers", deviceType: "DIRECT_CONNECT_SERVER" } },
+      membership([web01]),
+    ]);
+    updated = await stack.up();
+    expect(updated.stdout).to.match(/1 updated/);
+    live = (await api.get(`${groupsPath}/${groupId}`)).data;
+    expect(live.description ?? "").to.equal("");
+    expect(live.autoAddTags).to.deep.equal({});
+    expect(live.settingsUris).to.deep.equal([]);
+    expect(live.policies.onDeviceAdd).to.include({
+      firmwareUpdate: false,
+      firmwarePowerOff: false,
+    });
     preview = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
     expect(preview.code, preview.stdout + preview.stderr).to.equal(0);
+    await stack.declare([group({ description: "front end", policies }), membership([web01])]);
+    await stack.up();
 
     // 3. A change by hand is drift, and up --refresh repairs it.
     await api.patch(`${groupsPath}/${groupId}`, { description: "edited by hand" }, mergePatch);

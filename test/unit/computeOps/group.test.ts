@@ -261,19 +261,40 @@ describe("Group", () => {
       scope.done();
     });
 
-    it("clears fields no longer declared with null", async () => {
+    it("clears fields no longer declared with values the PATCH schema accepts, never null", async () => {
       const olds = {
         name: "web",
         deviceType: "DIRECT_CONNECT_SERVER",
         description: "d",
         autoAddTags: { A: "x" },
+        settingsUris: [settingUri],
+        policies: { ...serverDefaults, onDeviceApply: { firmwareDowngrade: true } },
       };
       const news = await checked({ name: "web", deviceType: "DIRECT_CONNECT_SERVER" });
       const scope = nock(endpoint)
-        .patch(`${path}/${groupId}`, { description: null, autoAddTags: null })
-        .reply(200, liveGroup());
+        .patch(`${path}/${groupId}`, {
+          description: "",
+          autoAddTags: { A: null },
+          settingsUris: [],
+          policies: serverDefaults,
+        })
+        .reply(200, liveGroup({ description: "" }));
       await group.update(groupId, olds, news);
       scope.done();
+    });
+
+    it("sees nothing to clear when a field no longer declared is already empty", async () => {
+      const olds = {
+        name: "web",
+        deviceType: "DIRECT_CONNECT_SERVER",
+        description: "",
+        autoAddTags: {},
+        settingsUris: [],
+        policies: serverDefaults,
+      };
+      const news = await checked({ name: "web", deviceType: "DIRECT_CONNECT_SERVER" });
+      const result = await group.diff(groupId, olds, news);
+      expect(result.changes).to.equal(false);
     });
   });
 
