@@ -1,5 +1,5 @@
 /**
- * The current runtime as a new user has it: Node.js 24 LTS, the newest
+ * The current runtime as a new user has it: Node.js 26 LTS, the newest
  * @pulumi/pulumi, TypeScript 5 and a Pulumi CLI of the same release (exact
  * versions in .ci/versions.env), with the package installed from its `npm pack`
  * tarball into a fresh TypeScript program outside the repository. Runs in either
@@ -49,7 +49,7 @@ export const nodeVersion = process.version;
 export const pulumiSdkVersion: string = require("@pulumi/pulumi/package.json").version;
 `;
 
-describe("The packed tarball on the current runtime (Node 24, newest Pulumi, TypeScript 5)", function () {
+describe("The packed tarball on the current runtime (Node 26, newest Pulumi, TypeScript 5)", function () {
   // npm pack builds the package, npm install reaches the registry, and a first
   // run may build the CLI from Go module source.
   this.timeout(1_800_000);
@@ -102,7 +102,7 @@ describe("The packed tarball on the current runtime (Node 24, newest Pulumi, Typ
             "pulumi-ops-management": `file:${tarball}`,
           },
           devDependencies: {
-            "@types/node": "24.19.4",
+            "@types/node": "26.6.11",
             "ts-node": "10.9.2",
             typescript: versions.CURRENT_TYPESCRIPT_VERSION,
           },
@@ -158,7 +158,7 @@ describe("The packed tarball on the current runtime (Node 24, newest Pulumi, Typ
     }
   });
 
-  it("up creates the declared key, run by Node 24 with the newest SDK and CLI", async () => {
+  it("up creates the declared key, run by Node 26 with the newest SDK and CLI", async () => {
     stack = await E2EStack.start({
       programDir,
       isolate: false,
