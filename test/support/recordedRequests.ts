@@ -1,7 +1,8 @@
 /**
  * Every API request the integration and e2e suites send to an emulator, kept for
- * the conformance check run after the last test (./conformanceHooks.ts). All
- * suites run in one mocha process, so a module-level list sees them all.
+ * the conformance check run after each test file (./conformanceHooks.ts). A
+ * module-level list sees every request of the process (a mocha worker in
+ * parallel mode), and the check takes what it judged out of it.
  */
 import type { RecordedRequest } from "../../emulator";
 
