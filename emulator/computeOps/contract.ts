@@ -4,6 +4,9 @@
  * (docs/api-facts.md#what-the-contract-allows). The router refuses what these rules
  * refuse, before any handler runs, and the test suites' conformance check judges
  * every recorded request by the same rules: one source for both.
+ * `npm run audit:contract` (scripts/dev/auditContract.ts) compares the table with
+ * the official description and lists every difference
+ * (docs/api-facts.md#auditing-the-contract).
  *
  * No request schema of these operations closes its objects
  * (`additionalProperties: false`), so unknown body fields are not refused; field
