@@ -4,6 +4,9 @@
  * (docs/api-facts.md#what-the-contract-allows). The router refuses what these rules
  * refuse, before any handler runs, and the test suites' conformance check judges
  * every recorded request by the same rules: one source for both.
+ * `npm run audit:contract` (scripts/dev/auditContract.ts) compares the table with
+ * the official description and lists every difference
+ * (docs/api-facts.md#auditing-the-contract).
  *
  * No request schema of these operations closes its objects
  * (`additionalProperties: false`), so unknown body fields are not refused; field
@@ -14,16 +17,27 @@ import { FilterSyntaxError, filterPaths, parseFilter } from "../odataFilter";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A top-level body field's declared type; an array of strings is an enum. */
-export type FieldType =
-  | "string"
-  | "string|null"
-  | "number"
-  | "integer"
-  | "boolean"
-  | "array"
-  | "object"
-  | readonly string[];
+/** The JSON types a top-level body field may declare. */
+export type BaseType = "string" | "number" | "integer" | "boolean" | "array" | "object";
+
+/**
+ * A top-level body field's declared type: a JSON type, the same with "|null" where
+ * the spec allows null (`type: [..., "null"]`, `nullable: true`, or a oneOf with a
+ * `{type: "null"}` branch), or an enum's values, null among them where allowed.
+ * Null fits only a type that says so: a merge patch's null is refused like any
+ * other value where the spec does not allow it (docs/api-facts.md#merge-patch-and-content-types).
+ */
+export type FieldType = BaseType | `${BaseType}|null` | readonly (string | null)[];
+
+/** A non-enum field type split into its JSON type and whether null fits. */
+export function fieldTypeParts(type: BaseType | `${BaseType}|null`): {
+  base: BaseType;
+  nullable: boolean;
+} {
+  const nullable = type.endsWith("|null");
+  // Removing the "|null" the template type allows leaves a BaseType.
+  return { base: (nullable ? type.slice(0, -"|null".length) : type) as BaseType, nullable };
+}
 
 export interface OperationContract {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -125,7 +139,10 @@ export const operations: readonly OperationContract[] = [
       serviceType: ["SERVICE_NOW", "DSCC", "VMWARE_VCENTER"],
       authenticationType: ["OAUTH", "BASIC"],
       authentication: "object",
-      serviceData: "object",
+      // One of the three serviceData schemas (DSCC's) is ["object", "null"], so the
+      // oneOf lets null through whatever the service type; the handler then asks
+      // for the type's own fields.
+      serviceData: "object|null",
       state: ["ENABLED", "DISABLED"],
     },
     required: [
@@ -158,7 +175,10 @@ export const operations: readonly OperationContract[] = [
       name: "string",
       description: "string|null",
       authentication: "object",
-      serviceData: "object",
+      // One of the three serviceData schemas (DSCC's) is ["object", "null"], so the
+      // oneOf lets null through whatever the service type; the handler then asks
+      // for the type's own fields.
+      serviceData: "object|null",
       state: ["ENABLED", "DISABLED"],
     },
   },
@@ -331,7 +351,9 @@ export const operations: readonly OperationContract[] = [
       description: "string",
       autoAddTags: "object",
       settingsUris: "array",
-      policies: "object",
+      // groupPolicies-v1 is a oneOf with a {type: "null"} branch; description,
+      // autoAddTags and settingsUris do not allow null.
+      policies: "object|null",
     },
   },
   {
@@ -481,13 +503,16 @@ export function refusalStatus(operation: OperationContract): number {
   return 400;
 }
 
-function typeFits(value: unknown, type: FieldType): boolean {
-  if (typeof type !== "string") return typeof value === "string" && type.includes(value);
-  switch (type) {
+/** Whether a body field's value fits its declared type; null only where declared. */
+export function typeFits(value: unknown, type: FieldType): boolean {
+  if (typeof type !== "string") {
+    return value === null ? type.includes(null) : typeof value === "string" && type.includes(value);
+  }
+  const { base, nullable } = fieldTypeParts(type);
+  if (value === null) return nullable;
+  switch (base) {
     case "string":
       return typeof value === "string";
-    case "string|null":
-      return value === null || typeof value === "string";
     case "number":
       return typeof value === "number";
     case "integer":
@@ -497,14 +522,18 @@ function typeFits(value: unknown, type: FieldType): boolean {
     case "array":
       return Array.isArray(value);
     case "object":
-      return value !== null && typeof value === "object" && !Array.isArray(value);
+      return typeof value === "object" && !Array.isArray(value);
   }
 }
 
 function describe(type: FieldType): string {
-  if (typeof type !== "string") return `must be one of ${type.join(", ")}`;
-  if (type === "string|null") return "must be a string or null";
-  return `must be ${type === "integer" || type === "array" || type === "object" ? "an" : "a"} ${type}`;
+  if (typeof type !== "string") {
+    const values = type.filter((v): v is string => v !== null);
+    return `must be one of ${values.join(", ")}${type.includes(null) ? " or null" : ""}`;
+  }
+  const { base, nullable } = fieldTypeParts(type);
+  const article = base === "integer" || base === "array" || base === "object" ? "an" : "a";
+  return `must be ${article} ${base}${nullable ? " or null" : ""}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { requestViolations } from "../../../emulator";
 import { answerJobApproval, stallJob } from "../../../emulator/adminClient";
+import { BaseType, typeFits } from "../../../emulator/computeOps/contract";
 import {
   Body,
   issuesOf,
@@ -19,6 +20,7 @@ import {
 } from "./kit";
 
 const groupFirmwareUpdate = "91159b5e-9eeb-11ec-a9da-00155dc0a0c0";
+const groups = "/compute-ops-mgmt/v1/groups";
 
 describe("Emulator", function () {
   this.timeout(15_000);
@@ -130,6 +132,100 @@ describe("Emulator", function () {
       });
       expect(job).not.to.have.any.keys("resourceId", "resourceType", "input");
       expect(job).to.include.keys("name", "parentJobId", "generation", "resource");
+    });
+  });
+
+  describe("nullability (issue 22)", () => {
+    // groupUpdateRequest-v1 types description, autoAddTags and settingsUris as
+    // string, object and array, none nullable; its policies (groupPolicies-v1) is a
+    // oneOf with a {type: "null"} branch.
+    async function group(): Promise<string> {
+      const created = await create(groups, {
+        name: `group-${randomUUID()}`,
+        deviceType: "DIRECT_CONNECT_SERVER",
+        description: "to clear",
+      });
+      return `${groups}/${created.id as string}`;
+    }
+
+    it("refuses a group PATCH that drops optional fields with null, naming each field", async () => {
+      const path = await group();
+      const response = await com("PATCH", path, {
+        description: null,
+        autoAddTags: null,
+        settingsUris: null,
+      });
+      expect(response.status).to.equal(400);
+      expect(issuesOf(response).map((i) => [i.subject, i.description])).to.deep.equal([
+        ["description", "must be a string"],
+        ["autoAddTags", "must be an object"],
+        ["settingsUris", "must be an array"],
+      ]);
+      const alone = await com("PATCH", path, { description: null });
+      expect(alone.status).to.equal(400);
+      expect(issuesOf(alone).map((i) => i.subject)).to.deep.equal(["description"]);
+      // What the spec allows instead: an empty string, object and array.
+      const cleared = await com("PATCH", path, {
+        description: "",
+        autoAddTags: {},
+        settingsUris: [],
+      });
+      expect(cleared.status).to.equal(200);
+    });
+
+    it("accepts null for a group's policies, which the spec allows, and answers the defaults", async () => {
+      const path = await group();
+      const response = await com("PATCH", path, { policies: null });
+      expect(response.status).to.equal(200);
+      const policies = response.data.policies as { onDeviceAdd: Record<string, unknown> };
+      expect(policies.onDeviceAdd).to.include({ firmwareUpdate: false });
+    });
+
+    it("lets serviceData be null, as the DSCC branch of its oneOf allows, leaving the rest to the handler", () => {
+      const request = {
+        method: "POST",
+        path: "/v1beta1/external-services",
+        query: {},
+        contentType: "application/json",
+        rawBody: JSON.stringify({ ...vCenterBody(), serviceData: null }),
+      };
+      expect(requestViolations({ ...request, path: services })).to.deep.equal([]);
+      const patch = {
+        ...request,
+        method: "PATCH",
+        path: `${services}/${randomUUID()}`,
+        contentType: "application/merge-patch+json",
+      };
+      expect(
+        requestViolations({ ...patch, rawBody: JSON.stringify({ serviceData: null }) }),
+      ).to.deep.equal([]);
+      expect(
+        requestViolations({ ...patch, rawBody: JSON.stringify({ authentication: null }) }),
+      ).to.deep.equal(["field authentication must be an object (400)"]);
+    });
+
+    it("fits null only to a type or enum that allows it, for every type", () => {
+      const bases: BaseType[] = ["string", "number", "integer", "boolean", "array", "object"];
+      const samples: Record<BaseType, unknown> = {
+        string: "",
+        number: 0.5,
+        integer: 3,
+        boolean: false,
+        array: [],
+        object: {},
+      };
+      for (const base of bases) {
+        expect(typeFits(null, base), base).to.equal(false);
+        expect(typeFits(null, `${base}|null`), `${base}|null`).to.equal(true);
+        expect(typeFits(samples[base], base), base).to.equal(true);
+        expect(typeFits(samples[base], `${base}|null`), `${base}|null`).to.equal(true);
+        expect(typeFits(undefined, `${base}|null`), `undefined for ${base}|null`).to.equal(false);
+      }
+      expect(typeFits([], "object")).to.equal(false);
+      expect(typeFits(0.5, "integer")).to.equal(false);
+      expect(typeFits(null, ["A", "B"])).to.equal(false);
+      expect(typeFits(null, ["A", null])).to.equal(true);
+      expect(typeFits("null", ["A", null])).to.equal(false);
     });
   });
 
