@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { repoRoot } from "../../scripts/pulumiRunner";
-import { E2EStack } from "./harness";
+import { E2EStack, packTarball } from "./harness";
 
 const run = promisify(execFile);
 
@@ -50,8 +50,8 @@ export const pulumiSdkVersion: string = require("@pulumi/pulumi/package.json").v
 `;
 
 describe("The packed tarball on the current runtime (Node 26, newest Pulumi, TypeScript 5)", function () {
-  // npm pack builds the package, npm install reaches the registry, and a first
-  // run may build the CLI from Go module source.
+  // npm install reaches the registry, and a first run may build the CLI from Go
+  // module source.
   this.timeout(1_800_000);
   const versions = pinnedVersions();
   let tempDir: string;
@@ -75,15 +75,7 @@ describe("The packed tarball on the current runtime (Node 26, newest Pulumi, Typ
     pathWithCurrentTools = [nodeDir, cliDir, process.env.PATH ?? ""].join(path.delimiter);
 
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-current-"));
-    const packDir = path.join(tempDir, "pack");
-    fs.mkdirSync(packDir);
-    await run("npm", ["pack", "--pack-destination", packDir], {
-      cwd: repoRoot,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const tarballs = fs.readdirSync(packDir).filter((name) => name.endsWith(".tgz"));
-    expect(tarballs).to.have.length(1);
-    const tarball = path.join(packDir, tarballs[0]);
+    const tarball = await packTarball(path.join(tempDir, "pack"));
     packedManifest = JSON.parse(
       (await run("tar", ["-xzOf", tarball, "package/package.json"])).stdout,
     );

@@ -4,7 +4,10 @@
  * a port, with a private PULUMI_HOME and file backend per suite.
  */
 import { AxiosInstance } from "axios";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { startEmulator, EmulatorOptions, RunningEmulator } from "../../emulator";
 import {
   computeOpsApi,
@@ -144,6 +147,24 @@ export class E2EStack {
       await this.emulator.close();
     }
   }
+}
+
+/**
+ * `npm pack` of the repository into `directory`, returning the tarball's path.
+ * `npm test` has just built dist/, so the package's `prepack` build is skipped
+ * (`--ignore-scripts`): run here it would rewrite dist/ under the test files that
+ * other mocha workers are loading at the same time.
+ */
+export async function packTarball(directory: string): Promise<string> {
+  fs.mkdirSync(directory, { recursive: true });
+  await promisify(execFile)("npm", ["pack", "--ignore-scripts", "--pack-destination", directory], {
+    cwd: repoRoot,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const tarballs = fs.readdirSync(directory).filter((name) => name.endsWith(".tgz"));
+  if (tarballs.length !== 1)
+    throw new Error(`npm pack left ${tarballs.length} tarballs in ${directory}`);
+  return path.join(directory, tarballs[0]);
 }
 
 export { mergePatchHeaders as mergePatch } from "../../emulator/adminClient";

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { repoRoot } from "../../scripts/pulumiRunner";
-import { E2EStack } from "./harness";
+import { E2EStack, packTarball } from "./harness";
 
 const run = promisify(execFile);
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
@@ -45,7 +45,7 @@ export const keyExpiresAt = key.expiresAt;
 `;
 
 describe("The packed npm tarball in a fresh TypeScript program", function () {
-  // npm pack builds the package and npm install may reach the registry.
+  // npm install may reach the registry.
   this.timeout(600_000);
   let tempDir: string;
   let tarball: string;
@@ -54,16 +54,7 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
 
   before(async () => {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-packed-"));
-    const packDir = path.join(tempDir, "pack");
-    fs.mkdirSync(packDir);
-    // `npm pack` runs the package's `prepack` script, which builds dist/.
-    await run("npm", ["pack", "--pack-destination", packDir], {
-      cwd: repoRoot,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const tarballs = fs.readdirSync(packDir).filter((name) => name.endsWith(".tgz"));
-    expect(tarballs).to.have.length(1);
-    tarball = path.join(packDir, tarballs[0]);
+    tarball = await packTarball(path.join(tempDir, "pack"));
 
     programDir = path.join(tempDir, "program");
     fs.mkdirSync(programDir);
