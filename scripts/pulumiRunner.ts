@@ -123,31 +123,32 @@ export class PulumiWorkspace {
 
   /**
    * Runs a command and throws, with its output, unless it exits with `expected`
-   * (default 0). For `config set --secret` the value (the last argument) is
-   * replaced by "[secret]" in the error, in Pulumi's own output too.
+   * (default 0). Secret config values (the last argument of `config set --secret`,
+   * the value of each `--secret key=value` of `config set-all`) are replaced by
+   * "[secret]" in the error, in Pulumi's own output too.
    */
   async runOk(args: string[], expected = 0): Promise<RunResult> {
     const result = await this.run(args);
     if (result.code !== expected) {
-      const secret = args.includes("--secret") ? args[args.length - 1] : undefined;
-      const message = `pulumi ${args.join(" ")} exited ${result.code} (expected ${expected})\n${result.stdout}\n${result.stderr}`;
-      throw new Error(secret ? message.split(secret).join("[secret]") : message);
+      let message = `pulumi ${args.join(" ")} exited ${result.code} (expected ${expected})\n${result.stdout}\n${result.stderr}`;
+      for (const secret of secretValues(args)) message = message.split(secret).join("[secret]");
+      throw new Error(message);
     }
     return result;
   }
 
   /**
-   * Creates the stack and sets its config. `--` ends the flags, so a value that
-   * starts with "-" (a random token may) is not read as one.
+   * Creates the stack and sets its config in one `config set-all` (a CLI start
+   * per key costs about a second each). Values go as `key=value` flag values, so
+   * one that starts with "-" (a random token may) is not read as a flag.
    */
   async initStack(config: Record<string, string>, secrets: Record<string, string> = {}) {
     await this.runOk(["stack", "init", this.stack]);
-    for (const [key, value] of Object.entries(config)) {
-      await this.runOk(["config", "set", "--stack", this.stack, "--plaintext", key, "--", value]);
-    }
-    for (const [key, value] of Object.entries(secrets)) {
-      await this.runOk(["config", "set", "--stack", this.stack, "--secret", key, "--", value]);
-    }
+    const pairs = [
+      ...Object.entries(config).flatMap(([key, value]) => ["--plaintext", `${key}=${value}`]),
+      ...Object.entries(secrets).flatMap(([key, value]) => ["--secret", `${key}=${value}`]),
+    ];
+    if (pairs.length > 0) await this.runOk(["config", "set-all", "--stack", this.stack, ...pairs]);
   }
 
   /** The stack's state as `pulumi stack export` prints it. */
@@ -158,6 +159,18 @@ export class PulumiWorkspace {
   dispose(): void {
     fs.rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/** The secret values a `pulumi` command line carries, for redaction. */
+export function secretValues(args: string[]): string[] {
+  if (args[0] === "config" && args[1] === "set" && args.includes("--secret")) {
+    return [args[args.length - 1]];
+  }
+  return args.flatMap((arg, i) => {
+    if (args[i - 1] !== "--secret") return [];
+    const value = arg.slice(arg.indexOf("=") + 1);
+    return value === "" ? [] : [value];
+  });
 }
 
 /**
