@@ -3,10 +3,14 @@
  * file, the time of each suite kind, and the 10 slowest tests), then one plain
  * closing line, `N passed, N failed` (`, N skipped` when some were), which CI
  * reads whatever runner printed it. In parallel mode files overlap, so the
- * per-file times add up to more than the wall time printed with them.
+ * per-file times add up to more than the wall time printed with them; they are
+ * taken in the workers (./support/fileTimes.ts), since events reach this process
+ * only when a file ends.
  */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import * as Mocha from "mocha";
+import { fileTimesDir } from "./support/fileTimes";
 
 interface FileTime {
   first: number;
@@ -19,6 +23,20 @@ function shortFile(file: string | undefined): string {
   if (!file) return "(no file)";
   const relative = path.relative(path.join(__dirname), file);
   return relative.replace(/\.js$/, "");
+}
+
+/** Each file's time as the parallel workers measured it; empty in serial mode. */
+function workerFileTimes(): Map<string, number> {
+  const times = new Map<string, number>();
+  if (!existsSync(fileTimesDir)) return times;
+  for (const name of readdirSync(fileTimesDir)) {
+    for (const line of readFileSync(path.join(fileTimesDir, name), "utf8").split("\n")) {
+      if (line === "") continue;
+      const { file, ms } = JSON.parse(line) as { file: string; ms: number };
+      times.set(shortFile(file), ms);
+    }
+  }
+  return times;
 }
 
 function seconds(ms: number): string {
@@ -53,11 +71,12 @@ class SpecWithSummary extends Mocha.reporters.Spec {
       if (suite.file) seen(shortFile(suite.file)).last = Date.now();
     });
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
-      const out: string[] = ["", "Time by file (first test start to last hook end):"];
+      const out: string[] = ["", "Time by file (from its first hook to its last):"];
       const byKind = new Map<string, number>();
+      const timedInWorkers = workerFileTimes();
       const rows = [...files.entries()].map(([file, t]) => ({
         file,
-        ms: t.last - t.first,
+        ms: timedInWorkers.get(file) ?? t.last - t.first,
         n: t.tests,
       }));
       for (const row of rows) {
