@@ -168,13 +168,14 @@ export interface UpdateTarget {
 /**
  * The error for an update whose object is gone: which object, and the way out. A
  * refresh drops it from the stack (read answers 404), and the update that follows
- * creates it again; recover first when a killed run left pending operations.
+ * creates it again; recover first when a killed run left pending operations. Who
+ * deleted it is not known, so the message does not guess.
  */
 export function goneOnUpdateError(target: UpdateTarget, cause: Error): Error {
   const named = typeof target.name === "string" ? ` "${target.name}"` : "";
   return new Error(
-    `${target.noun}${named} (id ${target.id}) no longer exists: ${cause.message}. ` +
-      "It was deleted outside this stack's recorded updates (by hand, or by a run killed while deleting it). " +
+    `${target.noun}${named} (id ${target.id}) no longer exists: ${cause.message.replace(/\.$/, "")}, ` +
+      "and a GET of it answers 404 too, though the stack still records it. " +
       `Run \`pulumi up --refresh\`: the refresh drops it from the stack and the update creates it again ` +
       `(after a killed run, run \`${recoverCommand}\` first).`,
   );
