@@ -182,6 +182,23 @@ describe("Killed deletes and updates converge through the README's steps", funct
     await expectConverged(2);
   });
 
+  it("an update of an object deleted behind the stack's back names it and the way out, which converges", async () => {
+    const one = recorded((await exported()).resources, 1);
+    const api = await stack.api();
+    await api.delete(`${policies}/${one.id}`);
+    await stack.declare([policy(0), policy(1, "vanished")]);
+    const failed = await stack.run(["up", "--yes", "--skip-preview"]);
+    expect(failed.code).not.to.equal(0);
+    const output = failed.stdout + failed.stderr;
+    expect(output).to.include(`approval policy "kd-1" (id ${one.id}) no longer exists`);
+    expect(output).to.include("pulumi up --refresh");
+
+    const repaired = await stack.up(["--refresh"]);
+    expect(repaired.code, repaired.stdout + repaired.stderr).to.equal(0);
+    await expectConverged(2);
+    expect(recorded((await exported()).resources, 1).id).not.to.equal(one.id);
+  });
+
   it("an up killed mid-update: the update is kept and the next up applies it; destroy empties the API", async () => {
     await stack.declare([policy(0, "changed"), policy(1, "changed")]);
     await setFaults(stack.emulator, [
