@@ -7,11 +7,16 @@ import { recover, RecoverOptions } from "./recover";
 
 const usage = `Usage: npx pulumi-ops-management recover [--adopt | --delete] [--stack NAME] [--force-other-pending]
 
-After a killed \`pulumi up\`: finds the objects the stack's pending creates made,
-through the API, by their declared inputs.
-  (no action)            show what was found; change nothing
-  --adopt                record each object found in the stack (pulumi stack import)
-  --delete               delete each object found; the next up creates it again
+After a killed \`pulumi up\` or \`pulumi destroy\`: settles this package's pending
+operations. Pending creates: finds the objects they made, through the API, by their
+declared inputs. Pending deletes: reads each object; one that is gone is dropped
+from the stack, one still there is kept (the next up or destroy deletes it again).
+Pending updates: kept as recorded (the next up applies the program again).
+  (no action)            show what was found and would be done; change nothing
+  --adopt                record each object found in the stack, and settle the
+                         deletes and updates (pulumi stack import)
+  --delete               delete each object found (the next up creates it again),
+                         and settle the deletes and updates
   --stack NAME           the stack (default: the selected one)
   --force-other-pending  go ahead although other providers' pending operations exist
                          (importing the stack drops them)

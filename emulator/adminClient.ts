@@ -61,9 +61,13 @@ export async function resetEmulator(emulator: RunningEmulator): Promise<void> {
   await axios.post(adminUrl(emulator, "reset"));
 }
 
-/** Replaces the fault rules. */
-export async function setFaults(emulator: RunningEmulator, rules: FaultRule[]): Promise<void> {
-  await axios.post(adminUrl(emulator, "faults"), { rules });
+/** Replaces the fault rules; a seed makes probability faults replay exactly. */
+export async function setFaults(
+  emulator: RunningEmulator,
+  rules: FaultRule[],
+  seed?: number,
+): Promise<void> {
+  await axios.post(adminUrl(emulator, "faults"), { rules, seed });
 }
 
 /** Limits each API client to `limit` requests per window of `windowSeconds`. */

@@ -493,6 +493,7 @@ export function approvalPolicyImplementation(
         itemPath(id),
         patch,
         parsePolicy,
+        { noun: "approval policy", id, name: inputs.name },
       );
       return { outs: outputsFrom(inputs, updated) };
     },

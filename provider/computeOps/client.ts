@@ -15,7 +15,8 @@ import { inspect } from "node:util";
 import { ApiError, apiErrorFromAxios } from "../http/apiError";
 import type { ComputeOpsSettings } from "../core/configuration";
 import { computeOpsSettings } from "../core/configuration";
-import type { CreateRegistry } from "../core/lifecycle";
+import type { CreateRegistry, UpdateTarget } from "../core/lifecycle";
+import { updateUnlessGone } from "../core/lifecycle";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
@@ -553,16 +554,25 @@ export async function listNamed<T extends { name?: string }>(
     .filter((item) => item.name === name);
 }
 
-/** PATCHes a merge patch, or GETs when nothing changed: the object as it now is, either way. */
+/**
+ * PATCHes a merge patch, or GETs when nothing changed: the object as it now is, either
+ * way. A 404 from an object that is gone fails naming it and the way out (updateUnlessGone).
+ */
 export async function patchOrRead<T>(
   client: GreenLakeClient,
   path: string,
   mergePatch: Record<string, unknown> | undefined,
   parse: (body: unknown, what: string) => T,
+  target: UpdateTarget,
 ): Promise<T> {
-  return mergePatch === undefined
-    ? parse(await client.get(path), `GET ${path}`)
-    : parse(await client.patch(path, mergePatch), `PATCH ${path}`);
+  return updateUnlessGone(
+    target,
+    async () =>
+      mergePatch === undefined
+        ? parse(await client.get(path), `GET ${path}`)
+        : parse(await client.patch(path, mergePatch), `PATCH ${path}`),
+    () => client.get(path),
+  );
 }
 
 /** A budget as people say it: "60 s", "1.5 s". */

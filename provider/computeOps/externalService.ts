@@ -757,7 +757,11 @@ export function externalServiceImplementation(
     async update(id, olds, news) {
       const inputs = parseInputs(news);
       const patch = mergePatchFor(olds, inputs as Record<string, unknown>);
-      const updated = await patchOrRead(clientFor(inputs), itemPath(id), patch, parseService);
+      const updated = await patchOrRead(clientFor(inputs), itemPath(id), patch, parseService, {
+        noun: "external service",
+        id,
+        name: inputs.name,
+      });
       return { outs: outputsFrom(inputs, updated) };
     },
 

@@ -533,6 +533,7 @@ export function groupImplementation(
         groupPath(id),
         patch,
         parseGroup,
+        { noun: "group", id, name: inputs.name },
       );
       return { outs: outputsFrom(inputs, updated) };
     },

@@ -23,6 +23,7 @@ import {
   isTransient,
   readOrGone,
   replacingFields,
+  updateUnlessGone,
   withoutProvider,
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
@@ -279,7 +280,13 @@ export function groupMembershipImplementation(
 
     async update(id, _olds, news) {
       const inputs = groupMembershipInputs.parse(withoutProvider(news));
-      const live = await converge(clientFor(inputs, notTenantScoped), id, inputs.serverIds);
+      const client = clientFor(inputs, notTenantScoped);
+      // The membership lives as long as its group: a group gone fails naming it.
+      const live = await updateUnlessGone(
+        { noun: "group membership of group", id },
+        () => converge(client, id, inputs.serverIds),
+        () => liveMembers(client, id),
+      );
       return { outs: outputs(inputs, live) };
     },
 

@@ -156,6 +156,59 @@ export async function deleteIgnoringGone(remove: () => Promise<unknown>): Promis
   }
 }
 
+/** What an in-place update changes, for the message when it is gone. */
+export interface UpdateTarget {
+  /** What the messages call the object: "approval policy". */
+  noun: string;
+  id: string;
+  /** Its declared name, where the type has one. */
+  name?: unknown;
+}
+
+/**
+ * The error for an update whose object is gone: which object, and the way out. A
+ * refresh drops it from the stack (read answers 404), and the update that follows
+ * creates it again; recover first when a killed run left pending operations. Who
+ * deleted it is not known, so the message does not guess.
+ */
+export function goneOnUpdateError(target: UpdateTarget, cause: Error): Error {
+  const named = typeof target.name === "string" ? ` "${target.name}"` : "";
+  return new Error(
+    `${target.noun}${named} (id ${target.id}) no longer exists: ${cause.message.replace(/\.$/, "")}, ` +
+      "and a GET of it answers 404 too, though the stack still records it. " +
+      `Run \`pulumi up --refresh\`: the refresh drops it from the stack and the update creates it again ` +
+      `(after a killed run, run \`${recoverCommand}\` first).`,
+  );
+}
+
+/**
+ * Runs an in-place update, and when it answers 404 says which object is gone and
+ * what to do (docs/design.md#diff-declared-against-live). A 404 may also name
+ * something the update refers to, so the object's own URL is read first: only a
+ * 404 there too proves the object gone; otherwise the original error stands.
+ * Every type's update goes through here (patchOrRead for the PATCHing ones).
+ */
+export async function updateUnlessGone<T>(
+  target: UpdateTarget,
+  update: () => Promise<T>,
+  readItself: () => Promise<unknown>,
+): Promise<T> {
+  try {
+    return await update();
+  } catch (error) {
+    if (!isGone(error)) throw error;
+    let gone: boolean;
+    try {
+      gone = (await readOrGone(readItself)) === undefined;
+    } catch {
+      // Whether it is gone is unknown: say only what the update answered.
+      throw error;
+    }
+    if (gone) throw goneOnUpdateError(target, error as Error);
+    throw error;
+  }
+}
+
 /** The object `adoptId` names, or an error saying no such object exists to adopt. */
 export async function adoptOrExplain<T>(
   read: () => Promise<T>,

@@ -13,6 +13,7 @@ import {
   isGone,
   readOrGone,
   refuseChangeInPlace,
+  updateUnlessGone,
   withoutProvider,
 } from "../core/lifecycle";
 import { opsManagerSettings } from "../core/configuration";
@@ -409,7 +410,14 @@ export function serverPoolRequestImplementation(
       const { client, groupId } = clientFor(olds.groupId ?? inputs.groupId);
       const lastSeen = { ...(olds as unknown as ServerPoolRequestResponse), id };
       if (!inputs.waitForCompletion) {
-        const live = await client.get<ServerPoolRequestResponse>(requestPath(groupId, id));
+        // A request gone from the API fails naming it and the way out. (While
+        // waiting, a 404 already fails as "could not follow the request", id kept.)
+        const path = requestPath(groupId, id);
+        const live = await updateUnlessGone(
+          { noun: "server pool request", id },
+          () => client.get<ServerPoolRequestResponse>(path),
+          () => client.get(path),
+        );
         return { outs: outputsFrom(inputs, live, groupId) };
       }
       return { outs: await awaitRequest(client, groupId, inputs, provider, lastSeen, clock) };

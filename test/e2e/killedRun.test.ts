@@ -1,9 +1,8 @@
 import { expect } from "chai";
-import { execFileSync, spawn } from "node:child_process";
-import * as path from "node:path";
 import { clearFaults, emulatorObjectCounts, setFaults } from "../../emulator/adminClient";
-import { repoRoot, RunResult } from "../../scripts/pulumiRunner";
+import type { RunResult } from "../../scripts/pulumiRunner";
 import { DeclaredResource, E2EStack } from "./harness";
+import { killedPulumi, runRecover, until } from "./killing";
 
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
 const serverId = "P06760-B21+2M212504P8";
@@ -43,38 +42,6 @@ function declaration(): DeclaredResource[] {
   return resources;
 }
 
-/** Polls until `done` holds (a generous cap, no timing assertion). */
-async function until(
-  done: () => Promise<boolean> | boolean,
-  what: string,
-  detail = () => "",
-): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await done()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`gave up waiting for ${what} ${detail()}`);
-}
-
-/**
- * SIGKILLs every process of the session: the CLI, the language host and the
- * dynamic-provider host (the plugins run in process groups of their own, so a
- * group kill would leave them finishing their creates).
- */
-function killSession(sessionId: number): void {
-  const pids = execFileSync("ps", ["-o", "pid=", "--sid", String(sessionId)], { encoding: "utf8" })
-    .split("\n")
-    .map((line) => Number(line.trim()))
-    .filter((pid) => pid > 0);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
 interface KilledRun {
   /** Objects the emulator held once the killed run's requests settled. */
   made: Awaited<ReturnType<typeof emulatorObjectCounts>>;
@@ -95,21 +62,7 @@ describe("A killed pulumi up converges through recover", function () {
     await stack?.stop();
   });
 
-  function recover(args: string[]): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(repoRoot, "dist", "cli", "main.js"), "recover", ...args],
-        { cwd: stack.workspace.projectDir, env: stack.workspace.environment() },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
-  }
+  const recover = (args: string[]): Promise<RunResult> => runRecover(stack, args);
 
   const counts = () => emulatorObjectCounts(stack.emulator);
 
@@ -125,19 +78,15 @@ describe("A killed pulumi up converges through recover", function () {
     await setFaults(stack.emulator, [
       { kind: "slow-answer", method: "POST", pathPrefix: "/compute-ops-mgmt", latencyMs: 60_000 },
     ]);
-    const session = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], {
-      cwd: stack.workspace.projectDir,
-      env: stack.workspace.environment(),
-      detached: true,
-      stdio: "ignore",
-    });
-    const exited = new Promise((resolve) => session.on("exit", resolve));
-    await until(async () => {
-      const c = await counts();
-      return c.approvalPolicies === 10 && c.activationKeys >= 1;
-    }, "the run's creates");
-    killSession(session.pid as number);
-    await exited;
+    await killedPulumi(
+      stack,
+      ["up", "--yes", "--skip-preview"],
+      async () => {
+        const c = await counts();
+        return c.approvalPolicies === 10 && c.activationKeys >= 1;
+      },
+      "the run's creates",
+    );
     // Nothing answers the killed run any more; let the counts settle.
     let last = "";
     await until(async () => {

@@ -665,6 +665,42 @@ describe("ApprovalPolicy", () => {
       expect(result.outs).not.to.have.property("description");
       scope.done();
     });
+    it("fails naming the policy and the way out when it is gone (PATCH and GET answer 404)", async () => {
+      const scope = nock(endpoint)
+        .patch(`${path}/${policyId}`)
+        .reply(404, { message: "not found" })
+        .get(`${path}/${policyId}`)
+        .reply(404, { message: "not found" });
+      const error = await approvalPolicy
+        .update(policyId, outputs, await checked({ ...declared, description: "changed" }))
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
+      scope.done();
+      expect(error?.message).to.include(`approval policy "${declared.name}" (id ${policyId})`);
+      expect(error?.message).to.include("no longer exists");
+      expect(error?.message).to.include(`PATCH ${path}/${policyId}`);
+      expect(error?.message).to.include("pulumi up --refresh");
+      expect(error?.message).to.include("npx pulumi-ops-management recover");
+    });
+
+    it("keeps the API's error for a 404 when the policy itself is still there", async () => {
+      const scope = nock(endpoint)
+        .patch(`${path}/${policyId}`)
+        .reply(404, { message: "referenced group not found" })
+        .get(`${path}/${policyId}`)
+        .reply(200, live);
+      const error = await approvalPolicy
+        .update(policyId, outputs, await checked({ ...declared, description: "changed" }))
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
+      scope.done();
+      expect(error?.message).to.include("404");
+      expect(error?.message).not.to.include("no longer exists");
+    });
   });
 
   describe("delete", () => {

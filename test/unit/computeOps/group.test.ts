@@ -296,6 +296,23 @@ describe("Group", () => {
       const result = await group.diff(groupId, olds, news);
       expect(result.changes).to.equal(false);
     });
+
+    it("fails naming the group and the way out when it is gone", async () => {
+      const olds = { name: "web", deviceType: "DIRECT_CONNECT_SERVER", description: "d" };
+      const news = await checked({ name: "web", deviceType: "DIRECT_CONNECT_SERVER" });
+      const scope = nock(endpoint)
+        .patch(`${path}/${groupId}`)
+        .reply(404, { message: "not found" })
+        .get(`${path}/${groupId}`)
+        .reply(404, { message: "not found" });
+      const error = await group.update(groupId, olds, news).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      scope.done();
+      expect(error?.message).to.include(`group "web" (id ${groupId}) no longer exists`);
+      expect(error?.message).to.include("pulumi up --refresh");
+    });
   });
 
   describe("delete", () => {

@@ -154,6 +154,29 @@ describe("GroupMembership", () => {
       scope.done();
       expect(result.outs?.serverIds).to.deep.equal([web01]);
     });
+
+    it("fails naming the group and the way out when the group is gone", async () => {
+      const scope = nock(endpoint)
+        .get(devices)
+        .reply(404, { message: "not found" })
+        .get(devices)
+        .reply(404, { message: "not found" });
+      const error = await membership
+        .update(
+          groupId,
+          { groupId, serverIds: [web02] },
+          await checked({ groupId, serverIds: [web01] }),
+        )
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
+      scope.done();
+      expect(error?.message).to.include(
+        `group membership of group (id ${groupId}) no longer exists`,
+      );
+      expect(error?.message).to.include("pulumi up --refresh");
+    });
   });
 
   describe("delete", () => {

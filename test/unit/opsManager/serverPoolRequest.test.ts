@@ -442,6 +442,28 @@ describe("ServerPoolRequest", () => {
       );
       expect(error.id).to.equal(requestId);
     });
+
+    it("fails naming the request and the way out when it is gone", async () => {
+      opsManager()
+        .get(request)
+        .reply(401, {}, digestChallenge)
+        .get(request)
+        .reply(404, notFound)
+        .get(request)
+        .reply(404, notFound);
+      const error = await serverPoolRequest
+        .update(
+          requestId,
+          { ...inputs, ...executing, waitForCompletion: false },
+          { ...inputs, waitForCompletion: false },
+        )
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
+      expect(error?.message).to.include(`server pool request (id ${requestId}) no longer exists`);
+      expect(error?.message).to.include("pulumi up --refresh");
+    });
   });
 
   describe("delete", () => {
