@@ -16,6 +16,7 @@ import { ApiError, apiErrorFromAxios } from "../http/apiError";
 import type { ComputeOpsSettings } from "../core/configuration";
 import { computeOpsSettings } from "../core/configuration";
 import type { CreateRegistry } from "../core/lifecycle";
+import type { JobTemplateCatalogs } from "./jobTemplateCatalog";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
@@ -531,6 +532,8 @@ export interface ComputeOpsDependencies {
   clock: WaitClock;
   /** What creates share: claimed objects and create queues (default: the process's). */
   creates?: CreateRegistry;
+  /** The job-template catalogue reads Jobs share (default: the process's). */
+  jobTemplates?: JobTemplateCatalogs;
 }
 
 export const defaultComputeOpsDependencies: ComputeOpsDependencies = {
