@@ -1,3 +1,6 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { expect } from "chai";
 import { answerJobApproval, setJobTemplate, stallJob } from "../../emulator/adminClient";
 import { RunResult } from "../../scripts/pulumiRunner";
@@ -61,9 +64,21 @@ describe("Job under the real Pulumi engine", function () {
 
     it("reads and refreshes a job recorded with the old id without a diff", async () => {
       await stack.deployFresh([powerOn({ jobTemplate: "Server Power On" })]);
+      // As an earlier version recorded it: no jobTemplateId among the outputs.
+      const exported = JSON.parse(await stack.workspace.exportStack());
+      for (const resource of exported.deployment.resources) delete resource.outputs?.jobTemplateId;
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "job-state-")), "state.json");
+      fs.writeFileSync(file, JSON.stringify(exported));
+      await stack.workspace.runOk(["stack", "import", "--file", file]);
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+
       await setJobTemplate(stack.emulator, moved);
       const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
       expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
+      const refresh = await stack.run(["refresh", "--yes", "--expect-no-changes"]);
+      expect(refresh.code, refresh.stdout + refresh.stderr).to.equal(0);
+      const [state] = await stack.stateResources("Job");
+      expect(state.outputs).not.to.have.property("jobTemplateId");
       expect((await stack.objects()).jobs).to.have.length(1);
     });
 
