@@ -431,7 +431,13 @@ export function jobImplementation(
     news: Record<string, unknown>,
   ): Promise<string | undefined> {
     const template = news.jobTemplate;
-    if (typeof template !== "string" || template === "" || containsUnknown(template)) {
+    // An empty or overlong name is the schema's failure; an unknown one is judged at up.
+    if (
+      typeof template !== "string" ||
+      template === "" ||
+      template.length > maxTemplateLength ||
+      containsUnknown(template)
+    ) {
       return undefined;
     }
     if (isTemplateUuid(template)) return undefined;
@@ -458,7 +464,7 @@ export function jobImplementation(
   return {
     async check(olds, news) {
       // The template stays as the program wrote it (a name reads better in a preview);
-      // create maps it to its UUID, and diff compares templates by UUID.
+      // create maps it to the catalogue's id, and diff compares names, then ids.
       const checked = checkInputs("Job", news, (raw) => jobInputs.safeParse(raw));
       const reason = await templateProblem(olds ?? {}, news);
       if (reason === undefined) return checked;
