@@ -2,7 +2,7 @@
  * The admin endpoints under /__emulator/ (listed in ./index.ts): what the emulator
  * holds, its request log and counters, resets, fault rules, and the state changes
  * tests force (an expired key, a stale nonce, a server-pool request's status, a
- * job's approval or stall).
+ * job's approval or stall, a job template whose id changed).
  */
 import type { ComputeOpsApi } from "./computeOps";
 import { FaultInjector, validateRules } from "./faults";
@@ -97,6 +97,16 @@ export function adminReply(req: EmulatorRequest, state: AdminState): Reply {
         return json(400, { message: (error as Error).message });
       }
     }
+  }
+  if (route === "/job-templates" && req.method === "POST") {
+    const parsed = parseJsonBody(req);
+    const body = (parsed.ok ? parsed.value : undefined) as { id?: unknown; name?: unknown };
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    if (typeof body?.id !== "string" || !uuid.test(body.id) || typeof body.name !== "string") {
+      return json(400, { message: "give the template's id (a lower-case UUID) and name" });
+    }
+    computeOps.setJobTemplate(body.id, body.name);
+    return { status: 204 };
   }
   if (route === "/expire-nonces" && req.method === "POST") {
     return json(200, { expired: opsManager.expireNonces() });

@@ -104,6 +104,17 @@ export async function answerJobApproval(
   });
 }
 
+/**
+ * The job-template catalogue lists this template under this id from now on, in
+ * place of the template of the same name (HPE has changed template ids).
+ */
+export async function setJobTemplate(
+  emulator: RunningEmulator,
+  template: { id: string; name: string },
+): Promise<void> {
+  await axios.post(adminUrl(emulator, "job-templates"), template);
+}
+
 /** The job stops making progress and stays STALLED. */
 export async function stallJob(emulator: RunningEmulator, jobId: string): Promise<void> {
   await axios.post(adminUrl(emulator, `jobs/${encodeURIComponent(jobId)}/stall`));

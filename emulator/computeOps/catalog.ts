@@ -65,6 +65,29 @@ function bundle(id: string, generation: 10 | 11, releaseVersion: string, date: s
   };
 }
 
+/** A job template as `/v1beta2/job-templates` lists it (jobTemplate-v1beta2). */
+export function jobTemplate(id: string, name: string, resourceType?: string): Obj {
+  return {
+    id,
+    type: "compute-ops-mgmt/job-template",
+    name,
+    description: resourceType ? `${name} (applies to a ${resourceType})` : name,
+    generation: 1,
+    createdAt: seededAt,
+    updatedAt: seededAt,
+    resourceUri: `${prefix}/v1beta2/job-templates/${id}`,
+  };
+}
+
+/**
+ * The catalogue with this template in it: it takes the place of the template of
+ * the same name (a template whose id changed), or is added.
+ */
+export function withJobTemplate(templates: Obj[], template: Obj): Obj[] {
+  const kept = templates.filter((t) => t.name !== template.name && t.id !== template.id);
+  return [...kept, template];
+}
+
 /** A fresh tenant's catalog. */
 export function seedCatalog(): Catalog {
   const servers = [
@@ -87,16 +110,9 @@ export function seedCatalog(): Catalog {
       bundle("8f1c2a7e5d3b4c6a9e0f1a2b3c4d5e6f", 10, "2024.04.00.00", "16 Apr 2024"),
       bundle("0a1b2c3d4e5f60718293a4b5c6d7e8f9", 11, "2024.04.00.00", "16 Apr 2024"),
     ],
-    jobTemplates: Object.entries(jobTemplates).map(([id, t]) => ({
-      id,
-      type: "compute-ops-mgmt/job-template",
-      name: t.name,
-      description: `${t.name} (applies to a ${t.resourceType})`,
-      generation: 1,
-      createdAt: seededAt,
-      updatedAt: seededAt,
-      resourceUri: `${prefix}/v1beta2/job-templates/${id}`,
-    })),
+    jobTemplates: Object.entries(jobTemplates).map(([id, t]) =>
+      jobTemplate(id, t.name, t.resourceType),
+    ),
   };
 }
 

@@ -11,9 +11,11 @@ import { breaches, ContractBreach, operationFor } from "./contract";
 import {
   Catalog,
   firmwareBundles,
+  jobTemplate,
   jobTemplateList,
   seedCatalog,
   servers,
+  withJobTemplate,
   settings,
 } from "./catalog";
 import { asyncOperations, groups, Placement } from "./groups";
@@ -46,6 +48,8 @@ export interface ComputeOpsOptions {
 
 export class ComputeOpsApi {
   private readonly tenants = new Map<string, TenantData>();
+  /** Templates set through the admin endpoint, for tenants seen later too. */
+  private readonly templateChanges: Obj[] = [];
   private readonly tokens: TokenIssuer;
   private readonly timers = new Timers();
 
@@ -67,7 +71,21 @@ export class ComputeOpsApi {
 
   reset(): void {
     this.tenants.clear();
+    this.templateChanges.length = 0;
     this.stopTimers();
+  }
+
+  /**
+   * Every tenant's job-template catalogue lists this template from now on, in place
+   * of the one of the same name: HPE has changed template ids between editions
+   * of its docs (docs/api-facts.md#job-templates). Jobs already made keep theirs.
+   */
+  setJobTemplate(id: string, name: string): void {
+    const template = jobTemplate(id, name);
+    this.templateChanges.push(template);
+    for (const data of this.tenants.values()) {
+      data.catalog.jobTemplates = withJobTemplate(data.catalog.jobTemplates, template);
+    }
   }
 
   stopTimers(): void {
@@ -146,7 +164,8 @@ export class ComputeOpsApi {
       // A job sent for another tenant is not held: that tenant's policies are not
       // the workspace's.
       const runner = tenantAcid === undefined ? this.workspaceRunner() : this.runner();
-      return jobs(req, data.jobs, runner, m[1] && decodeURIComponent(m[1]));
+      const templates = data.catalog.jobTemplates;
+      return jobs(req, data.jobs, templates, runner, m[1] && decodeURIComponent(m[1]));
     }
     if ((m = /^\/v1\/groups(?:\/([^/]+)(\/devices(?:\/unassign)?)?)?$/.exec(rest))) {
       const runner = { stepMs: this.options.jobStepMs, timers: this.timers };
@@ -222,6 +241,9 @@ export class ComputeOpsApi {
         placements: new Map(),
         catalog: seedCatalog(),
       };
+      for (const template of this.templateChanges) {
+        data.catalog.jobTemplates = withJobTemplate(data.catalog.jobTemplates, template);
+      }
       this.tenants.set(acid, data);
     }
     return data;

@@ -15,9 +15,10 @@ import {
 import { Timers } from "../timers";
 import { bump, listReply, methodNotAllowed, newObject, Obj, readBody } from "./shared";
 
-// The job templates of docs/api-facts.md#job-templates: id → name, resource type and,
-// for the operations an approval policy can hold, its approvable name
-// (docs/api-facts.md#approvals-and-jobs).
+// The job templates of docs/api-facts.md#job-templates, as the newest spec lists them: id →
+// name, resource type and, for the operations an approval policy can hold, its
+// approvable name (docs/api-facts.md#approvals-and-jobs). Each tenant's catalogue starts
+// from it (./catalog.ts); tests may change a tenant's catalogue, as HPE has.
 export const jobTemplates: Record<
   string,
   { name: string; resourceType: string; approvable?: string }
@@ -52,13 +53,41 @@ export const jobTemplates: Record<
     resourceType: "server",
     approvable: "Update iLO firmware",
   },
-  "139cc26b-ac93-4da0-826c-220d15e3a422": {
+  "9310319e-7b7f-41ba-8b24-8b34eed1ca62": {
     name: "Server External Storage Details",
+    resourceType: "server",
+  },
+  "0683ada8-1a89-49dd-bf04-6df715b708a6": {
+    name: "Server Firmware Download",
+    resourceType: "server",
+  },
+  "a46b210a-b0c7-4223-ab43-c4c1e77e680c": {
+    name: "Server Set UID Indicator On",
+    resourceType: "server",
+  },
+  "fd837434-a2f2-4bc8-b1b4-ec068bd036aa": {
+    name: "Server Set UID Indicator Off",
+    resourceType: "server",
+  },
+  "4eb92af1-1ce4-4cb0-8581-fb5a7dcdbf2b": {
+    name: "Server Enable Maintenance Mode",
+    resourceType: "server",
+  },
+  "2798720f-b090-427d-b210-e48d33ce2f27": {
+    name: "Server Disable Maintenance Mode",
     resourceType: "server",
   },
   "1c4ac4be-8eeb-49f2-a86a-fd8c9182616c": {
     name: "Appliance Software Update",
     resourceType: "oneview-appliance",
+  },
+  "0fe73adb-9d52-4f00-9540-6ec82f265d82": {
+    name: "Synchronize firmware baseline",
+    resourceType: "external-service",
+  },
+  "3f06fd6b-dfb1-4bad-bd04-939951797e97": {
+    name: "Remove vCenter",
+    resourceType: "external-service",
   },
   "91159b5e-9eeb-11ec-a9da-00155dc0a0c0": {
     name: "Group Firmware Update",
@@ -70,8 +99,8 @@ export const jobTemplates: Record<
     resourceType: "group",
   },
   "f69f553a-5004-4a08-9283-5b60abd9eb4a": { name: "Group Appliance Update", resourceType: "group" },
-  "c708eb57-235d-4ea8-9e21-8ceea2438773": {
-    name: "Group Internal Storage Configuration",
+  "54095626-3911-4fea-9741-816e2531994e": {
+    name: "Group Apply Internal Storage Settings",
     resourceType: "group",
     approvable: "Apply internal storage configuration",
   },
@@ -80,18 +109,18 @@ export const jobTemplates: Record<
     resourceType: "group",
     approvable: "Apply server settings (BIOS and iLO)",
   },
-  "1262f08e-79eb-4e9f-91d2-6984da9d31cd": {
+  "fcb79270-5954-42e9-9374-6a065b6d494a": {
     name: "Group Apply External Storage Settings",
     resourceType: "group",
     approvable: "Apply external storage configuration",
   },
-  "977139e0-f9d9-4940-9418-e0c321b5a458": {
+  "7177aa6a-e8f8-4e9b-ae31-e01dafcc81df": {
     name: "Group External Storage Compliance",
     resourceType: "group",
   },
-  "b0001d36-6490-48ac-93af-a87adfb997ed": {
-    name: "Carbon Footprint Report",
-    resourceType: "filter",
+  "a17a7aa9-4540-4c21-bbf2-31af4ff65e98": {
+    name: "Group Firmware Download",
+    resourceType: "group",
   },
   "d6595f1b-84e6-4587-ade5-656e2a5ea20d": {
     name: "Collect Server Inventory",
@@ -106,7 +135,13 @@ export const jobTemplates: Record<
     resourceType: "group",
     approvable: "Install operating system image",
   },
+  "2d744494-22d4-4d61-8c65-647ccadeb6b6": { name: "Collect Server log", resourceType: "server" },
 };
+
+/** The approvable operation of a template, by its name: a changed id is the same operation. */
+function approvableOf(name: unknown): string | undefined {
+  return Object.values(jobTemplates).find((t) => t.name === name)?.approvable;
+}
 
 const terminalJobStates = ["COMPLETE", "ERROR"];
 
@@ -124,6 +159,7 @@ export interface JobRunner {
 export function jobs(
   req: EmulatorRequest,
   store: Map<string, Obj>,
+  templates: readonly Obj[],
   runner: JobRunner,
   id?: string,
 ): Reply {
@@ -134,8 +170,8 @@ export function jobs(
     if ("reply" in bodyParsed) return bodyParsed.reply;
     const body = bodyParsed.value;
     const issues: Issue[] = [];
-    const template =
-      typeof body.jobTemplate === "string" ? jobTemplates[body.jobTemplate] : undefined;
+    // The tenant's catalogue decides, as the API does: an id it does not list is refused.
+    const template = templates.find((t) => t.id === body.jobTemplate);
     if (!template)
       issues.push({ subject: "jobTemplate", description: "must be a known job template id" });
     if (typeof body.resourceId !== "string" || body.resourceId === "") {
@@ -170,7 +206,8 @@ export function jobs(
       results: {},
     });
     const resource = { id: body.resourceId as string, type: body.resourceType as string };
-    if (template?.approvable && runner.heldForApproval?.(template.approvable, resource)) {
+    const approvable = approvableOf(template?.name);
+    if (approvable && runner.heldForApproval?.(approvable, resource)) {
       Object.assign(job, { state: "APPROVAL_PENDING", status: "Waiting for approval" });
       store.set(job.id as string, job);
       return json(201, job);

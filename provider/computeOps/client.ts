@@ -17,6 +17,7 @@ import type { ComputeOpsSettings } from "../core/configuration";
 import { computeOpsSettings } from "../core/configuration";
 import type { CreateRegistry, UpdateTarget } from "../core/lifecycle";
 import { updateUnlessGone } from "../core/lifecycle";
+import type { JobTemplateCatalogs } from "./jobTemplateCatalog";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
@@ -532,6 +533,8 @@ export interface ComputeOpsDependencies {
   clock: WaitClock;
   /** What creates share: claimed objects and create queues (default: the process's). */
   creates?: CreateRegistry;
+  /** The job-template catalogue reads Jobs share (default: the process's). */
+  jobTemplates?: JobTemplateCatalogs;
 }
 
 export const defaultComputeOpsDependencies: ComputeOpsDependencies = {

@@ -26,7 +26,16 @@ import {
 } from "./client";
 import { odataString } from "./odata";
 import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
-import { jobTemplates, templateFor, templateIdFor } from "./jobTemplates";
+import { isTemplateUuid, squash, templateFor } from "./jobTemplates";
+import {
+  CatalogRead,
+  JobTemplateCatalogs,
+  knownTemplateIds,
+  processJobTemplateCatalogs,
+  resolveTemplate,
+  unresolvedReason,
+} from "./jobTemplateCatalog";
+import { containsUnknown } from "../core/unknowns";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
@@ -54,16 +63,19 @@ const listRead: ListReadSpec = {
 
 /** A bound the spec does not give, so a runaway value (a file read by mistake) never reaches the API. */
 const maxResourceIdLength = 256;
+/** Template names are a few words; a bound the spec does not give, as for resourceId. */
+const maxTemplateLength = 256;
 /** Job parameters as JSON; template parameters are a few settings, never this much. */
 const maxJobParamsBytes = 64 * 1024;
 
 export const jobInputs = z
   .object({
-    jobTemplate: z.string().refine((t) => templateIdFor(t) !== undefined, {
-      message: `must be a job template UUID or one of these names: ${jobTemplates
-        .map((t) => t.name)
-        .join(", ")}`,
-    }),
+    // A name is judged against the live catalogue in check (docs/api-facts.md#job-templates),
+    // which a schema cannot ask; here only its shape.
+    jobTemplate: z
+      .string()
+      .min(1, "is required: a job template's name or UUID")
+      .max(maxTemplateLength, `must be at most ${maxTemplateLength} characters`),
     // The spec's examples say "compute-ops-mgmt/server"; the job-template table (docs/api-facts.md#job-templates) still
     // says "compute-ops/server". Both spellings reach the API as written.
     resourceType: z
@@ -139,6 +151,13 @@ interface JobResponse {
 /** A job cannot be changed: every input is immutable, and a change is a new run. */
 const inputFields = resourceTypes.Job.replacedBy;
 
+/**
+ * What is recorded beside the declared inputs: the template id the job was started
+ * with, so a later diff compares what ran, whatever the name resolves to by then.
+ * State written before it was recorded has none, and keeps having none on refresh.
+ */
+const recordedFields = [...inputFields, "jobTemplateId"] as const;
+
 const outputFields = [
   "state",
   "resultCode",
@@ -189,7 +208,7 @@ function wayOut(live: JobResponse): string {
 
 function outputsFrom(declared: Record<string, unknown>, live: JobResponse) {
   return definedOnly({
-    ...pick(declared, inputFields),
+    ...pick(declared, recordedFields),
     ...pick(live as unknown as Record<string, unknown>, outputFields),
     // The API sends null for "no result code yet"; Pulumi outputs have no null-vs-absent.
     resultCode: live.resultCode ?? undefined,
@@ -230,11 +249,13 @@ function awaitJob(
   client: GreenLakeClient,
   id: string,
   inputs: JobInputs,
+  templateId: unknown,
   provider: unknown,
   lastSeen: JobResponse,
   clock: WaitClock,
 ): Promise<Record<string, unknown>> {
   const label = jobLabel(id, inputs);
+  const recorded = { ...inputs, jobTemplateId: templateId };
   return awaitCreated<JobResponse>({
     id,
     noun: "job",
@@ -242,7 +263,7 @@ function awaitJob(
     lastSeen,
     provider,
     clock,
-    outputsOf: (live) => outputsFrom(inputs as Record<string, unknown>, live),
+    outputsOf: (live) => outputsFrom(recorded, live),
     // The spec: a job with deleteOnComplete is deleted once it reaches COMPLETE, so
     // a job that vanishes while awaited has completed.
     poll: async () =>
@@ -282,17 +303,30 @@ function awaitJob(
   });
 }
 
-/** The declared inputs that differ; a template compares by id, so a name equals its UUID. */
-function changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+/**
+ * The declared inputs that differ. A template compares by name (case and spaces
+ * ignored), else by id: the recorded one the job ran with, or else the ids a name
+ * has in the spec's table and in a catalogue this process has read. So a name
+ * equals its UUID, and a job recorded with an id the docs have since changed
+ * does not run again while its declaration stays the same.
+ */
+function changedInputs(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  catalogue?: CatalogRead,
+): string[] {
   return inputFields.filter((field) => {
-    if (
-      field === "jobTemplate" &&
-      typeof olds[field] === "string" &&
-      typeof news[field] === "string"
-    ) {
-      return templateIdFor(olds[field] as string) !== templateIdFor(news[field] as string);
+    const old = olds[field];
+    const now = news[field];
+    if (field === "jobTemplate" && typeof old === "string" && typeof now === "string") {
+      if (squash(old) === squash(now)) return false;
+      const ranWith =
+        typeof olds.jobTemplateId === "string"
+          ? new Set([olds.jobTemplateId.toLowerCase()])
+          : knownTemplateIds(old, catalogue);
+      return ![...knownTemplateIds(now, catalogue)].some((id) => ranWith.has(id));
     }
-    return !jsonEqual(olds[field], news[field]);
+    return !jsonEqual(old, now);
   });
 }
 
@@ -332,15 +366,43 @@ function runsDeclaration(inputs: JobInputs, templateId: string, live: JobRespons
   );
 }
 
+/**
+ * The template id to send for a declared template (docs/api-facts.md#job-templates), or
+ * an error that names `jobTemplate` and says why there is none.
+ */
+async function templateIdOf(
+  catalogs: JobTemplateCatalogs,
+  client: GreenLakeClient,
+  template: string,
+  log?: (line: string) => void,
+): Promise<string> {
+  const resolution = await resolveTemplate(catalogs, client, template);
+  if ("id" in resolution) {
+    if (resolution.from === "table") {
+      log?.(
+        `compute-ops:Job: the API no longer lists job templates; "${template}" is ` +
+          `${resolution.id} by the spec's table`,
+      );
+    }
+    return resolution.id;
+  }
+  throw new Error(`compute-ops:Job jobTemplate "${template}" ${unresolvedReason(resolution)}`);
+}
+
 /** What `recover` finds for a job whose create never heard back: runs of its declaration. */
 export function jobRecovery(
-  dependencies: Pick<ComputeOpsDependencies, "clientFor"> = defaultComputeOpsDependencies,
+  dependencies: Pick<
+    ComputeOpsDependencies,
+    "clientFor" | "jobTemplates"
+  > = defaultComputeOpsDependencies,
 ): Recovery {
+  const catalogs = dependencies.jobTemplates ?? processJobTemplateCatalogs;
   return {
     async candidates(raw) {
       const inputs = jobInputs.parse(withoutProvider(raw));
-      const templateId = templateIdFor(inputs.jobTemplate) as string;
-      const jobs = await jobsLike(dependencies.clientFor(inputs), templateId, inputs.resourceId);
+      const client = dependencies.clientFor(inputs);
+      const templateId = await templateIdOf(catalogs, client, inputs.jobTemplate);
+      const jobs = await jobsLike(client, templateId, inputs.resourceId);
       return byCreation(jobs.filter((live) => runsDeclaration(inputs, templateId, live)));
     },
   };
@@ -354,19 +416,73 @@ export function jobImplementation(
   dependencies: ComputeOpsDependencies = defaultComputeOpsDependencies,
 ): ResourceImplementation {
   const { clientFor, clock, creates } = dependencies;
+  const catalogs = dependencies.jobTemplates ?? processJobTemplateCatalogs;
+
+  /**
+   * Why a template name would start no job, judged against the live catalogue
+   * (docs/api-facts.md#job-templates); undefined when it resolves, and when it cannot be
+   * judged: a UUID, an unknown value (a preview), the name the recorded job ran
+   * with (a stack made before a rename keeps working), or a catalogue that cannot
+   * be read (a preview without credentials or network), which leaves the name to
+   * create.
+   */
+  async function templateProblem(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<string | undefined> {
+    const template = news.jobTemplate;
+    // An empty or overlong name is the schema's failure; an unknown one is judged at up.
+    if (
+      typeof template !== "string" ||
+      template === "" ||
+      template.length > maxTemplateLength ||
+      containsUnknown(template)
+    ) {
+      return undefined;
+    }
+    if (isTemplateUuid(template)) return undefined;
+    if (typeof olds.jobTemplate === "string" && squash(olds.jobTemplate) === squash(template)) {
+      return undefined;
+    }
+    const client = clientOrNothing(news);
+    if (client === undefined) return undefined;
+    const resolution = await resolveTemplate(catalogs, client, template);
+    return "unreadable" in resolution ? undefined : unresolvedReason(resolution);
+  }
+
+  /** The client check and diff would use, or nothing while its settings are unknown or wrong. */
+  function clientOrNothing(news: Record<string, unknown>): GreenLakeClient | undefined {
+    if (containsUnknown(news.region) || containsUnknown(news.tenantAcid)) return undefined;
+    try {
+      return clientFor(news);
+    } catch {
+      // Configuration problems are check's own failures, reported by checkInputs.
+      return undefined;
+    }
+  }
+
   return {
-    async check(_olds, news) {
+    async check(olds, news) {
       // The template stays as the program wrote it (a name reads better in a preview);
-      // create maps it to its UUID, and diff compares templates by UUID.
-      return checkInputs("Job", news, (raw) => jobInputs.safeParse(raw));
+      // create maps it to the catalogue's id, and diff compares names, then ids.
+      const checked = checkInputs("Job", news, (raw) => jobInputs.safeParse(raw));
+      const reason = await templateProblem(olds ?? {}, news);
+      if (reason === undefined) return checked;
+      return {
+        inputs: checked.inputs,
+        failures: [...(checked.failures ?? []), { property: "jobTemplate", reason }],
+      };
     },
 
     async diff(_id, olds, news) {
       // olds are the recorded outputs, which carry the declared inputs verbatim, so
       // a plain comparison of each declared input is exact: an added, removed or
-      // changed job parameter or trigger is a new run.
+      // changed job parameter or trigger is a new run. Check has read the
+      // catalogue in this process already; diff only looks at what it gave.
+      const client = clientOrNothing(news);
+      const catalogue = client === undefined ? undefined : catalogs.alreadyRead(client);
       return diffWithUnknowns("Job", olds, news, (known) =>
-        diffResult([], changedInputs(olds, known)),
+        diffResult([], changedInputs(olds, known, catalogue)),
       );
     },
 
@@ -376,7 +492,8 @@ export function jobImplementation(
       // Job parameters may hold credentials: no error or log shows them.
       registerEveryStringIn(inputs.jobParams);
       const client = clientFor(inputs);
-      const templateId = templateIdFor(inputs.jobTemplate) as string;
+      // A name goes by the live catalogue's id: the docs' ids have changed over time.
+      const templateId = await templateIdOf(catalogs, client, inputs.jobTemplate, clock.log);
       // Slack for clocks that disagree: the job this POST makes is in the lists below.
       const postedAfter = odataTimestamp(Date.now() - createRecoveryWindowMs);
 
@@ -406,9 +523,10 @@ export function jobImplementation(
       );
 
       if (!inputs.waitForCompletion) {
-        return { id: created.id, outs: outputsFrom(inputs as Record<string, unknown>, created) };
+        const recorded = { ...inputs, jobTemplateId: templateId };
+        return { id: created.id, outs: outputsFrom(recorded, created) };
       }
-      const outs = await awaitJob(client, created.id, inputs, provider, created, clock);
+      const outs = await awaitJob(client, created.id, inputs, templateId, provider, created, clock);
       return { id: created.id, outs };
     },
 
@@ -443,10 +561,15 @@ export function jobImplementation(
       registerEveryStringIn(inputs.jobParams);
       const client = clientFor(inputs);
       const lastSeen = { ...(olds as unknown as JobResponse), id };
+      // The id the job was started with, when this version recorded it.
+      const templateId = olds.jobTemplateId;
       if (!inputs.waitForCompletion) {
-        return { outs: outputsFrom(inputs as Record<string, unknown>, lastSeen) };
+        const recorded = { ...inputs, jobTemplateId: templateId };
+        return { outs: outputsFrom(recorded, lastSeen) };
       }
-      return { outs: await awaitJob(client, id, inputs, provider, lastSeen, clock) };
+      return {
+        outs: await awaitJob(client, id, inputs, templateId, provider, lastSeen, clock),
+      };
     },
 
     async delete() {

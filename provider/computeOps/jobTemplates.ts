@@ -1,7 +1,11 @@
 /**
- * The job-template table (docs/api-facts.md#job-templates): the names people use, the template ids the
- * API wants (`jobTemplate` in a job's POST body), and the kind of resource each
- * runs on (the table's "Resource Type", `compute-ops/<kind>`).
+ * The job-template table of the official spec (docs/api-facts.md#job-templates): the
+ * names people use, the template ids the API wants (`jobTemplate` in a job's POST
+ * body), and the kind of resource each runs on (the table's "Resource Type",
+ * `compute-ops/<kind>`). The ids have changed between editions of HPE's docs, so a
+ * Job resolves a name through the live catalogue (./jobTemplateCatalog.ts); this
+ * table is its fallback only where the API no longer serves the catalogue, and
+ * the source of each template's resource kind, which the catalogue does not give.
  */
 export interface JobTemplate {
   name: string;
@@ -27,13 +31,48 @@ export const jobTemplates: readonly JobTemplate[] = [
   },
   {
     name: "Server External Storage Details",
-    id: "139cc26b-ac93-4da0-826c-220d15e3a422",
+    id: "9310319e-7b7f-41ba-8b24-8b34eed1ca62",
+    resourceKind: "server",
+  },
+  {
+    name: "Server Firmware Download",
+    id: "0683ada8-1a89-49dd-bf04-6df715b708a6",
+    resourceKind: "server",
+  },
+  {
+    name: "Server Set UID Indicator On",
+    id: "a46b210a-b0c7-4223-ab43-c4c1e77e680c",
+    resourceKind: "server",
+  },
+  {
+    name: "Server Set UID Indicator Off",
+    id: "fd837434-a2f2-4bc8-b1b4-ec068bd036aa",
+    resourceKind: "server",
+  },
+  {
+    name: "Server Enable Maintenance Mode",
+    id: "4eb92af1-1ce4-4cb0-8581-fb5a7dcdbf2b",
+    resourceKind: "server",
+  },
+  {
+    name: "Server Disable Maintenance Mode",
+    id: "2798720f-b090-427d-b210-e48d33ce2f27",
     resourceKind: "server",
   },
   {
     name: "Appliance Software Update",
     id: "1c4ac4be-8eeb-49f2-a86a-fd8c9182616c",
     resourceKind: "oneview-appliance",
+  },
+  {
+    name: "Synchronize firmware baseline",
+    id: "0fe73adb-9d52-4f00-9540-6ec82f265d82",
+    resourceKind: "external-service",
+  },
+  {
+    name: "Remove vCenter",
+    id: "3f06fd6b-dfb1-4bad-bd04-939951797e97",
+    resourceKind: "external-service",
   },
   {
     name: "Group Firmware Update",
@@ -51,8 +90,8 @@ export const jobTemplates: readonly JobTemplate[] = [
     resourceKind: "group",
   },
   {
-    name: "Group Internal Storage Configuration",
-    id: "c708eb57-235d-4ea8-9e21-8ceea2438773",
+    name: "Group Apply Internal Storage Settings",
+    id: "54095626-3911-4fea-9741-816e2531994e",
     resourceKind: "group",
   },
   {
@@ -62,18 +101,18 @@ export const jobTemplates: readonly JobTemplate[] = [
   },
   {
     name: "Group Apply External Storage Settings",
-    id: "1262f08e-79eb-4e9f-91d2-6984da9d31cd",
+    id: "fcb79270-5954-42e9-9374-6a065b6d494a",
     resourceKind: "group",
   },
   {
     name: "Group External Storage Compliance",
-    id: "977139e0-f9d9-4940-9418-e0c321b5a458",
+    id: "7177aa6a-e8f8-4e9b-ae31-e01dafcc81df",
     resourceKind: "group",
   },
   {
-    name: "Carbon Footprint Report",
-    id: "b0001d36-6490-48ac-93af-a87adfb997ed",
-    resourceKind: "filter",
+    name: "Group Firmware Download",
+    id: "a17a7aa9-4540-4c21-bbf2-31af4ff65e98",
+    resourceKind: "group",
   },
   {
     name: "Collect Server Inventory",
@@ -90,9 +129,19 @@ export const jobTemplates: readonly JobTemplate[] = [
     id: "e2952628-2629-4088-93db-91742304ef0c",
     resourceKind: "group",
   },
+  {
+    name: "Collect Server log",
+    id: "2d744494-22d4-4d61-8c65-647ccadeb6b6",
+    resourceKind: "server",
+  },
 ];
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A template given by UUID goes to the API as it is: no catalogue or table is asked. */
+export function isTemplateUuid(nameOrId: string): boolean {
+  return uuidPattern.test(nameOrId);
+}
 
 /** Names compare ignoring case, spaces and punctuation: "GroupFirmwareUpdate" is "Group Firmware Update". */
 export const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -103,16 +152,29 @@ export function templateFor(nameOrId: string): JobTemplate | undefined {
   return jobTemplates.find((t) => t.id === id || squash(t.name) === squash(nameOrId));
 }
 
-/**
- * The template id for a name from the table, or for any UUID: templates the table
- * does not list (newer ones, a tenant's own) are passed through by UUID.
- */
-export function templateIdFor(nameOrId: string): string | undefined {
-  if (uuidPattern.test(nameOrId)) return nameOrId.toLowerCase();
-  return templateFor(nameOrId)?.id;
+/** Levenshtein distance: how many single-character edits turn one string into the other. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
-/** The table's name for a template UUID or name, for messages. */
-export function templateNameFor(nameOrId: string): string | undefined {
-  return templateFor(nameOrId)?.name;
+/**
+ * The names nearest to a name that matched none, for an error that helps: compared
+ * as names are matched (case, spaces and punctuation ignored), nearest first.
+ */
+export function closestNames(name: string, names: readonly string[], count = 3): string[] {
+  const wanted = squash(name);
+  return [...new Set(names)]
+    .map((candidate) => ({ candidate, distance: editDistance(wanted, squash(candidate)) }))
+    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+    .slice(0, count)
+    .map(({ candidate }) => candidate);
 }

@@ -11,7 +11,12 @@
  */
 import { applyStackConfig, type StackConfig } from "../core/configuration";
 import { GreenLakeClient, processClients } from "./client";
-import { squash, templateFor } from "./jobTemplates";
+import {
+  catalogMatches,
+  JobTemplateCatalogs,
+  processJobTemplateCatalogs,
+} from "./jobTemplateCatalog";
+import { templateFor } from "./jobTemplates";
 import { odataString } from "./odata";
 
 type Item = Record<string, unknown>;
@@ -252,35 +257,28 @@ export async function findFirmwareBundle(
 /**
  * By name, compared ignoring case, spaces and punctuation, from the live
  * `/v1beta2/job-templates` list (the only version the spec has, marked for
- * removal). When the API no longer serves it, the error says so; a Job's
- * `jobTemplate` still takes the names of the built-in table.
+ * removal), read once per client and process and shared with the Jobs
+ * (docs/api-facts.md#job-templates). When the API no longer serves it, the error says
+ * so; a Job's `jobTemplate` then takes the names of the spec's table.
  */
 export async function findJobTemplate(
   client: GreenLakeClient,
   args: { name?: unknown },
+  catalogs: JobTemplateCatalogs = processJobTemplateCatalogs,
 ): Promise<JobTemplateResult> {
   const name = argument("getJobTemplate", args, "name", true) as string;
-  let items: Item[];
-  try {
-    items = await client.list<Item>("/compute-ops-mgmt/v1beta2/job-templates", {
-      pageSize: 1000,
-    });
-  } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status !== 404 && status !== 410) throw error;
+  const read = await catalogs.read(client);
+  if ("failed" in read) throw read.failed;
+  if ("gone" in read) {
     const known = templateFor(name);
     throw new Error(
-      `getJobTemplate: the API no longer lists job templates (${status})` +
+      `getJobTemplate: the API no longer lists job templates (${read.gone})` +
         (known
-          ? `; a Job's jobTemplate takes "${known.name}" (id ${known.id}) by name from the built-in table`
+          ? `; a Job's jobTemplate takes "${known.name}" (id ${known.id}) by name from the spec's table`
           : ""),
     );
   }
-  const template = exactlyOne(
-    items.filter((t) => typeof t.name === "string" && squash(t.name) === squash(name)),
-    "job template",
-    `name "${name}"`,
-  );
+  const template = exactlyOne(catalogMatches(read.listed, name), "job template", `name "${name}"`);
   return {
     id: String(template.id),
     name: String(template.name),

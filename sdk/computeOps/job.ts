@@ -4,10 +4,12 @@ import { resourceTypes, withSecretOutputs } from "../resourceType";
 
 export interface JobArgs {
   /**
-   * The job template to run: its UUID, or its name from the API's table of job
-   * templates, e.g. "Server Power On", "Server Firmware Update", "Group Firmware
-   * Update" (names match ignoring case and spaces). Sent as `jobTemplate`, the ID of
-   * the job template for this job.
+   * The job template to run: its UUID, or its name as the API's job-template
+   * catalogue lists it, e.g. "Server Power On", "Server Firmware Update", "Group
+   * Firmware Update" (names match ignoring case and spaces). A name is resolved to
+   * the catalogue's id when the job is created, since HPE's documented ids have
+   * changed over time; an unknown name fails the preview, naming the closest ones.
+   * Sent as `jobTemplate`, the ID of the job template for this job.
    */
   jobTemplate: pulumi.Input<string>;
   /**
@@ -84,6 +86,11 @@ export class Job extends pulumi.dynamic.Resource {
   declare public readonly generation: pulumi.Output<number | undefined>;
   /** The resource the job runs on, as the API reports it. */
   declare public readonly resource: pulumi.Output<{ id?: string; type?: string } | undefined>;
+  /**
+   * The id of the job template the job was started with (`jobTemplate` resolved);
+   * absent for jobs recorded before the provider kept it.
+   */
+  declare public readonly jobTemplateId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: JobArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -108,6 +115,7 @@ export class Job extends pulumi.dynamic.Resource {
         parentJobId: undefined,
         generation: undefined,
         resource: undefined,
+        jobTemplateId: undefined,
       },
       withSecretOutputs("Job", opts),
       resourceTypes.Job.module,

@@ -1,5 +1,8 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { expect } from "chai";
-import { answerJobApproval, stallJob } from "../../emulator/adminClient";
+import { answerJobApproval, setJobTemplate, stallJob } from "../../emulator/adminClient";
 import { RunResult } from "../../scripts/pulumiRunner";
 import { DeclaredResource, E2EStack } from "./harness";
 
@@ -41,6 +44,54 @@ describe("Job under the real Pulumi engine", function () {
     expect(jobs).to.have.length(1);
     const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
     expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
+  });
+
+  describe("by a template name whose id has changed (docs/api-facts.md#job-templates)", () => {
+    // The catalogue lists Server Power On under an id the spec's table does not give.
+    const moved = { id: "5d0f2a61-7c3b-4e59-a8d2-1f6e9b0c4a77", name: "Server Power On" };
+
+    it("starts the job with the catalogue's id", async () => {
+      await stack.fresh();
+      await setJobTemplate(stack.emulator, moved);
+      await stack.declare([powerOn({ jobTemplate: "Server Power On" })]);
+      const result = await stack.up();
+      expect(result.code, result.stdout + result.stderr).to.equal(0);
+      const jobs = (await stack.objects()).jobs as { jobTemplate?: string }[];
+      expect(jobs.map((j) => j.jobTemplate)).to.deep.equal([moved.id]);
+      const [state] = await stack.stateResources("Job");
+      expect(state.outputs.jobTemplateId).to.equal(moved.id);
+    });
+
+    it("reads and refreshes a job recorded with the old id without a diff", async () => {
+      await stack.deployFresh([powerOn({ jobTemplate: "Server Power On" })]);
+      // As an earlier version recorded it: no jobTemplateId among the outputs.
+      const exported = JSON.parse(await stack.workspace.exportStack());
+      for (const resource of exported.deployment.resources) delete resource.outputs?.jobTemplateId;
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "job-state-")), "state.json");
+      fs.writeFileSync(file, JSON.stringify(exported));
+      await stack.workspace.runOk(["stack", "import", "--file", file]);
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+
+      await setJobTemplate(stack.emulator, moved);
+      const clean = await stack.run(["preview", "--refresh", "--expect-no-changes"]);
+      expect(clean.code, clean.stdout + clean.stderr).to.equal(0);
+      const refresh = await stack.run(["refresh", "--yes", "--expect-no-changes"]);
+      expect(refresh.code, refresh.stdout + refresh.stderr).to.equal(0);
+      const [state] = await stack.stateResources("Job");
+      expect(state.outputs).not.to.have.property("jobTemplateId");
+      expect((await stack.objects()).jobs).to.have.length(1);
+    });
+
+    it("fails the preview for a name the catalogue does not list, naming the closest", async () => {
+      await stack.fresh();
+      await stack.declare([powerOn({ jobTemplate: "Server Power Of" })]);
+      const result = await stack.run(["preview"]);
+      expect(result.code).not.to.equal(0);
+      const output = result.stdout + result.stderr;
+      expect(output).to.include("jobTemplate");
+      expect(output).to.include('"Server Power Off", "Server Power On"');
+      expect((await stack.objects()).jobs).to.have.length(0);
+    });
   });
 
   it("runs the job again when a trigger changes", async () => {

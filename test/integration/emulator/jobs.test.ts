@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
+import { setJobTemplate } from "../../../emulator/adminClient";
 import { Body, jobs, poll, powerOnTemplate, serverId, sleep, subjectsOf, useEmulator } from "./kit";
 
 describe("Emulator", function () {
@@ -77,6 +78,25 @@ describe("Emulator", function () {
       const patch = await com("PATCH", `${jobs}/${job.id}`, { name: "renamed" });
       expect(patch.status).to.equal(400);
       expect(subjectsOf(patch)).to.deep.equal(["name"]);
+    });
+
+    it("takes job templates from the tenant's catalogue, where a test may change a template's id", async () => {
+      const listed = async () =>
+        (await com("GET", "/compute-ops-mgmt/v1beta2/job-templates?limit=1000")).data
+          .items as Body[];
+      const restart = "30110551-cad6-4069-95b8-dbce9bbd8525";
+      const moved = "6a1e0c2d-3b4f-4a5e-9d8c-7b6a5f4e3d2c";
+      expect((await listed()).find((t) => t.name === "Server Restart")?.id).to.equal(restart);
+      await setJobTemplate(session.emulator, { id: moved, name: "Server Restart" });
+      expect(
+        (await listed()).filter((t) => t.name === "Server Restart").map((t) => t.id),
+      ).to.deep.equal([moved]);
+      const body = { resourceId: serverId, resourceType: "compute-ops-mgmt/server" };
+      const stale = await com("POST", jobs, { ...body, jobTemplate: restart });
+      expect(stale.status).to.equal(400);
+      expect(subjectsOf(stale)).to.deep.equal(["jobTemplate"]);
+      const job = await create(jobs, { ...body, jobTemplate: moved });
+      expect(job.name).to.equal("Server Restart");
     });
   });
 });

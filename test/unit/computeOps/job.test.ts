@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import nock from "nock";
 import { jobImplementation } from "../../../provider/computeOps/job";
+import { jobTemplates } from "../../../provider/computeOps/jobTemplates";
 import type { ResourceImplementation } from "../../../provider/core/resource";
 import { PartialCreateError } from "../../../provider/core/pulumiResults";
 import { endpoint, provider, testComputeOps, useTestApis } from "../resourceTestSetup";
@@ -17,6 +18,13 @@ const listOf = (items: unknown[]) => ({
   offset: 0,
   total: items.length,
 });
+const catalogPath = "/compute-ops-mgmt/v1beta2/job-templates";
+/** The catalogue as the API lists it (jobTemplate-v1beta2): by default, the spec's table. */
+const catalogueOf = (templates: { id: string; name: string }[]) =>
+  listOf(templates.map(({ id, name }) => ({ id, name, type: "compute-ops-mgmt/job-template" })));
+const specCatalogue = () => catalogueOf([...jobTemplates]);
+// Server Power On under an id the spec's table does not give: the docs' ids have changed.
+const movedPowerOn = "5d0f2a61-7c3b-4e59-a8d2-1f6e9b0c4a77";
 const lostAnswer = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
 const inputs = {
   jobTemplate: "Server Power On",
@@ -58,7 +66,22 @@ describe("Job", () => {
   useTestApis();
   let progress: string[] = [];
   let job: ResourceImplementation;
+  /** What the job-template catalogue answers in this test: [status, body]. */
+  let catalogue: [number, unknown];
+  let catalogueReads = 0;
   beforeEach(() => {
+    catalogue = [200, specCatalogue()];
+    catalogueReads = 0;
+    // Optional: tests that give a UUID never ask; read once per client otherwise.
+    nock(endpoint)
+      .get(catalogPath)
+      .query(true)
+      .optionally()
+      .reply(() => {
+        catalogueReads++;
+        return catalogue;
+      })
+      .persist();
     // Time moves only when the waiter sleeps, so an hour-long wait takes no time.
     let now = Date.parse("2026-01-01T00:00:00Z");
     progress = [];
@@ -86,12 +109,57 @@ describe("Job", () => {
       }
     });
 
-    it("rejects an unknown template name, naming jobTemplate and listing the names", async () => {
-      const result = await job.check({}, { ...inputs, jobTemplate: "Make Coffee" });
+    it("rejects a name the catalogue does not list, naming jobTemplate and the three closest names", async () => {
+      const result = await job.check({}, { ...inputs, jobTemplate: "Server Power Of" });
       expect(result.failures).to.have.length(1);
       expect(result.failures?.[0].property).to.equal("jobTemplate");
-      expect(result.failures?.[0].reason).to.include("Server Power On");
-      expect(result.failures?.[0].reason).to.include("Group Firmware Update");
+      const reason = result.failures?.[0].reason ?? "";
+      expect(reason).to.include("job-template catalogue");
+      expect(reason).to.include('the closest names are "Server Power Off", "Server Power On"');
+      expect(reason.match(/"[^"]+"/g)).to.have.length(3);
+      expect(reason).not.to.include("Group Firmware Update");
+    });
+
+    it("accepts a name only the catalogue lists (a tenant's own template)", async () => {
+      const own = { id: "3c6a8e10-94d2-4b7f-a1e5-0d2c4b6f8a19", name: "Rotate iLO Certificates" };
+      catalogue = [200, catalogueOf([...jobTemplates, own])];
+      const result = await job.check({}, { ...inputs, jobTemplate: "rotate ilo certificates" });
+      expect(result.failures).to.equal(undefined);
+    });
+
+    it("leaves a name to create when the catalogue cannot be read (a preview without access)", async () => {
+      catalogue = [500, { message: "unavailable" }];
+      const result = await job.check({}, { ...inputs, jobTemplate: "Make Coffee" });
+      expect(result.failures).to.equal(undefined);
+    });
+
+    it("reads the catalogue once for every check of the process's client", async () => {
+      for (const name of ["Server Power On", "Server Restart", "Make Coffee"]) {
+        await job.check({}, { ...inputs, jobTemplate: name });
+      }
+      expect(catalogueReads).to.equal(1);
+    });
+
+    it("accepts the name a recorded job ran with, though the catalogue no longer lists it", async () => {
+      const olds = { ...inputs, jobTemplate: "Group Internal Storage Configuration" };
+      const news = { ...olds, resourceType: "compute-ops-mgmt/group", resourceId: "g-1" };
+      expect((await job.check(olds, news)).failures).to.equal(undefined);
+      expect((await job.check({}, news)).failures?.[0].property).to.equal("jobTemplate");
+    });
+
+    it("judges names by the spec's table once the API no longer lists templates (410)", async () => {
+      catalogue = [410, { message: "gone" }];
+      expect((await job.check({}, inputs)).failures).to.equal(undefined);
+      const result = await job.check({}, { ...inputs, jobTemplate: "Server Power Of" });
+      expect(result.failures?.[0].property).to.equal("jobTemplate");
+      expect(result.failures?.[0].reason).to.include("spec's job-template table");
+    });
+
+    it("asks nothing while the template is unknown (a preview)", async () => {
+      const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+      const result = await job.check({}, { ...inputs, jobTemplate: unknown });
+      expect(result.failures).to.equal(undefined);
+      expect(catalogueReads).to.equal(0);
     });
 
     it("bounds timeoutMinutes to whole minutes from 1 to 1440", async () => {
@@ -180,6 +248,34 @@ describe("Job", () => {
       const result = await job.diff(jobId, olds, { ...inputs, jobTemplate: powerOn });
       expect(result).to.deep.include({ changes: false, replaces: [] });
     });
+
+    it("sees no change in a job recorded with an id the docs have since changed", async () => {
+      // State of an earlier version: the old table's id, no jobTemplateId recorded.
+      const byName = { ...olds, jobTemplate: "Server External Storage Details" };
+      expect(
+        await job.diff(jobId, byName, {
+          ...inputs,
+          jobTemplate: "Server External Storage Details",
+        }),
+      ).to.deep.include({ changes: false, replaces: [] });
+      const oldId = "139cc26b-ac93-4da0-826c-220d15e3a422";
+      expect(
+        await job.diff(jobId, { ...olds, jobTemplate: oldId }, { ...inputs, jobTemplate: oldId }),
+      ).to.deep.include({ changes: false, replaces: [] });
+    });
+
+    it("compares a UUID with the id the job was started with", async () => {
+      const ranMoved = { ...olds, jobTemplateId: movedPowerOn };
+      expect(
+        await job.diff(jobId, ranMoved, { ...inputs, jobTemplate: movedPowerOn }),
+      ).to.deep.include({
+        changes: false,
+        replaces: [],
+      });
+      expect(
+        (await job.diff(jobId, ranMoved, { ...inputs, jobTemplate: powerOn })).replaces,
+      ).to.deep.equal(["jobTemplate"]);
+    });
   });
 
   describe("create", () => {
@@ -203,6 +299,7 @@ describe("Job", () => {
       expect(result.id).to.equal(jobId);
       expect(result.outs).to.deep.equal({
         jobTemplate: "Server Power On",
+        jobTemplateId: powerOn,
         resourceType: "compute-ops-mgmt/server",
         resourceId: serverId,
         triggers: ["v1"],
@@ -215,6 +312,48 @@ describe("Job", () => {
         createdAt: "2026-01-01T00:00:00Z",
         updatedAt: "2026-01-01T00:01:00Z",
       });
+    });
+
+    it("posts the catalogue's id for a name whose id changed, and records it", async () => {
+      catalogue = [
+        200,
+        catalogueOf(jobTemplates.map((t) => (t.id === powerOn ? { ...t, id: movedPowerOn } : t))),
+      ];
+      const scope = nock(endpoint)
+        .get(jobs)
+        .query((q) => String(q.filter).includes(movedPowerOn))
+        .reply(200, listOf([]))
+        .post(jobs, (body) => body.jobTemplate === movedPowerOn)
+        .reply(201, { ...pending, jobTemplate: movedPowerOn });
+      const result = await job.create({ ...inputs, waitForCompletion: false });
+      scope.done();
+      expect(result.outs).to.deep.include({
+        jobTemplate: "Server Power On",
+        jobTemplateId: movedPowerOn,
+      });
+    });
+
+    it("fails before any POST when the catalogue cannot be read, naming jobTemplate", async () => {
+      catalogue = [403, { message: "forbidden" }];
+      const error = await job.create(inputs).catch((e: unknown) => e as Error);
+      expect(error).to.be.instanceOf(Error);
+      expect((error as Error).message).to.include(
+        'jobTemplate "Server Power On" cannot be resolved',
+      );
+      expect((error as Error).message).to.include("UUID");
+    });
+
+    it("takes the spec's table's id once the API no longer lists templates (404)", async () => {
+      catalogue = [404, { message: "not found" }];
+      const scope = nock(endpoint)
+        .get(jobs)
+        .query(true)
+        .reply(200, listOf([]))
+        .post(jobs, (body) => body.jobTemplate === powerOn)
+        .reply(201, pending);
+      await job.create({ ...inputs, waitForCompletion: false });
+      scope.done();
+      expect(progress.join("\n")).to.include("no longer lists job templates");
     });
 
     it("shows its progress, naming the job, its template and its server", async () => {
@@ -511,6 +650,19 @@ describe("Job", () => {
         timeoutMinutes: 5,
         __provider: provider,
       });
+    });
+
+    it("refreshes a job recorded before template ids were recorded without adding one", async () => {
+      const { id: _id, ...outputs } = complete;
+      const old = { ...inputs, ...outputs, jobTemplate: "Server External Storage Details" };
+      nock(endpoint)
+        .get(`${jobs}/${jobId}`)
+        .reply(200, { ...complete, jobTemplate: "139cc26b-ac93-4da0-826c-220d15e3a422" });
+      const result = await job.read(jobId, old);
+      expect(result.props).to.deep.equal(old);
+      const recordedId = { ...old, jobTemplateId: "139cc26b-ac93-4da0-826c-220d15e3a422" };
+      nock(endpoint).get(`${jobs}/${jobId}`).reply(200, complete);
+      expect((await job.read(jobId, recordedId)).props).to.deep.equal(recordedId);
     });
 
     it("encodes the id as a path segment", async () => {

@@ -8,6 +8,7 @@ import {
   findSetting,
   lookupInProgram,
 } from "../../../provider/computeOps/lookups";
+import { JobTemplateCatalogs } from "../../../provider/computeOps/jobTemplateCatalog";
 import { endpoint, testComputeOps, useTestApis } from "../resourceTestSetup";
 
 const client = () => testComputeOps().clientFor({});
@@ -178,6 +179,23 @@ describe("Lookups", () => {
     expect(await failure(() => findJobTemplate(client(), { name: "Server Power On" }))).to.include(
       'a Job\'s jobTemplate takes "Server Power On"',
     );
+  });
+
+  it("getJobTemplate: reads the list once per client, however many lookups ask", async () => {
+    nock(endpoint)
+      .get("/compute-ops-mgmt/v1beta2/job-templates")
+      .query(true)
+      .once()
+      .reply(
+        200,
+        list({ id: "t1", name: "Group Firmware Compliance" }, { id: "t2", name: "Server Restart" }),
+      );
+    const shared = client();
+    const catalogs = new JobTemplateCatalogs();
+    expect((await findJobTemplate(shared, { name: "Server Restart" }, catalogs)).id).to.equal("t2");
+    expect(
+      (await findJobTemplate(shared, { name: "Group Firmware Compliance" }, catalogs)).id,
+    ).to.equal("t1");
   });
 
   it("in the program: takes the endpoint and token from the stack configuration it is given", async () => {
