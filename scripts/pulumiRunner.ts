@@ -29,6 +29,12 @@ export function ensurePulumiCli(): string {
   return cachedCliDir;
 }
 
+/** Where scripts/ensure-pulumi.sh and ensure-node.sh keep what they fetch or build. */
+function cacheDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache");
+  return process.env.PULUMI_OPS_CACHE_DIR ?? path.join(xdg, "pulumi-ops-management");
+}
+
 export interface RunResult {
   code: number;
   stdout: string;
@@ -79,6 +85,11 @@ export class PulumiWorkspace {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
       NO_COLOR: "1",
+      // Node.js 22.1 and later keep the compiled code of the modules each run loads
+      // (@pulumi/pulumi above all) and skip compiling them in the next program and
+      // provider host; Node.js 20 ignores it.
+      NODE_COMPILE_CACHE:
+        process.env.NODE_COMPILE_CACHE ?? path.join(cacheDir(), "node-compile-cache"),
       ...options.env,
     };
   }
