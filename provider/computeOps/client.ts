@@ -6,7 +6,7 @@
  * before it runs out and fetched afresh once on a 401; or a static token from
  * config. Requests carry `Tenant-Acid` for MSP tenants, JSON on POST and a JSON
  * merge patch on PATCH (docs/api-facts.md#merge-patch-and-content-types: PATCH requires application/merge-patch+json).
- * Retries, backoff and which POSTs may be repeated live in httpRetry.ts.
+ * Retries, backoff and which POSTs may be repeated live in ../http/retry.ts.
  */
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import { z } from "zod";

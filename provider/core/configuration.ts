@@ -83,12 +83,6 @@ export function applyStackConfig(config: StackConfig): void {
   }
 }
 
-/** Forgets configured values; for tests that exercise several configurations in one process. */
-export function resetStackConfig(): void {
-  stackComputeOps = {};
-  stackOpsManager = {};
-}
-
 function computeOpsValue(key: ComputeOpsKey): string | undefined {
   return stackComputeOps[key] ?? nonEmpty(process.env[computeOpsEnv[key]]);
 }

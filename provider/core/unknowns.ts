@@ -2,7 +2,7 @@
  * Values Pulumi does not know yet. During a preview, an input that comes from
  * another resource's output is unknown, and the engine hands the provider a
  * placeholder string in its place, at any depth: in place of a string, a number,
- * an object, a list element or a secret (docs/design.md#unknown-inputs-at-preview).
+ * an object, a list element or a secret (docs/design.md#unknowns-at-preview).
  * The Node SDK always sends the string one, whatever the value's type; the engine
  * has one per type, and all are recognised here. Provider code does not import
  * @pulumi/pulumi, so they are spelled out (a unit test ties them to the SDK).

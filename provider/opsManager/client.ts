@@ -6,7 +6,7 @@
  * with an increasing count and a fresh cnonce, so only the first request of a process
  * pays the 401 round trip. A `stale=true` challenge is answered once with the new
  * nonce; a plain 401 right after answering a fresh challenge means the credentials
- * are wrong. Retries, backoff and which POSTs may be repeated live in httpRetry.ts.
+ * are wrong. Retries, backoff and which POSTs may be repeated live in ../http/retry.ts.
  */
 import axios, { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from "axios";
 import { createHash } from "node:crypto";

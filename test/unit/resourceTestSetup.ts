@@ -7,7 +7,7 @@ import {
   TokenCache,
 } from "../../provider/computeOps/client";
 import { RateLimitGates } from "../../provider/http/rateLimit";
-import { applyStackConfig, resetStackConfig } from "../../provider/core/configuration";
+import { applyStackConfig } from "../../provider/core/configuration";
 import { CreateRegistry } from "../../provider/core/lifecycle";
 import { systemClock, WaitClock } from "../../provider/core/waitForState";
 import {
@@ -60,7 +60,7 @@ export function useTestApis(): void {
   before(() => nock.disableNetConnect());
   after(() => {
     nock.enableNetConnect();
-    resetStackConfig();
+    applyStackConfig({ get: () => undefined }); // no stack config
   });
   beforeEach(() => {
     const values: Record<string, string> = {

@@ -6,7 +6,6 @@ import {
   configuredSecrets,
   configurationProblems,
   opsManagerSettings,
-  resetStackConfig,
 } from "../../../provider/core/configuration";
 
 function stackConfig(values: Record<string, string>) {
@@ -23,14 +22,14 @@ describe("Configuration", () => {
   beforeEach(() => {
     savedEnv = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
     for (const k of envKeys) delete process.env[k];
-    resetStackConfig();
+    applyStackConfig({ get: () => undefined }); // no stack config
   });
   afterEach(() => {
     for (const k of Object.keys(process.env)) {
       if (k.startsWith("HPE_COM_") || k.startsWith("OPS_MANAGER_")) delete process.env[k];
     }
     Object.assign(process.env, savedEnv);
-    resetStackConfig();
+    applyStackConfig({ get: () => undefined }); // no stack config
   });
 
   describe("computeOpsSettings", () => {
