@@ -22,10 +22,18 @@
  */
 import { spawn } from "node:child_process";
 import { applyStackConfig } from "../provider/core/configuration";
-import type { RecoveryCandidate } from "../provider/core/resource";
 import { resourceTypeNames, resourceTypes, ResourceTypeName } from "../provider/core/resourceTypes";
 import { implementationOf, recoveryOf } from "../provider/registry";
 import { redact, registerSecret } from "../provider/http/redaction";
+import {
+  deleteTargets,
+  planCreates,
+  settleDeletes,
+  type DeleteReading,
+  type FoundCreate,
+  type PendingOperation,
+  type StateResource,
+} from "./recoverPlan";
 
 /** Pulumi's marker of a secret value in a deployment (with `plaintext` when shown). */
 const secretSig = {
@@ -51,33 +59,6 @@ export interface RecoverDependencies {
   pulumi: (args: string[], stdin?: string) => Promise<string>;
   implementationOf: typeof implementationOf;
   recoveryOf: typeof recoveryOf;
-}
-
-interface PendingResource {
-  urn: string;
-  type: string;
-  id?: string;
-  delete?: boolean;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-  [key: string]: unknown;
-}
-
-interface PendingOperation {
-  type: string;
-  resource: PendingResource;
-}
-
-interface StateResource {
-  urn: string;
-  id?: string;
-  type: string;
-  delete?: boolean;
-  parent?: string;
-  dependencies?: string[];
-  propertyDependencies?: Record<string, string[]>;
-  deletedWith?: string;
-  [key: string]: unknown;
 }
 
 interface Deployment {
@@ -149,13 +130,6 @@ function asSecret(value: unknown): Record<string, unknown> {
   return { [secretSig.key]: secretSig.value, plaintext: JSON.stringify(value) };
 }
 
-interface Found {
-  operation: PendingOperation;
-  type: ResourceTypeName;
-  inputs: Record<string, unknown>;
-  candidates: RecoveryCandidate[];
-}
-
 /**
  * Types the API keeps as history and has no DELETE for (docs/api-facts.md#jobs):
  * `--delete` adopts them, since deleting would only forget a job that has run, and
@@ -208,123 +182,27 @@ function reason(error: unknown): string {
   return redact(error instanceof Error ? error.message : String(error));
 }
 
-/** The stack's resources that refer to `urn`: as parent, dependency or deletedWith. */
-function dependentsOf(urn: string, resources: StateResource[]): StateResource[] {
-  return resources.filter(
-    (r) =>
-      r.parent === urn ||
-      r.deletedWith === urn ||
-      (r.dependencies ?? []).includes(urn) ||
-      Object.values(r.propertyDependencies ?? {}).some((urns) => urns.includes(urn)),
-  );
-}
-
-/** What recover decided for one pending delete. */
-interface DeleteSettlement {
-  operation: PendingOperation;
-  /** The state entry to drop: the object is gone. Undefined: kept as recorded. */
-  drop?: StateResource;
-}
-
 /**
- * Settles the pending deletes: reads each object by its recorded id. Gone (the read
- * answers 404): its state entry is dropped. Still there, unreadable, or something
- * that stays in the stack still refers to it: kept, so the next up or destroy
- * deletes it again. Reads only; the API is never changed here.
+ * Reads the object of each pending delete the stack holds, by its recorded id.
+ * Reads only: the API is never changed for a pending delete.
  */
-async function settleDeletes(
-  deletes: PendingOperation[],
-  resources: StateResource[],
+async function readDeleteTargets(
+  targets: ReturnType<typeof deleteTargets>,
   deps: RecoverDependencies,
-  print: (line: string) => void,
-): Promise<{ settlements: DeleteSettlement[]; problems: number }> {
-  let problems = 0;
-  const gone = new Map<PendingOperation, StateResource>();
-  const claimed = new Set<StateResource>();
-  const lines = new Map<PendingOperation, string>();
-  for (const operation of deletes) {
-    const { urn, id } = operation.resource;
+): Promise<Map<PendingOperation, DeleteReading>> {
+  const readings = new Map<PendingOperation, DeleteReading>();
+  for (const { operation, entry } of targets) {
+    if (!entry || !operation.resource.id) continue;
     const type = ourType(operation.resource.type) as ResourceTypeName;
-    // The entry the delete was for: same URN and id, and the same "old copy of a
-    // replacement" mark, so a replacement's new object is never taken for it.
-    const entry = resources.find(
-      (r) =>
-        !claimed.has(r) &&
-        r.urn === urn &&
-        r.id === id &&
-        Boolean(r.delete) === Boolean(operation.resource.delete),
-    );
-    if (!id || !entry) {
-      lines.set(
-        operation,
-        `${urn}: pending delete of ${id || "an object without id"}; not among the stack's resources, nothing to settle.`,
-      );
-      continue;
-    }
-    claimed.add(entry);
     try {
       const props = plainValues(operation.resource.outputs ?? {}) as Record<string, unknown>;
-      const read = await deps.implementationOf(type).read(id, props);
-      if (!read.id) {
-        gone.set(operation, entry);
-        continue;
-      }
-      lines.set(
-        operation,
-        `${urn}: pending delete of ${id}; the object still exists. Kept in the stack: ` +
-          (entry.delete
-            ? "the next up deletes it again (the old object of a replacement)."
-            : "the next up deletes it again if the program no longer declares it, and so does destroy."),
-      );
+      const read = await deps.implementationOf(type).read(operation.resource.id, props);
+      readings.set(operation, { state: read.id ? "exists" : "gone" });
     } catch (error) {
-      lines.set(
-        operation,
-        `${urn}: pending delete of ${id}; reading it failed (${reason(error)}). Kept in the stack: ` +
-          "the next up or destroy deletes it again.",
-      );
-      problems++;
+      readings.set(operation, { state: "unreadable", reason: reason(error) });
     }
   }
-
-  // Drop the gone ones nothing that stays refers to, until no more can go: dependents
-  // of a dropped entry may themselves be dropped first, in any order.
-  const dropping = new Set<StateResource>();
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const [operation, entry] of gone) {
-      if (dropping.has(entry)) continue;
-      const staying = resources.filter((r) => r !== entry && !dropping.has(r));
-      // Another entry of the same URN (a replacement's new copy) keeps references valid.
-      const referred =
-        !staying.some((r) => r.urn === entry.urn) && dependentsOf(entry.urn, staying).length > 0;
-      if (referred) continue;
-      dropping.add(entry);
-      changed = true;
-      lines.set(
-        operation,
-        `${entry.urn}: pending delete of ${entry.id}; the object no longer exists (read answered 404). ` +
-          "Dropped from the stack.",
-      );
-    }
-  }
-  const settlements: DeleteSettlement[] = [];
-  for (const operation of deletes) {
-    const entry = gone.get(operation);
-    if (entry && !dropping.has(entry)) {
-      const staying = resources.filter((r) => r !== entry && !dropping.has(r));
-      problems++;
-      lines.set(
-        operation,
-        `${entry.urn}: pending delete of ${entry.id}; the object no longer exists, but ` +
-          `${dependentsOf(entry.urn, staying)
-            .map((r) => r.urn)
-            .join(", ")} still refer to it in the stack. Kept; run \`pulumi refresh\` to drop it.`,
-      );
-    }
-    print(lines.get(operation) as string);
-    settlements.push({ operation, drop: entry && dropping.has(entry) ? entry : undefined });
-  }
-  return { settlements, problems };
+  return readings;
 }
 
 /**
@@ -377,12 +255,13 @@ export async function recover(options: RecoverOptions): Promise<number> {
   }
 
   const stateResources = [...(deployment.resources ?? [])];
-  const { settlements, problems: deleteProblems } = await settleDeletes(
-    deletes,
+  const targets = deleteTargets(deletes, stateResources);
+  const settlements = settleDeletes(
+    targets,
+    await readDeleteTargets(targets, deps),
     stateResources,
-    deps,
-    print,
   );
+  for (const settlement of settlements) print(settlement.line);
   for (const operation of updates) {
     print(
       `${operation.resource.urn}: pending update of ${operation.resource.id ?? "(no id)"}; kept as ` +
@@ -390,9 +269,6 @@ export async function recover(options: RecoverOptions): Promise<number> {
     );
   }
 
-  // Objects the stack records are never candidates; nor is one object for two creates,
-  // nor one made before the killed run began (another team's identical key, say).
-  const recorded = new Set(stateResources.map((r) => r.id).filter(Boolean));
   const since = ours.length > 0 ? await killedRunBegan(deps) : undefined;
   if (ours.length > 0) {
     print(
@@ -403,11 +279,8 @@ export async function recover(options: RecoverOptions): Promise<number> {
             "check the creation times below before --adopt.",
     );
   }
-  const madeByKilledRun = (c: RecoveryCandidate) =>
-    since === undefined || c.createdAt === undefined || Date.parse(c.createdAt) >= since;
-  const taken = new Set<string>();
-  const found: Found[] = [];
-  let problems = deleteProblems;
+  const found: FoundCreate[] = [];
+  let problems = settlements.filter((settlement) => settlement.problem).length;
   for (const operation of ours) {
     const type = ourType(operation.resource.type) as ResourceTypeName;
     const raw = plainValues(operation.resource.inputs ?? {}) as Record<string, unknown>;
@@ -418,44 +291,16 @@ export async function recover(options: RecoverOptions): Promise<number> {
       continue;
     }
     const inputs = checked.inputs as Record<string, unknown>;
-    const candidates = (await deps.recoveryOf(type).candidates(inputs)).filter(
-      (c) => !recorded.has(c.id) && madeByKilledRun(c),
-    );
-    found.push({ operation, type, inputs, candidates });
+    found.push({
+      operation,
+      type,
+      inputs,
+      candidates: await deps.recoveryOf(type).candidates(inputs),
+    });
   }
-
-  // Identical declarations share candidates: pair them in creation order.
-  const plan: { entry: Found; candidate?: RecoveryCandidate; extra: RecoveryCandidate[] }[] = [];
-  for (const entry of found) {
-    const free = entry.candidates.filter((c) => !taken.has(c.id));
-    const twins = found.filter(
-      (other) =>
-        other.type === entry.type && JSON.stringify(other.inputs) === JSON.stringify(entry.inputs),
-    );
-    const candidate = free[0];
-    if (candidate) taken.add(candidate.id);
-    // More new objects than declarations: the surplus belongs to no create of this stack's.
-    const extra = entry === twins[twins.length - 1] ? free.slice(1) : [];
-    plan.push({ entry, candidate, extra });
-  }
-
-  for (const { entry, candidate, extra } of plan) {
-    const where = entry.operation.resource.urn;
-    const what = (c: RecoveryCandidate) =>
-      `${c.id}${c.createdAt ? ` (created ${c.createdAt})` : ""}`;
-    if (!candidate) {
-      // An empty list shows only that nothing matching is there now: the create may
-      // never have reached the API, or its object was deleted since.
-      print(
-        `${where}: pending create; no matching object was found. Dropped, so the next up creates it.`,
-      );
-    } else {
-      print(`${where}: pending create; found ${what(candidate)}`);
-    }
-    if (extra.length > 0) {
-      print(`  also matching, claimed by no pending create: ${extra.map(what).join(", ")}`);
-    }
-  }
+  const recorded = new Set(stateResources.map((r) => r.id).filter((id) => id !== undefined));
+  const plan = planCreates(found, recorded, since);
+  for (const { lines } of plan) for (const line of lines) print(line);
   if (options.action === "show") {
     const next = plan.some((p) => p.candidate)
       ? "Run again with --adopt to record the objects found in the stack, or --delete to delete " +
