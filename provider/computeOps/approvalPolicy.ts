@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import {
-  adoptOrExplain,
+  adoptExisting,
   checkInputs,
   createProvablyOnce,
   deleteIgnoringGone,
@@ -30,7 +30,7 @@ import {
   patchOrRead,
 } from "./client";
 import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
-import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
+import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 import { batchedRead, ListReadSpec } from "./batchedReads";
 
@@ -409,38 +409,32 @@ export function approvalPolicyImplementation(
       const client = clientFor(inputs, notTenantScoped);
 
       if (inputs.adoptId !== undefined) {
-        // Adoption: read the existing policy instead of creating one, and bring what
-        // the program declares to the declared state; the rest stays as it is.
-        const path = itemPath(inputs.adoptId);
-        const existing = await adoptOrExplain(
-          async () => parsePolicy(await client.get(path), `GET ${path}`),
-          inputs.adoptId,
-          "approval policy",
+        // Bring what the program declares to the declared state; the rest stays as it is.
+        const adoptId = inputs.adoptId;
+        const adopted = await adoptExisting(
+          {
+            noun: "approval policy",
+            adoptId,
+            read: async () =>
+              parsePolicy(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
+            patchFor: (existing) => {
+              const current = {
+                name: existing.name,
+                description: existing.description || undefined,
+                policyData: livePolicyData(existing),
+              };
+              return mergePatchFor(
+                inputs.description === undefined ? { ...current, description: undefined } : current,
+                createBody(inputs),
+              );
+            },
+            patch: async (id, body) =>
+              parsePolicy(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
+            outputsFor: (live) => outputsFrom(inputs, live),
+          },
+          news[providerKey],
         );
-        const current = {
-          name: existing.name,
-          description: existing.description || undefined,
-          policyData: livePolicyData(existing),
-        };
-        const patch = mergePatchFor(
-          inputs.description === undefined ? { ...current, description: undefined } : current,
-          createBody(inputs),
-        );
-        if (patch === undefined) return { id: existing.id, outs: outputsFrom(inputs, existing) };
-        try {
-          const updated = parsePolicy(
-            await client.patch(itemPath(existing.id), patch),
-            `PATCH ${itemPath(existing.id)}`,
-          );
-          return { id: updated.id, outs: outputsFrom(inputs, updated) };
-        } catch (error) {
-          // The policy is ours now: record it, so a later up retries and destroy deletes it.
-          throw new PartialCreateError(
-            `adopted approval policy ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
-            existing.id,
-            { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
-          );
-        }
+        return { id: adopted.id, outs: outputsFrom(inputs, adopted) };
       }
 
       const body = createBody(inputs);

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import {
-  adoptOrExplain,
+  adoptExisting,
   checkInputs,
   createProvablyOnce,
   deleteIgnoringGone,
@@ -669,43 +669,41 @@ export function externalServiceImplementation(
       let service: ExternalServiceResponse;
 
       if (inputs.adoptId !== undefined) {
-        // Adoption: read the existing integration instead of creating one.
-        const path = itemPath(inputs.adoptId);
-        const existing = await adoptOrExplain(
-          async () => parseService(await client.get(path), `GET ${path}`),
-          inputs.adoptId,
-          "external service",
+        const adoptId = inputs.adoptId;
+        service = await adoptExisting(
+          {
+            noun: "external service",
+            adoptId,
+            read: async () =>
+              parseService(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
+            // A type that PATCH cannot change is refused before anything is changed.
+            refuse: (existing) => {
+              for (const field of ["serviceType", "authenticationType"] as const) {
+                if (existing[field] !== undefined && existing[field] !== inputs[field]) {
+                  throw new Error(
+                    `adoptId ${adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed`,
+                  );
+                }
+              }
+            },
+            // The credentials in effect cannot be read back (they are masked), so the
+            // declared ones are always sent; the rest only where it differs.
+            patchFor: (existing) => {
+              const current = {
+                ...pick(existing as Record<string, unknown>, updatableFields),
+                serviceData: existing.serviceData ?? undefined,
+                description: inputs.description === undefined ? undefined : existing.description,
+                authentication: undefined,
+              };
+              const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
+              return { ...patch, authentication: inputs.authentication };
+            },
+            patch: async (id, body) =>
+              parseService(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
+            outputsFor: (live) => outputsFrom(inputs, live),
+          },
+          news[providerKey],
         );
-        // Nothing is changed yet: a type that PATCH cannot change is refused outright.
-        for (const field of ["serviceType", "authenticationType"] as const) {
-          if (existing[field] !== undefined && existing[field] !== inputs[field]) {
-            throw new Error(
-              `adoptId ${inputs.adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed`,
-            );
-          }
-        }
-        // The credentials in effect cannot be read back (they are masked), so the declared
-        // ones are always sent; the rest only where it differs.
-        const current = {
-          ...pick(existing as Record<string, unknown>, updatableFields),
-          serviceData: existing.serviceData ?? undefined,
-          description: inputs.description === undefined ? undefined : existing.description,
-          authentication: undefined,
-        };
-        const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
-        patch.authentication = inputs.authentication;
-        try {
-          service = parseService(
-            await client.patch(itemPath(existing.id), patch),
-            `PATCH ${itemPath(existing.id)}`,
-          );
-        } catch (error) {
-          throw new PartialCreateError(
-            `adopted external service ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
-            existing.id,
-            { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
-          );
-        }
       } else {
         const body = createBody(inputs);
         service = await createProvablyOnce(

@@ -11,7 +11,7 @@
  */
 import { z } from "zod";
 import {
-  adoptOrExplain,
+  adoptExisting,
   checkInputs,
   createProvablyOnce,
   diffResult,
@@ -36,7 +36,7 @@ import {
 /** No group operation declares Tenant-Acid: the stack's value is not sent. */
 const notTenantScoped = { tenantScoped: false } as const;
 import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
-import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
+import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 
 export const groupsPath = "/compute-ops-mgmt/v1/groups";
@@ -464,34 +464,32 @@ export function groupImplementation(
       const client = clientFor(inputs, notTenantScoped);
 
       if (inputs.adoptId !== undefined) {
-        const path = groupPath(inputs.adoptId);
-        const existing = await adoptOrExplain(
-          async () => parseGroup(await client.get(path), `GET ${path}`),
-          inputs.adoptId,
-          "group",
+        const adoptId = inputs.adoptId;
+        const adopted = await adoptExisting(
+          {
+            noun: "group",
+            adoptId,
+            read: async () =>
+              parseGroup(await client.get(groupPath(adoptId)), `GET ${groupPath(adoptId)}`),
+            refuse: (existing) => {
+              if (existing.deviceType !== inputs.deviceType) {
+                throw new Error(
+                  `adoptId ${adoptId}: the group's deviceType is ${String(existing.deviceType)}, ` +
+                    `not ${inputs.deviceType}; declare its deviceType to adopt it`,
+                );
+              }
+            },
+            patchFor: (existing) => {
+              const declared = createBody(inputs);
+              return mergePatchFor(liveInputsFor(declared, existing), declared);
+            },
+            patch: async (id, body) =>
+              parseGroup(await client.patch(groupPath(id), body), `PATCH ${groupPath(id)}`),
+            outputsFor: (live) => outputsFrom(inputs, live),
+          },
+          news[providerKey],
         );
-        if (existing.deviceType !== inputs.deviceType) {
-          throw new Error(
-            `adoptId ${inputs.adoptId}: the group's deviceType is ${String(existing.deviceType)}, ` +
-              `not ${inputs.deviceType}; declare its deviceType to adopt it`,
-          );
-        }
-        const declared = createBody(inputs);
-        const patch = mergePatchFor(liveInputsFor(declared, existing), declared);
-        if (patch === undefined) return { id: existing.id, outs: outputsFrom(inputs, existing) };
-        try {
-          const updated = parseGroup(
-            await client.patch(groupPath(existing.id), patch),
-            `PATCH ${groupPath(existing.id)}`,
-          );
-          return { id: updated.id, outs: outputsFrom(inputs, updated) };
-        } catch (error) {
-          throw new PartialCreateError(
-            `adopted group ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
-            existing.id,
-            { ...outputsFrom(inputs, existing), [providerKey]: news[providerKey] },
-          );
-        }
+        return { id: adopted.id, outs: outputsFrom(inputs, adopted) };
       }
 
       const body = createBody(inputs);

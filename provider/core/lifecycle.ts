@@ -7,7 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ZodError, ZodType, ZodTypeDef } from "zod";
 import { checkFailuresFor } from "./checkInputs";
 import { configurationProblems } from "./configuration";
-import { jsonEqual, providerKey } from "./pulumiResults";
+import { jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
 import { resourceTypes, ResourceTypeName } from "./resourceTypes";
 import { containsUnknown } from "./unknowns";
 
@@ -210,7 +210,7 @@ export async function updateUnlessGone<T>(
 }
 
 /** The object `adoptId` names, or an error saying no such object exists to adopt. */
-export async function adoptOrExplain<T>(
+async function adoptOrExplain<T>(
   read: () => Promise<T>,
   adoptId: string,
   noun: string,
@@ -220,6 +220,48 @@ export async function adoptOrExplain<T>(
     throw new Error(`adoptId ${adoptId}: no ${noun} with this id exists to adopt`);
   }
   return found;
+}
+
+/** How one type adopts the object `adoptId` names (docs/design.md#adoption-instead-of-import). */
+export interface Adoption<T extends { id: string }> {
+  noun: string;
+  adoptId: string;
+  /** Reads the object `adoptId` names. */
+  read: () => Promise<T>;
+  /** Throws, before anything is changed, when the object cannot become the declared one. */
+  refuse?: (existing: T) => void;
+  /** The merge patch from the live object to the declared state; undefined when they agree. */
+  patchFor: (existing: T) => Record<string, unknown> | undefined;
+  /** Sends the patch; resolves to the object as the API answers it. */
+  patch: (id: string, body: Record<string, unknown>) => Promise<T>;
+  /** What the stack records for `live`, should the patch fail. */
+  outputsFor: (live: T) => Record<string, unknown>;
+}
+
+/**
+ * Adopts an existing object instead of creating one: reads it, refuses what cannot
+ * be changed in place, and patches on what the program declares; resolves to the
+ * object as the API last answered it. Once read, the
+ * object is ours: a failed patch still records it (a PartialCreateError), so a
+ * later up retries the patch and destroy deletes it.
+ */
+export async function adoptExisting<T extends { id: string }>(
+  adoption: Adoption<T>,
+  provider: unknown,
+): Promise<T> {
+  const existing = await adoptOrExplain(adoption.read, adoption.adoptId, adoption.noun);
+  adoption.refuse?.(existing);
+  const patch = adoption.patchFor(existing);
+  if (patch === undefined) return existing;
+  try {
+    return await adoption.patch(existing.id, patch);
+  } catch (error) {
+    throw new PartialCreateError(
+      `adopted ${adoption.noun} ${existing.id} but could not bring it to the declared state: ${(error as Error).message}`,
+      existing.id,
+      { ...adoption.outputsFor(existing), [providerKey]: provider },
+    );
+  }
 }
 
 /**
