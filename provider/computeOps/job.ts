@@ -136,8 +136,11 @@ interface JobResponse {
 // ---------------------------------------------------------------------------
 // Fields
 
-/** A job cannot be changed: every input is immutable, and a change is a new run. */
-const inputFields = resourceTypes.Job.replacedBy;
+/** A job cannot be changed: every input of the run is immutable, and a change is a new run. */
+const runFields = resourceTypes.Job.replacedBy;
+/** How the provider waits for the run: a change is recorded in place, with no new run. */
+const waitFields = resourceTypes.Job.waitSettings;
+const inputFields = [...runFields, ...waitFields];
 
 const outputFields = [
   "state",
@@ -282,9 +285,13 @@ function awaitJob(
   });
 }
 
-/** The declared inputs that differ; a template compares by id, so a name equals its UUID. */
-function changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return inputFields.filter((field) => {
+/** The declared inputs of these that differ; a template compares by id, so a name equals its UUID. */
+function changedInputs(
+  fields: readonly string[],
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): string[] {
+  return fields.filter((field) => {
     if (
       field === "jobTemplate" &&
       typeof olds[field] === "string" &&
@@ -364,9 +371,9 @@ export function jobImplementation(
     async diff(_id, olds, news) {
       // olds are the recorded outputs, which carry the declared inputs verbatim, so
       // a plain comparison of each declared input is exact: an added, removed or
-      // changed job parameter or trigger is a new run.
+      // changed job parameter or trigger is a new run; a changed wait setting is not.
       return diffWithUnknowns("Job", olds, news, (known) =>
-        diffResult([], changedInputs(olds, known)),
+        diffResult(changedInputs(waitFields, olds, known), changedInputs(runFields, olds, known)),
       );
     },
 
@@ -414,8 +421,9 @@ export function jobImplementation(
 
     async read(id, props) {
       const recorded = (props ?? {}) as Record<string, unknown>;
-      // No input can change in place, so the declared inputs are what was recorded:
-      // a refresh shows the job's progress in its outputs and never invents drift.
+      // The API knows nothing of the inputs (the wait settings are the provider's),
+      // so the declared inputs are what was recorded: a refresh shows the job's
+      // progress in its outputs and never invents drift.
       const inputs = definedOnly({
         ...pick(recorded, inputFields),
         [providerKey]: recorded[providerKey],
@@ -434,10 +442,13 @@ export function jobImplementation(
     },
 
     async update(id, olds, news) {
-      // Only a create that failed or timed out comes here: the wait resumes, so a job
-      // that has since completed clears the failure, and one that ended in error
-      // fails the step again.
-      refuseChangeInPlace("Job", changedInputs(olds, news), "runs the job again");
+      // Two things come here, and neither runs the job again: a change of a wait
+      // setting (raising timeoutMinutes after a timeout, as the timeout's message
+      // advises), and a create that failed or timed out. Either way the wait resumes
+      // under the new settings, so a job that has since completed clears the
+      // failure, one that ended in error fails the step again, and a completed job
+      // costs one read.
+      refuseChangeInPlace("Job", changedInputs(runFields, olds, news), "runs the job again");
       const provider = news[providerKey];
       const inputs = jobInputs.parse(withoutProvider(news));
       registerEveryStringIn(inputs.jobParams);

@@ -33,7 +33,10 @@ export interface JobArgs {
    * then fails the deployment; its id is still recorded.
    */
   waitForCompletion?: pulumi.Input<boolean>;
-  /** How long to wait for the job, 1 to 1440 minutes (default 60). */
+  /**
+   * How long to wait for the job, 1 to 1440 minutes (default 60). Changing it (or
+   * `waitForCompletion`) updates in place: no new job runs.
+   */
   timeoutMinutes?: pulumi.Input<number>;
   /**
    * The Compute Ops Management region ("us-west", "eu-central", "ap-northeast"),
@@ -50,7 +53,8 @@ export interface JobArgs {
 /**
  * One run of a Compute Ops Management job template (a multi-step task such as a
  * power operation or a firmware update) on a server, group or appliance. Any change
- * of input runs the job again; `pulumi destroy` only forgets the job, since jobs
+ * of input but the wait settings (`waitForCompletion`, `timeoutMinutes`, which update
+ * in place) runs the job again; `pulumi destroy` only forgets the job, since jobs
  * cannot be deleted.
  */
 export class Job extends pulumi.dynamic.Resource {
@@ -87,8 +91,8 @@ export class Job extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: JobArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      // update is never called for a change (every change replaces); the engine calls
-      // it after a failed or timed-out run to resume waiting, so the shim carries it.
+      // update records a changed wait setting and resumes waiting; the engine also
+      // calls it after a failed or timed-out run, so the shim carries it.
       providerShim("Job", resourceTypes.Job),
       name,
       {
