@@ -520,6 +520,8 @@ export function refusedTenantAcid(typeName: string) {
     .optional()
     .refine((value) => value === undefined, {
       message: `${typeName} operations do not take Tenant-Acid; it applies to ExternalService and Job only`,
+      // Any value is refused: nothing to quote.
+      params: { keyNotValue: true },
     });
 }
 

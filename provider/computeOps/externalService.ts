@@ -322,6 +322,8 @@ export function validateExternalService(
           code: z.ZodIssueCode.custom,
           path: ["serviceData", "incidentCreationScope", "utilizationAlerts"],
           message: "is called utilizationThresholdAlerts in the API",
+          // The key is wrong, not its value: nothing to quote.
+          params: { keyNotValue: true },
         });
       }
       const data = serviceDataFor[serviceType].safeParse(raw.serviceData);
