@@ -434,9 +434,19 @@ export function jobImplementation(
       // so the job keeps its last known outputs instead of reading as gone (which
       // would make the next `up` run it again).
       if (live === undefined) return { id, props: recorded, inputs };
+      // `Job.get(name, id)` records nothing: what the job runs comes from the job itself.
+      const described =
+        recorded.jobTemplate === undefined
+          ? definedOnly({
+              jobTemplate: live.jobTemplate,
+              resourceType: live.resource?.type,
+              resourceId: live.resource?.id,
+              ...recorded,
+            })
+          : recorded;
       return {
         id,
-        props: { ...outputsFrom(recorded, live), [providerKey]: recorded[providerKey] },
+        props: { ...outputsFrom(described, live), [providerKey]: recorded[providerKey] },
         inputs,
       };
     },

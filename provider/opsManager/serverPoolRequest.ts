@@ -404,9 +404,14 @@ export function serverPoolRequestImplementation(
         ...pick(recorded, inputFields),
         [providerKey]: recorded[providerKey],
       });
+      // `ServerPoolRequest.get(name, id)` records nothing: the properties come from the request.
+      const described =
+        recorded.properties === undefined && live.properties !== undefined
+          ? { ...recorded, properties: live.properties }
+          : recorded;
       return {
         id,
-        props: { ...outputsFrom(recorded, live, groupId), [providerKey]: recorded[providerKey] },
+        props: { ...outputsFrom(described, live, groupId), [providerKey]: recorded[providerKey] },
         inputs,
       };
     },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
-import { resourceTypes, withSecretOutputs } from "../resourceType";
+import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
 
 export interface JobArgs {
   /**
@@ -88,6 +88,24 @@ export class Job extends pulumi.dynamic.Resource {
   declare public readonly generation: pulumi.Output<number | undefined>;
   /** The resource the job runs on, as the API reports it. */
   declare public readonly resource: pulumi.Output<{ id?: string; type?: string } | undefined>;
+
+  /**
+   * Reads an existing job into the program by its id, without managing it
+   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
+   * leaves it alone. `state` may name its `region` and `tenantAcid`; the outputs are what the API holds.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<JobArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): Job {
+    return new Job(
+      name,
+      stateForGet<JobArgs>(["jobTemplate", "resourceType", "resourceId"], state),
+      { ...opts, id },
+    );
+  }
 
   constructor(name: string, args: JobArgs, opts?: pulumi.CustomResourceOptions) {
     super(

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
-import { resourceTypes, withSecretOutputs } from "../resourceType";
+import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
 
 export interface ServerPoolRequestArgs {
   /**
@@ -65,6 +65,23 @@ export class ServerPoolRequest extends pulumi.dynamic.Resource {
   declare public readonly properties: pulumi.Output<Record<string, string | string[]>[]>;
   /** Links to the request and related resources. */
   declare public readonly links: pulumi.Output<unknown[]>;
+
+  /**
+   * Reads an existing server-pool request into the program by its id, without managing it
+   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
+   * leaves it alone. `state` may name its `groupId`; the outputs are what the API holds.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<ServerPoolRequestArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): ServerPoolRequest {
+    return new ServerPoolRequest(name, stateForGet<ServerPoolRequestArgs>(["properties"], state), {
+      ...opts,
+      id,
+    });
+  }
 
   constructor(name: string, args: ServerPoolRequestArgs, opts?: pulumi.CustomResourceOptions) {
     super(
