@@ -118,6 +118,18 @@ describe("Static get under the real Pulumi engine", function () {
     const keys = (await stack.objects()).activationKeys as { activationKey: string }[];
     expect(exported).not.to.include(keys[0].activationKey);
 
+    // Pulumi's own verbosity, handed to the provider by --logflow, turns the debug log
+    // on: a get reads on every run, so a preview shows its requests, secrets cut out.
+    const verbose = await stack.run(["preview", "--logflow", "-v=1"]);
+    const verboseOutput = verbose.stdout + verbose.stderr;
+    expect(verbose.code, verboseOutput).to.equal(0);
+    expect(verboseOutput).to.match(
+      /pulumi-ops-management: http: compute-ops GET \/compute-ops-mgmt\/v1\/groups\/[^ ]+ -> 200 in \d+ ms, attempt 1/,
+    );
+    expect(verboseOutput).not.to.include("dscc-secret-by-hand");
+    expect(verboseOutput).not.to.include(keys[0].activationKey);
+    expect(verboseOutput).not.to.include(stack.emulator.credentials.clientSecret);
+
     await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     const left = await stack.objects();
     expect(left.approvalPolicies).to.have.length(1);
