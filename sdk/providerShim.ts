@@ -7,9 +7,9 @@
  * Pulumi serializes each method with a wrapper of its own, so every method is a
  * one-line forward to `d`, which calls the provider's entry point of that name,
  * and the names are short on purpose: the text stays under 2 KB per resource. Job and
- * ServerPoolRequest need `update` although every change replaces them: after a
- * create that failed part-way, the engine calls update on the next `up`.
- * ActivationKey never waits, so it has none.
+ * ServerPoolRequest need `update` although every change of the object replaces them:
+ * a changed wait setting updates in place, and after a create that failed part-way
+ * the engine calls update on the next `up`. ActivationKey never waits, so it has none.
  * Keep this file free of imports the methods use: anything a method refers to
  * would be serialized with it.
  */

@@ -328,20 +328,43 @@ export function activationKeyImplementation(
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
       const key = old.activationKey;
-      if (typeof key !== "string" || key === "") return { id: "" };
-      registerSecret(key);
-      // No GET by id (docs/api-facts.md#activation-keys): the list, filtered on the key string (the client
-      // percent-encodes the filter, quotes included).
-      const found = await clientFor(old, notTenantScoped).list<unknown>(collectionPath, {
-        filter: `activationKey eq ${odataString(key)}`,
-      });
-      const live = found
-        .map((item) => parseKey(item, `GET ${collectionPath}`))
-        .find((k) => k.activationKey === key);
+      const client = clientFor(old, notTenantScoped);
+      let live: ReturnType<typeof parseKey> | undefined;
+      if (typeof key === "string" && key !== "") {
+        registerSecret(key);
+        // No GET by id (docs/api-facts.md#activation-keys): the list, filtered on the key string (the client
+        // percent-encodes the filter, quotes included).
+        const found = await client.list<unknown>(collectionPath, {
+          filter: `activationKey eq ${odataString(key)}`,
+        });
+        live = found
+          .map((item) => parseKey(item, `GET ${collectionPath}`))
+          .find((k) => k.activationKey === key);
+      } else {
+        // `ActivationKey.get(name, id)` knows only the id, which no filter takes: the
+        // whole list (a workspace holds a handful of live keys), matched by id.
+        const all = (await client.list<unknown>(collectionPath)).map((item) =>
+          parseKey(item, `GET ${collectionPath}`),
+        );
+        live = all.find((k) => k.id === id);
+        if (live !== undefined) registerSecret(live.activationKey);
+      }
       // Expired keys leave the list; one not yet swept is just as unusable.
       if (live === undefined || Date.parse(live.expiresAt) <= Date.now()) return { id: "" };
-      // A key cannot change: its inputs are the ones it was made from.
-      const inputs = definedOnly(pick(old, inputFields));
+      // A key cannot change: its inputs are the ones it was made from. A key read by
+      // `ActivationKey.get(name, id)` has none recorded: they come from the key.
+      const inputs = definedOnly(
+        old.targetDevice === undefined
+          ? {
+              ...pick(live as unknown as Record<string, unknown>, [
+                "targetDevice",
+                "subscriptionKey",
+                "applianceUri",
+              ]),
+              ...pick(old, inputFields),
+            }
+          : pick(old, inputFields),
+      );
       return { id: live.id ?? id, props: outputsFrom(inputs, live), inputs };
     },
 

@@ -21,6 +21,7 @@ import type { JobTemplateCatalogs } from "./jobTemplateCatalog";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
+import { DebugLog, installDebugLog, processDebugLog } from "../http/debugLog";
 import {
   defaultRetryPolicy,
   installRetries,
@@ -61,6 +62,11 @@ export interface GreenLakeClientOptions {
    * (docs/design.md#batched-reads). Default 400 ms; 0 reads each object by its own GET.
    */
   readBatchWindowMs?: number;
+  /**
+   * Where a line per HTTP attempt goes (docs/design.md#debug-log); default: stderr
+   * when PULUMI_OPS_DEBUG (or Pulumi's `--logflow -v`) asks for it, else nowhere.
+   */
+  debugLog?: DebugLog;
 }
 
 const defaultTimeoutMs = 30_000;
@@ -120,6 +126,7 @@ export class GreenLakeClient {
   private readonly retry: Partial<RetryPolicy>;
   private readonly tokens: TokenCache;
   private readonly now: () => number;
+  private readonly debugLog: DebugLog | undefined;
   /** Paces this client with every other of the same API client (docs/design.md#rate-limit-pacing). */
   readonly gate: RateLimitGate;
   /** See GreenLakeClientOptions.readBatchWindowMs. */
@@ -147,6 +154,9 @@ export class GreenLakeClient {
       // login page and report its HTML as success.
       maxRedirects: 0,
     });
+    // First, so its request interceptor runs last: it times the attempt on the wire.
+    this.debugLog = "debugLog" in options ? options.debugLog : processDebugLog();
+    if (this.debugLog) installDebugLog(this.http, "compute-ops", this.debugLog);
     this.gate = (options.gates ?? processGates).gateFor(this.rateLimitKey(), "compute-ops");
     const sleep = this.retry.sleep ?? defaultRetryPolicy.sleep;
     // Each attempt first waits its turn under the rate limit; the token is read after
@@ -341,6 +351,7 @@ export class GreenLakeClient {
         this.tokenBudgetMs,
         this.retry,
         this.now,
+        this.debugLog,
       )
         .then((token) => {
           tokens.set(key, token);
@@ -365,6 +376,7 @@ async function requestToken(
   budgetMs: number,
   retry: Partial<RetryPolicy>,
   now: () => number,
+  debugLog: DebugLog | undefined,
 ): Promise<CachedToken> {
   const { clientId, clientSecret } = settings;
   const tokenUrl = settings.tokenUrl;
@@ -379,6 +391,8 @@ async function requestToken(
     });
   }
   const tokenHttp = axios.create({ timeout: timeoutMs, maxRedirects: 0 });
+  // The form body holds the client secret: the log shows the path and status only.
+  if (debugLog) installDebugLog(tokenHttp, "compute-ops token", debugLog);
   installRetries(tokenHttp, retry);
   // Retries go through the interceptors again, so this counts every attempt.
   let attempts = 0;
@@ -522,6 +536,8 @@ export function refusedTenantAcid(typeName: string) {
     .optional()
     .refine((value) => value === undefined, {
       message: `${typeName} operations do not take Tenant-Acid; it applies to ExternalService and Job only`,
+      // Any value is refused: nothing to quote.
+      params: { keyNotValue: true },
     });
 }
 

@@ -322,6 +322,8 @@ export function validateExternalService(
           code: z.ZodIssueCode.custom,
           path: ["serviceData", "incidentCreationScope", "utilizationAlerts"],
           message: "is called utilizationThresholdAlerts in the API",
+          // The key is wrong, not its value: nothing to quote.
+          params: { keyNotValue: true },
         });
       }
       const data = serviceDataFor[serviceType].safeParse(raw.serviceData);
@@ -748,7 +750,24 @@ export function externalServiceImplementation(
       );
       // Deleted out of band: an empty id tells the engine it is gone (docs/design.md#diff-declared-against-live).
       if (live === undefined) return { id: "" };
-      const liveInputs = liveInputsFrom(old, live);
+      // `ExternalService.get(name, id)` records nothing (a managed service always has
+      // its serviceType): every field comes from the service but the credentials,
+      // which the API only shows masked.
+      const declared =
+        old.serviceType === undefined
+          ? {
+              ...old,
+              ...pick(live as unknown as Record<string, unknown>, [
+                "name",
+                "description",
+                "serviceType",
+                "authenticationType",
+                "state",
+                "serviceData",
+              ]),
+            }
+          : old;
+      const liveInputs = liveInputsFrom(declared, live);
       return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
     },
 

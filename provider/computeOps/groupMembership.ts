@@ -220,7 +220,9 @@ export function groupMembershipImplementation(
   }
 
   function outputs(inputs: Record<string, unknown>, live: string[]) {
-    const serverIds = sameSet(inputs.serverIds, live) ? inputs.serverIds : live;
+    // Nothing recorded (a `GroupMembership.get`) is the live set, even an empty one.
+    const serverIds =
+      inputs.serverIds !== undefined && sameSet(inputs.serverIds, live) ? inputs.serverIds : live;
     return definedOnly({ ...pick(inputs, ["groupId", ...immutableFields]), serverIds });
   }
 

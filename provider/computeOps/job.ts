@@ -148,8 +148,11 @@ interface JobResponse {
 // ---------------------------------------------------------------------------
 // Fields
 
-/** A job cannot be changed: every input is immutable, and a change is a new run. */
-const inputFields = resourceTypes.Job.replacedBy;
+/** A job cannot be changed: every input of the run is immutable, and a change is a new run. */
+const runFields = resourceTypes.Job.replacedBy;
+/** How the provider waits for the run: a change is recorded in place, with no new run. */
+const waitFields = resourceTypes.Job.waitSettings;
+const inputFields = [...runFields, ...waitFields];
 
 /**
  * What is recorded beside the declared inputs: the template id the job was started
@@ -311,11 +314,12 @@ function awaitJob(
  * does not run again while its declaration stays the same.
  */
 function changedInputs(
+  fields: readonly string[],
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
   catalogue?: CatalogRead,
 ): string[] {
-  return inputFields.filter((field) => {
+  return fields.filter((field) => {
     const old = olds[field];
     const now = news[field];
     if (field === "jobTemplate" && typeof old === "string" && typeof now === "string") {
@@ -477,12 +481,16 @@ export function jobImplementation(
     async diff(_id, olds, news) {
       // olds are the recorded outputs, which carry the declared inputs verbatim, so
       // a plain comparison of each declared input is exact: an added, removed or
-      // changed job parameter or trigger is a new run. Check has read the
-      // catalogue in this process already; diff only looks at what it gave.
+      // changed job parameter or trigger is a new run; a changed wait setting is not.
+      // Check has read the catalogue in this process already; diff only looks at
+      // what it gave.
       const client = clientOrNothing(news);
       const catalogue = client === undefined ? undefined : catalogs.alreadyRead(client);
       return diffWithUnknowns("Job", olds, news, (known) =>
-        diffResult([], changedInputs(olds, known, catalogue)),
+        diffResult(
+          changedInputs(waitFields, olds, known),
+          changedInputs(runFields, olds, known, catalogue),
+        ),
       );
     },
 
@@ -532,8 +540,9 @@ export function jobImplementation(
 
     async read(id, props) {
       const recorded = (props ?? {}) as Record<string, unknown>;
-      // No input can change in place, so the declared inputs are what was recorded:
-      // a refresh shows the job's progress in its outputs and never invents drift.
+      // The API knows nothing of the inputs (the wait settings are the provider's),
+      // so the declared inputs are what was recorded: a refresh shows the job's
+      // progress in its outputs and never invents drift.
       const inputs = definedOnly({
         ...pick(recorded, inputFields),
         [providerKey]: recorded[providerKey],
@@ -544,18 +553,31 @@ export function jobImplementation(
       // so the job keeps its last known outputs instead of reading as gone (which
       // would make the next `up` run it again).
       if (live === undefined) return { id, props: recorded, inputs };
+      // `Job.get(name, id)` records nothing: what the job runs comes from the job itself.
+      const described =
+        recorded.jobTemplate === undefined
+          ? definedOnly({
+              jobTemplate: live.jobTemplate,
+              resourceType: live.resource?.type,
+              resourceId: live.resource?.id,
+              ...recorded,
+            })
+          : recorded;
       return {
         id,
-        props: { ...outputsFrom(recorded, live), [providerKey]: recorded[providerKey] },
+        props: { ...outputsFrom(described, live), [providerKey]: recorded[providerKey] },
         inputs,
       };
     },
 
     async update(id, olds, news) {
-      // Only a create that failed or timed out comes here: the wait resumes, so a job
-      // that has since completed clears the failure, and one that ended in error
-      // fails the step again.
-      refuseChangeInPlace("Job", changedInputs(olds, news), "runs the job again");
+      // Two things come here, and neither runs the job again: a change of a wait
+      // setting (raising timeoutMinutes after a timeout, as the timeout's message
+      // advises), and a create that failed or timed out. Either way the wait resumes
+      // under the new settings, so a job that has since completed clears the
+      // failure, one that ended in error fails the step again, and a completed job
+      // costs one read.
+      refuseChangeInPlace("Job", changedInputs(runFields, olds, news), "runs the job again");
       const provider = news[providerKey];
       const inputs = jobInputs.parse(withoutProvider(news));
       registerEveryStringIn(inputs.jobParams);

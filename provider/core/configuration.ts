@@ -103,10 +103,41 @@ export class ConfigurationError extends Error {
   }
 }
 
+const secretKeys = ["clientSecret", "token", "apiKey"];
+
+/**
+ * A credential that cannot be right whatever the API holds: whitespace or a control
+ * character inside it (a pasted line break), or a token pasted with its "Bearer "
+ * prefix. Named by its key, never quoted: it may be a secret.
+ */
+function malformedCredential(
+  namespace: string,
+  key: string,
+  env: string,
+  value: string | undefined,
+): ConfigurationError | undefined {
+  if (value === undefined) return undefined;
+  const setAgain = `set it again with \`pulumi config set ${namespace}:${key}${
+    secretKeys.includes(key) ? " --secret" : ""
+  }\` (or ${env})`;
+  if (key === "token" && /^bearer\s/i.test(value)) {
+    return new ConfigurationError(
+      `${namespace}:${key} must be the bare token, without "Bearer "; ${setAgain}`,
+    );
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(value)) {
+    return new ConfigurationError(
+      `${namespace}:${key} holds whitespace or a control character (a pasted line break?); ${setAgain}`,
+    );
+  }
+  return undefined;
+}
+
 function missing(namespace: string, key: string, env: string, why: string): ConfigurationError {
   return new ConfigurationError(
     `${why}: set \`pulumi config set ${namespace}:${key}${
-      key === "clientSecret" || key === "token" || key === "apiKey" ? " --secret" : ""
+      secretKeys.includes(key) ? " --secret" : ""
     }\` or the environment variable ${env}`,
   );
 }
@@ -183,6 +214,14 @@ export function computeOpsSettings(overrides: {
       );
     }
   }
+  for (const [key, value] of [
+    ["token", token],
+    ["clientId", clientId],
+    ["clientSecret", clientSecret],
+  ] as const) {
+    const malformed = malformedCredential("compute-ops", key, computeOpsEnv[key], value);
+    if (malformed !== undefined) throw malformed;
+  }
   const tokenUrl =
     token !== undefined
       ? undefined
@@ -234,6 +273,13 @@ export function opsManagerSettings(overrides: { groupId?: string }): OpsManagerS
       "Ops Manager needs a project (group) id; set it on the stack or the resource's groupId",
     );
   }
+  for (const [key, value] of [
+    ["username", username],
+    ["apiKey", apiKey],
+  ] as const) {
+    const malformed = malformedCredential("ops-manager", key, opsManagerEnv[key], value);
+    if (malformed !== undefined) throw malformed;
+  }
   return { baseUrl: baseUrl.replace(/\/+$/, ""), username, apiKey, groupId };
 }
 
@@ -255,13 +301,26 @@ function isWebUrl(value: string): boolean {
   }
 }
 
+/** The inputs by which a resource chooses its settings (docs/design.md#configuration-from-stack-config). */
+export interface SettingsScope {
+  region?: unknown;
+  tenantAcid?: unknown;
+  groupId?: unknown;
+}
+
 /**
  * What is wrong with the configuration an API's resources need, judged without any
- * call, so check (and so a preview) names the key to fix. Only values that are set
- * are judged, and secrets are never quoted: missing credentials stay an error of
- * `up`, so a preview without them still runs.
+ * call, so check (and so a preview) names the key to fix. Set values are judged
+ * first; when they are sound, the settings are built as `up` builds them, so a
+ * missing or malformed credential fails the preview with `up`'s own message. Secrets
+ * are never quoted. The resource's own `region`, `tenantAcid` or `groupId` stand in
+ * for the stack's when declared, known or not: their values are the input check's to
+ * judge, and an unknown one at preview is no error.
  */
-export function configurationProblems(api: "compute-ops" | "ops-manager"): string[] {
+export function configurationProblems(
+  api: "compute-ops" | "ops-manager",
+  scope: SettingsScope = {},
+): string[] {
   const problems: string[] = [];
   const url = (key: string, value: string | undefined) => {
     if (value !== undefined && !isWebUrl(value)) {
@@ -285,6 +344,22 @@ export function configurationProblems(api: "compute-ops" | "ops-manager"): strin
         `ops-manager:groupId must be an Ops Manager project id: 24 hexadecimal digits; got "${groupId}"`,
       );
     }
+  }
+  if (problems.length > 0) return problems;
+  // Unknown (a placeholder string at preview) counts as declared, like any value.
+  const declared = (value: unknown) => value !== undefined;
+  try {
+    if (api === "compute-ops") {
+      // Stand-ins that pass: only the stack's settings and credentials are judged here.
+      computeOpsSettings({
+        region: declared(scope.region) ? computeOpsRegions[0] : undefined,
+        tenantAcid: declared(scope.tenantAcid) ? "00000000-0000-0000-0000-000000000000" : undefined,
+      });
+    } else {
+      opsManagerSettings({ groupId: declared(scope.groupId) ? "declared" : undefined });
+    }
+  } catch (error) {
+    problems.push((error as Error).message);
   }
   return problems;
 }

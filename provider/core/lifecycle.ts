@@ -70,7 +70,7 @@ export function checkInputs<T>(
 ): dynamic.CheckResult {
   const definition = resourceTypes[type];
   const inputs = withoutProvider(news);
-  const failures: dynamic.CheckFailure[] = configurationProblems(definition.module).map(
+  const failures: dynamic.CheckFailure[] = configurationProblems(definition.module, inputs).map(
     (reason) => ({ property: "", reason }),
   );
   const result = validate(inputs);

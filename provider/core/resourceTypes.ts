@@ -11,8 +11,9 @@ export interface ResourceTypeDefinition {
   readonly module: "compute-ops" | "ops-manager";
   /**
    * Whether the serialized shim has `update`. Job and ServerPoolRequest need it
-   * although every change replaces them: after a create that failed part-way, the
-   * engine calls update on the next `up`.
+   * although every change of the object replaces them: a change of a wait setting
+   * updates in place, and after a create that failed part-way the engine calls
+   * update on the next `up`.
    */
   readonly updatable: boolean;
   /**
@@ -20,6 +21,12 @@ export interface ResourceTypeDefinition {
    * reasons too (naming another `adoptId`, an activation key due for renewal).
    */
   readonly replacedBy: readonly string[];
+  /**
+   * Inputs that only say whether and how long the provider waits for the object's
+   * asynchronous work. They are not part of the object, so a change updates in
+   * place: the new value is recorded, and no new run or request is made.
+   */
+  readonly waitSettings: readonly string[];
   /** Outputs Pulumi keeps secret in state (the SDK's `additionalSecretOutputs`). */
   readonly secretOutputs: readonly string[];
   /**
@@ -41,6 +48,7 @@ export const resourceTypes = {
     // A different region is a different object space: a policy cannot move. No
     // approval-policy operation takes Tenant-Acid, so a tenant never replaces one.
     replacedBy: ["region"],
+    waitSettings: [],
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],
@@ -52,6 +60,7 @@ export const resourceTypes = {
     replacedBy: ["serviceType", "authenticationType", "region", "tenantAcid"],
     // The whole object, so state never holds a credential in plaintext; clientId and
     // username inside it are not secret, but Pulumi marks outputs whole.
+    waitSettings: [],
     secretOutputs: ["authentication"],
     secretInputs: ["authentication"],
     maskedCredentials: [
@@ -76,6 +85,7 @@ export const resourceTypes = {
       "region",
     ],
     // The key is a credential.
+    waitSettings: [],
     secretOutputs: ["activationKey"],
     secretInputs: [],
     maskedCredentials: [],
@@ -83,18 +93,19 @@ export const resourceTypes = {
   Job: {
     module: "compute-ops",
     updatable: true,
-    // A job cannot be changed: every input is immutable, and a change is a new run.
+    // A job cannot be changed: every input of the run is immutable, and a change is a new run.
     replacedBy: [
       "jobTemplate",
       "resourceType",
       "resourceId",
       "jobParams",
       "triggers",
-      "waitForCompletion",
-      "timeoutMinutes",
       "region",
       "tenantAcid",
     ],
+    // How long to wait for a run says nothing about the run: changing it must not
+    // re-run a job (a firmware update re-flashes a whole group).
+    waitSettings: ["waitForCompletion", "timeoutMinutes"],
     // Job parameters may hold credentials (an OS image's admin password).
     secretOutputs: ["jobParams"],
     secretInputs: ["jobParams"],
@@ -103,8 +114,10 @@ export const resourceTypes = {
   ServerPoolRequest: {
     module: "ops-manager",
     updatable: true,
-    // The API has no update: every input is immutable.
-    replacedBy: ["properties", "groupId", "waitForCompletion", "timeoutMinutes", "adoptId"],
+    // The API has no update: every input of the request is immutable.
+    replacedBy: ["properties", "groupId", "adoptId"],
+    // Waiting is the provider's, not the request's: a change makes no new request.
+    waitSettings: ["waitForCompletion", "timeoutMinutes"],
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],
@@ -115,6 +128,7 @@ export const resourceTypes = {
     // PATCH has no deviceType: a group of another type is a new group.
     // No group operation takes Tenant-Acid, so a tenant never replaces one.
     replacedBy: ["deviceType", "region"],
+    waitSettings: [],
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],
@@ -124,6 +138,7 @@ export const resourceTypes = {
     updatable: true,
     // The membership of another group is another resource.
     replacedBy: ["groupId", "region"],
+    waitSettings: [],
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],

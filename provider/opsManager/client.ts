@@ -17,6 +17,7 @@ import type { CreateRegistry } from "../core/lifecycle";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
+import { DebugLog, installDebugLog, processDebugLog } from "../http/debugLog";
 import {
   defaultRetryPolicy,
   installRetries,
@@ -38,6 +39,11 @@ export interface OpsManagerClientOptions {
   nonces?: DigestNonces;
   /** The rate-limit gates to share, one per user; default: the process's own. */
   gates?: RateLimitGates;
+  /**
+   * Where a line per HTTP attempt goes (docs/design.md#debug-log); default: stderr
+   * when PULUMI_OPS_DEBUG (or Pulumi's `--logflow -v`) asks for it, else nowhere.
+   */
+  debugLog?: DebugLog;
 }
 
 interface NonceState {
@@ -74,6 +80,9 @@ export class OpsManagerClient {
       headers: { Accept: "application/json" },
       maxRedirects: 0,
     });
+    // First, so its request interceptor runs last: it times the attempt on the wire.
+    const debugLog = "debugLog" in options ? options.debugLog : processDebugLog();
+    if (debugLog) installDebugLog(this.http, "ops-manager", debugLog);
     this.gate = (options.gates ?? processGates).gateFor(
       `ops-manager\n${this.nonceKey()}`,
       "ops-manager",

@@ -96,8 +96,11 @@ interface ServerPoolRequestResponse {
 // ---------------------------------------------------------------------------
 // Fields
 
-/** The API has no update: every input is immutable. */
-const inputFields = resourceTypes.ServerPoolRequest.replacedBy;
+/** The API has no update: every input of the request is immutable. */
+const requestFields = resourceTypes.ServerPoolRequest.replacedBy;
+/** How the provider waits for the request: a change is recorded in place, with no new request. */
+const waitFields = resourceTypes.ServerPoolRequest.waitSettings;
+const inputFields = [...requestFields, ...waitFields];
 
 const outputFields = [
   "statusName",
@@ -259,8 +262,12 @@ function awaitRequest(
  * The declared inputs that differ. olds are the recorded outputs: they carry the
  * declared inputs verbatim and the effective group id, so each compares exactly.
  */
-function changedInputs(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
-  return inputFields.filter((field) => {
+function changedInputs(
+  fields: readonly string[],
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): string[] {
+  return fields.filter((field) => {
     if (field === "properties") return !sameProperties(olds.properties, news.properties);
     if (field === "groupId") {
       // Undeclared means the stack's group: the request moves only if that changed.
@@ -315,8 +322,12 @@ export function serverPoolRequestImplementation(
     },
 
     async diff(_id, olds, news) {
+      // A changed wait setting updates in place; anything else is a new request.
       return diffWithUnknowns("ServerPoolRequest", olds, news, (known) =>
-        diffResult([], changedInputs(olds, known)),
+        diffResult(
+          changedInputs(waitFields, olds, known),
+          changedInputs(requestFields, olds, known),
+        ),
       );
     },
 
@@ -388,23 +399,34 @@ export function serverPoolRequestImplementation(
       // request is history, so it reads as gone and the next `up` makes a new one.
       if (cancelled.includes(live.statusName)) return { id: "" };
       // A FAILED request stays: its statusName is the news a refresh brings.
-      // Nothing can change in place, so the declared inputs are what was recorded.
+      // The request carries none of the wait settings and cannot change, so the
+      // declared inputs are what was recorded.
       const inputs = definedOnly({
         ...pick(recorded, inputFields),
         [providerKey]: recorded[providerKey],
       });
+      // `ServerPoolRequest.get(name, id)` records nothing: the properties come from the request.
+      const described =
+        recorded.properties === undefined && live.properties !== undefined
+          ? { ...recorded, properties: live.properties }
+          : recorded;
       return {
         id,
-        props: { ...outputsFrom(recorded, live, groupId), [providerKey]: recorded[providerKey] },
+        props: { ...outputsFrom(described, live, groupId), [providerKey]: recorded[providerKey] },
         inputs,
       };
     },
 
     async update(id, olds, news) {
-      // Only a create that failed or timed out comes here: the wait resumes, so a
-      // request that has since COMPLETED clears the failure, and a FAILED or expired
-      // one fails the step again.
-      refuseChangeInPlace("ServerPoolRequest", changedInputs(olds, news), "makes a new request");
+      // Two things come here, and neither makes a new request: a change of a wait
+      // setting, and a create that failed or timed out. Either way the wait resumes
+      // under the new settings, so a request that has since COMPLETED clears the
+      // failure, and a FAILED or expired one fails the step again.
+      refuseChangeInPlace(
+        "ServerPoolRequest",
+        changedInputs(requestFields, olds, news),
+        "makes a new request",
+      );
       const provider = news[providerKey];
       const inputs = serverPoolRequestInputs.parse(withoutProvider(news));
       const { client, groupId } = clientFor(olds.groupId ?? inputs.groupId);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
-import { resourceTypes, withSecretOutputs } from "../resourceType";
+import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
 
 export interface ActivationKeyArgs {
   /**
@@ -102,6 +102,23 @@ export class ActivationKey extends pulumi.dynamic.Resource {
       }
     | undefined
   >;
+
+  /**
+   * Reads an existing activation key into the program by its id, without managing it
+   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
+   * leaves it alone. `state` may name its `region`; the outputs are what the API holds.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<ActivationKeyArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): ActivationKey {
+    return new ActivationKey(name, stateForGet<ActivationKeyArgs>(["targetDevice"], state), {
+      ...opts,
+      id,
+    });
+  }
 
   constructor(name: string, args: ActivationKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(

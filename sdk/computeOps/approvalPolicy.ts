@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
-import { resourceTypes, withSecretOutputs } from "../resourceType";
+import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
 
 /** One operation that needs approval, and who approves it. */
 export interface ApprovableArgs {
@@ -106,6 +106,24 @@ export class ApprovalPolicy extends pulumi.dynamic.Resource {
   declare public readonly updatedAt: pulumi.Output<string>;
   /** URI of the policy itself (a self link). */
   declare public readonly resourceUri: pulumi.Output<string>;
+
+  /**
+   * Reads an existing approval policy into the program by its id, without managing it
+   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
+   * leaves it alone. `state` may name its `region`; the outputs are what the API holds.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<ApprovalPolicyArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): ApprovalPolicy {
+    return new ApprovalPolicy(
+      name,
+      stateForGet<ApprovalPolicyArgs>(["name", "policyData"], state),
+      { ...opts, id },
+    );
+  }
 
   constructor(name: string, args: ApprovalPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     super(

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
-import { resourceTypes, withSecretOutputs } from "../resourceType";
+import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
 
 /**
  * The scope of events for which ServiceNow incidents are created. Selections
@@ -162,6 +162,27 @@ export class ExternalService extends pulumi.dynamic.Resource {
   declare public readonly updatedAt: pulumi.Output<string>;
   /** URI of the integration itself (a self link). */
   declare public readonly resourceUri: pulumi.Output<string>;
+
+  /**
+   * Reads an existing external service into the program by its id, without managing it
+   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
+   * leaves it alone. `state` may name its `region` and `tenantAcid`; the outputs are what the API holds.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<ExternalServiceArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): ExternalService {
+    return new ExternalService(
+      name,
+      stateForGet<ExternalServiceArgs>(
+        ["name", "serviceType", "authentication", "serviceData"],
+        state,
+      ),
+      { ...opts, id },
+    );
+  }
 
   constructor(name: string, args: ExternalServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(

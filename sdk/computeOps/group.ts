@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
-import { resourceTypes, withSecretOutputs } from "../resourceType";
+import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
 
 /** What happens to a server when it joins the group. Every flag defaults to false. */
 export interface GroupOnDeviceAddArgs {
@@ -103,6 +103,20 @@ export class Group extends pulumi.dynamic.Resource {
   declare public readonly complianceStatus: pulumi.Output<string | undefined>;
   /** RISK, OK, IGNORED, UNKNOWN or UNSUPPORTED, as last read. */
   declare public readonly securityStatus: pulumi.Output<string | undefined>;
+
+  /**
+   * Reads an existing server group into the program by its id, without managing it
+   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
+   * leaves it alone. `state` may name its `region`; the outputs are what the API holds.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<GroupArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): Group {
+    return new Group(name, stateForGet<GroupArgs>(["name", "deviceType"], state), { ...opts, id });
+  }
 
   constructor(name: string, args: GroupArgs, opts?: pulumi.CustomResourceOptions) {
     super(

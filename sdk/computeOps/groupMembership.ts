@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
-import { resourceTypes, withSecretOutputs } from "../resourceType";
+import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
 
 export interface GroupMembershipArgs {
   /** The group's id (a Group's `id`, or `getGroup`'s). Changing it replaces the membership. */
@@ -28,6 +28,24 @@ export class GroupMembership extends pulumi.dynamic.Resource {
   declare public readonly serverIds: pulumi.Output<string[]>;
   declare public readonly region: pulumi.Output<string | undefined>;
   declare public readonly tenantAcid: pulumi.Output<string | undefined>;
+
+  /**
+   * Reads an existing group's server set (its id is the group's) into the program by its id, without managing it
+   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
+   * leaves it alone. `state` may name its `region`; the outputs are what the API holds.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<GroupMembershipArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): GroupMembership {
+    return new GroupMembership(
+      name,
+      stateForGet<GroupMembershipArgs>(["groupId", "serverIds"], state),
+      { ...opts, id },
+    );
+  }
 
   constructor(name: string, args: GroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
     super(

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
-import { resourceTypes, withSecretOutputs } from "../resourceType";
+import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
 
 export interface JobArgs {
   /**
@@ -35,7 +35,10 @@ export interface JobArgs {
    * then fails the deployment; its id is still recorded.
    */
   waitForCompletion?: pulumi.Input<boolean>;
-  /** How long to wait for the job, 1 to 1440 minutes (default 60). */
+  /**
+   * How long to wait for the job, 1 to 1440 minutes (default 60). Changing it (or
+   * `waitForCompletion`) updates in place: no new job runs.
+   */
   timeoutMinutes?: pulumi.Input<number>;
   /**
    * The Compute Ops Management region ("us-west", "eu-central", "ap-northeast"),
@@ -52,7 +55,8 @@ export interface JobArgs {
 /**
  * One run of a Compute Ops Management job template (a multi-step task such as a
  * power operation or a firmware update) on a server, group or appliance. Any change
- * of input runs the job again; `pulumi destroy` only forgets the job, since jobs
+ * of input but the wait settings (`waitForCompletion`, `timeoutMinutes`, which update
+ * in place) runs the job again; `pulumi destroy` only forgets the job, since jobs
  * cannot be deleted.
  */
 export class Job extends pulumi.dynamic.Resource {
@@ -92,10 +96,28 @@ export class Job extends pulumi.dynamic.Resource {
    */
   declare public readonly jobTemplateId: pulumi.Output<string | undefined>;
 
+  /**
+   * Reads an existing job into the program by its id, without managing it
+   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
+   * leaves it alone. `state` may name its `region` and `tenantAcid`; the outputs are what the API holds.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<JobArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): Job {
+    return new Job(
+      name,
+      stateForGet<JobArgs>(["jobTemplate", "resourceType", "resourceId"], state),
+      { ...opts, id },
+    );
+  }
+
   constructor(name: string, args: JobArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      // update is never called for a change (every change replaces); the engine calls
-      // it after a failed or timed-out run to resume waiting, so the shim carries it.
+      // update records a changed wait setting and resumes waiting; the engine also
+      // calls it after a failed or timed-out run, so the shim carries it.
       providerShim("Job", resourceTypes.Job),
       name,
       {

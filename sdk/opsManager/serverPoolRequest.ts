@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../providerShim";
-import { resourceTypes, withSecretOutputs } from "../resourceType";
+import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
 
 export interface ServerPoolRequestArgs {
   /**
@@ -24,7 +24,10 @@ export interface ServerPoolRequestArgs {
    * `pulumi destroy` can cancel it.
    */
   waitForCompletion?: pulumi.Input<boolean>;
-  /** How long to wait for the request, 1 to 1440 minutes (default 30). */
+  /**
+   * How long to wait for the request, 1 to 1440 minutes (default 30). Changing it (or
+   * `waitForCompletion`) updates in place: no new request is made.
+   */
   timeoutMinutes?: pulumi.Input<number>;
   /**
    * The id of an existing request (24 hexadecimal digits) to manage instead of
@@ -35,7 +38,8 @@ export interface ServerPoolRequestArgs {
 
 /**
  * A request to provision servers from a MongoDB Ops Manager server pool (needs the
- * Automation Admin role). Any change of input makes a new request; `pulumi destroy`
+ * Automation Admin role). Any change of input but the wait settings
+ * (`waitForCompletion`, `timeoutMinutes`) makes a new request; `pulumi destroy`
  * cancels it. Server pools are deprecated since Ops Manager 4.0 and disabled by
  * default.
  */
@@ -62,10 +66,27 @@ export class ServerPoolRequest extends pulumi.dynamic.Resource {
   /** Links to the request and related resources. */
   declare public readonly links: pulumi.Output<unknown[]>;
 
+  /**
+   * Reads an existing server-pool request into the program by its id, without managing it
+   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
+   * leaves it alone. `state` may name its `groupId`; the outputs are what the API holds.
+   */
+  public static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    state?: Partial<ServerPoolRequestArgs>,
+    opts?: pulumi.CustomResourceOptions,
+  ): ServerPoolRequest {
+    return new ServerPoolRequest(name, stateForGet<ServerPoolRequestArgs>(["properties"], state), {
+      ...opts,
+      id,
+    });
+  }
+
   constructor(name: string, args: ServerPoolRequestArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      // update is never called for a change (every change replaces); the engine calls
-      // it after a failed or timed-out create to resume waiting, so the shim carries it.
+      // update records a changed wait setting and resumes waiting; the engine also
+      // calls it after a failed or timed-out create, so the shim carries it.
       providerShim("ServerPoolRequest", resourceTypes.ServerPoolRequest),
       name,
       {

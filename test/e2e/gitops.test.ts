@@ -161,6 +161,50 @@ describe("The GitOps pipeline script under the real Pulumi engine", function () 
     expect(summaryLine(result)).to.include("result=succeeded exit=0");
   });
 
+  it("preview fails with up's message, showing no secret, when compute-ops:clientId is missing", async () => {
+    // A program without lookups (the quickstart's getServer already fails in the
+    // program), so only the provider's check stands between the preview and a clean plan.
+    const declared = await E2EStack.start();
+    try {
+      await declared.declare([
+        {
+          type: "ApprovalPolicy",
+          name: "fw",
+          args: {
+            name: "gitops-fw-approvals",
+            policyData: {
+              approvables: [
+                { approvableName: "Update firmware", approvers: [{ email: "a@example.com" }] },
+              ],
+              resources: [],
+            },
+          },
+        },
+      ]);
+      await declared.workspace.runOk(["config", "rm", "compute-ops:clientId"]);
+      const preview = await runPipeline("preview", {
+        ...declared.workspace.environment(),
+        PROGRAM_DIR: declared.workspace.projectDir,
+        PULUMI_STACK: declared.workspace.stack,
+      });
+      const previewOutput = preview.stdout + preview.stderr;
+      expect(preview.code, previewOutput).not.to.equal(0);
+      expect(summaryLine(preview)).to.include("result=failed");
+      const message =
+        "Compute Ops Management needs API client credentials or a token: set `pulumi config set compute-ops:clientId` or the environment variable HPE_COM_CLIENT_ID";
+      expect(previewOutput).to.include(message);
+      const up = await declared.run(["up", "--yes", "--skip-preview"]);
+      expect(up.code).not.to.equal(0);
+      expect(up.stdout + up.stderr).to.include(message);
+      expect(previewOutput + up.stdout + up.stderr).not.to.include(
+        declared.emulator.credentials.clientSecret,
+      );
+      expect(await declared.objectCount()).to.equal(0);
+    } finally {
+      await declared.stop();
+    }
+  });
+
   it("destroy leaves the emulator with no objects but the job history", async () => {
     await deployedQuickstart();
     await stack.workspace.runOk(["destroy", "--yes", "--skip-preview"]);

@@ -30,6 +30,8 @@ export interface DeclaredResource {
   /** See programs/declared: the arguments wait for this earlier resource's id. */
   unknownUntil?: string;
   unknownPaths?: string[];
+  /** Read an existing object by this id with the class's static `get` (args are its state). */
+  getId?: string;
 }
 
 export class E2EStack {

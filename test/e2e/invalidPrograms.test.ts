@@ -93,6 +93,23 @@ const invalidPrograms: { title: string; resource: DeclaredResource; property: Re
     },
   },
   {
+    title: "an approver email that is not one, deep in policyData, quoting the value given",
+    property:
+      /policyData\.approvables\[0\]\.approvers\[0\]\.email.*must be an email address; got "ops-at-example\.com"/,
+    resource: {
+      type: "ApprovalPolicy",
+      name: "policy",
+      args: {
+        name: "bad-email",
+        policyData: {
+          approvables: [
+            { approvableName: "Power off", approvers: [{ email: "ops-at-example.com" }] },
+          ],
+        },
+      },
+    },
+  },
+  {
     title: "an approval policy name of a thousand characters",
     property: /name.*must be at most 256 characters/,
     resource: {

@@ -128,6 +128,9 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
       .map((name) => name.replace(/^package\//, ""));
     expect(files).to.include.members([
       "package.json",
+      "LICENSE",
+      "README.md",
+      "CHANGELOG.md",
       "dist/sdk/index.js",
       "dist/sdk/index.d.ts",
       "dist/provider/index.js",

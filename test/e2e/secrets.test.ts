@@ -13,7 +13,9 @@ describe("Secrets under the real Pulumi engine", function () {
   const secrets: string[] = [snowClientSecret, snowRefreshToken, vcenterPassword, dsccClientSecret];
 
   before(async () => {
-    stack = await E2EStack.start();
+    // The debug log is on for the whole suite: every line of it must be as free of
+    // secrets as the rest of the output (docs/design.md#debug-log).
+    stack = await E2EStack.start({ env: { PULUMI_OPS_DEBUG: "1" } });
     // Every credential the program passes is a plain string. Stack config is another
     // matter: Pulumi stores a dynamic provider's whole stack config in state with the
     // default provider, so credentials in config must be set with --secret (README).
@@ -114,6 +116,17 @@ describe("Secrets under the real Pulumi engine", function () {
     await record(["stack", "output", "--json"]);
     const output = transcript.join("\n");
     for (const secret of allSecrets) expect(output).not.to.include(secret);
+    // The debug log was written, one line per request of both APIs, and the activation
+    // key the refresh filters on is cut out of its query.
+    expect(output).to.match(
+      /pulumi-ops-management: http: compute-ops POST \/compute-ops-mgmt\/v1beta1\/external-services -> 20\d in \d+ ms, attempt 1, rate budget/,
+    );
+    expect(output).to.match(
+      /pulumi-ops-management: http: ops-manager GET \/api\/public\/v1\.0\/groups\//,
+    );
+    expect(output).to.match(
+      /http: compute-ops GET \/compute-ops-mgmt\/v1beta1\/activation-keys\?filter=[^\n]*\[REDACTED\]/,
+    );
   });
 
   it("keeps every credential and the activation key out of `pulumi stack export` in plaintext", async () => {

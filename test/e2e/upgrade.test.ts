@@ -11,6 +11,7 @@
  * changed implementation detail: its entry points append "upgraded-provider <method>"
  * to the file named by PULUMI_OPS_UPGRADE_MARKER.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -20,9 +21,32 @@ import { E2EStack } from "./harness";
 
 const packageName = "pulumi-ops-management";
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
+/**
+ * The last commit whose Job and ServerPoolRequest replaced on a change of
+ * `timeoutMinutes` or `waitForCompletion` (issue 24): objects it made must plan no
+ * replace under the installed code.
+ */
+const previousRelease = "b047e452d9a1c31af2c5e4ca373d3ee8b9598bab";
 
 const programSource = `"use strict";
-const { computeOps } = require("${packageName}");
+const pulumi = require("@pulumi/pulumi");
+const { computeOps, opsManager } = require("${packageName}");
+
+// A job and a server-pool request, declared only when a test sets their wait
+// setting, so the other tests deploy nothing that destroy cannot remove.
+const jobTimeout = new pulumi.Config("upgrade").getNumber("jobTimeout");
+if (jobTimeout !== undefined) {
+  new computeOps.Job("power-on", {
+    jobTemplate: "Server Power On",
+    resourceType: "compute-ops-mgmt/server",
+    resourceId: "P06760-B21+2M212504P8",
+    timeoutMinutes: jobTimeout,
+  });
+  new opsManager.ServerPoolRequest("db-hosts", {
+    properties: [{ Datacenter: "nyc", size: "large" }],
+    timeoutMinutes: jobTimeout,
+  });
+}
 
 const policy = new computeOps.ApprovalPolicy("fw", {
   name: "upgrade-fw-approvals",
@@ -94,7 +118,7 @@ describe("Upgrading the package under a deployed stack", function () {
   }
 
   /** Replaces the program's copy of the package with the given version. */
-  function installPackageCopy(version: string, upgraded: boolean): void {
+  function installPackageCopy(version: string, upgraded: boolean, distDir?: string): void {
     const target = installedPackageDir();
     fs.rmSync(target, { recursive: true, force: true });
     fs.mkdirSync(path.join(target, "dist"), { recursive: true });
@@ -103,9 +127,13 @@ describe("Upgrading the package under a deployed stack", function () {
       JSON.stringify({ ...repoPackage, version }, null, 2),
     );
     for (const part of ["sdk", "provider"]) {
-      fs.cpSync(path.join(repoRoot, "dist", part), path.join(target, "dist", part), {
-        recursive: true,
-      });
+      fs.cpSync(
+        path.join(distDir ?? path.join(repoRoot, "dist"), part),
+        path.join(target, "dist", part),
+        {
+          recursive: true,
+        },
+      );
     }
     if (upgraded)
       fs.appendFileSync(path.join(target, "dist", "provider", "index.js"), upgradedEntryPoint);
@@ -207,6 +235,91 @@ describe("Upgrading the package under a deployed stack", function () {
     await stack.workspace.runOk(["refresh", "--yes", "--skip-preview"]);
     expect(markerLines()).to.include("upgraded-provider read");
     expect(providerTexts(await stack.workspace.exportStack())).to.deep.equal(providersBefore);
+  });
+
+  /**
+   * The previous release's sdk and provider, compiled from git into a temporary
+   * directory; undefined where the repository has no history (a copy without .git).
+   */
+  function previousReleaseDist(): string | undefined {
+    const sourceDir = path.join(tempDir, "previous-release");
+    try {
+      execFileSync("git", ["cat-file", "-e", `${previousRelease}^{commit}`], {
+        cwd: repoRoot,
+        stdio: "ignore",
+      });
+    } catch {
+      return undefined;
+    }
+    fs.mkdirSync(sourceDir, { recursive: true });
+    const archive = execFileSync(
+      "git",
+      ["archive", previousRelease, "sdk", "provider", "tsconfig.json"],
+      { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
+    );
+    execFileSync("tar", ["-x", "-C", sourceDir], { input: archive });
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(sourceDir, "node_modules"));
+    fs.writeFileSync(
+      path.join(sourceDir, "tsconfig.build.json"),
+      JSON.stringify({
+        extends: "./tsconfig.json",
+        compilerOptions: { types: ["node"], declaration: false, sourceMap: false },
+        include: ["sdk", "provider"],
+      }),
+    );
+    execFileSync(
+      process.execPath,
+      [
+        path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"),
+        "-p",
+        "tsconfig.build.json",
+      ],
+      { cwd: sourceDir, stdio: "inherit" },
+    );
+    return path.join(sourceDir, "dist");
+  }
+
+  it("a job and a server-pool request made by the previous release plan no replace after the upgrade, and a changed timeoutMinutes updates them in place", async function () {
+    const previousDist = previousReleaseDist();
+    if (previousDist === undefined) {
+      console.warn(`    (skipped: ${previousRelease} is not in this copy's git history)`);
+      this.skip();
+    }
+    installPackageCopy(versionA, false, previousDist);
+    await stack.fresh();
+    try {
+      await stack.workspace.runOk(["config", "set", "upgrade:jobTimeout", "2"]);
+      await stack.up();
+      const madeBefore = await stack.objects();
+      expect(madeBefore.jobs).to.have.length(1);
+
+      installPackageCopy(versionB, false);
+      // The upgrade alone changes nothing.
+      const same = await stack.run(["preview", "--expect-no-changes"]);
+      expect(same.code, same.stdout + same.stderr).to.equal(0);
+
+      // A wait setting changed after the upgrade: both update in place.
+      await stack.workspace.runOk(["config", "set", "upgrade:jobTimeout", "3"]);
+      const plan = await stack.run(["preview", "--json"]);
+      expect(plan.code, plan.stdout + plan.stderr).to.equal(0);
+      const summary = JSON.parse(plan.stdout).changeSummary as Record<string, number>;
+      expect(summary).to.deep.include({ update: 2 });
+      expect(summary.replace ?? 0).to.equal(0);
+      const up = await stack.up();
+      expect(up.stdout).to.match(/2 updated/);
+      const madeAfter = await stack.objects();
+      const ids = (objects: Record<string, unknown>[] | undefined) =>
+        (objects ?? []).map((o) => o.id);
+      expect(ids(madeAfter.jobs), "no new job ran").to.deep.equal(ids(madeBefore.jobs));
+      expect(ids(madeAfter.serverPoolRequests), "no new request was made").to.deep.equal(
+        ids(madeBefore.serverPoolRequests),
+      );
+      expect(ids(madeBefore.serverPoolRequests)).to.have.length(1);
+      const [job] = await stack.stateResources("Job");
+      expect(job.outputs.timeoutMinutes).to.equal(3);
+    } finally {
+      await stack.workspace.runOk(["config", "rm", "upgrade:jobTimeout"]);
+    }
   });
 
   it("destroy runs the new version's code and leaves the emulator with no objects", async () => {

@@ -16,7 +16,9 @@ describe("Length limits in check", () => {
   it("refuses an approval policy name of a million characters with one failure", async () => {
     expect(
       await failures("ApprovalPolicy", { name: "n".repeat(1_000_000), policyData: {} }),
-    ).to.deep.equal([{ property: "name", reason: "must be at most 256 characters" }]);
+    ).to.deep.equal([
+      { property: "name", reason: "must be at most 256 characters; got 1000000 characters" },
+    ]);
     expect(
       (await failures("ApprovalPolicy", { name: "p", description: long, policyData: {} })).map(
         (f) => f.property,
@@ -48,7 +50,7 @@ describe("Length limits in check", () => {
     });
     expect(found).to.deep.include({
       property: "resourceId",
-      reason: "must be at most 256 characters",
+      reason: `must be at most 256 characters; got ${long.length} characters`,
     });
     expect(found).to.deep.include({
       property: "",

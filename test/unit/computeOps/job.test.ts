@@ -235,13 +235,29 @@ describe("Job", () => {
       expect(added.replaces).to.deep.equal(["jobParams"]);
     });
 
-    it("lists every changed input as a replacement", async () => {
+    it("lists every changed input of the run as a replacement", async () => {
       const result = await job.diff(jobId, olds, {
         ...inputs,
         resourceId: "other",
+        jobTemplate: "Server Power Off",
         timeoutMinutes: 10,
       });
-      expect(result.replaces).to.deep.equal(["resourceId", "timeoutMinutes"]);
+      expect(result.replaces).to.deep.equal(["jobTemplate", "resourceId"]);
+    });
+
+    it("updates in place, with no new run, when only a wait setting changes", async () => {
+      for (const change of [{ timeoutMinutes: 10 }, { waitForCompletion: false }]) {
+        const result = await job.diff(jobId, olds, { ...inputs, ...change });
+        expect(result, JSON.stringify(change)).to.deep.include({ changes: true, replaces: [] });
+      }
+    });
+
+    it("updates in place when a wait setting is unknown at preview", async () => {
+      const result = await job.diff(jobId, olds, {
+        ...inputs,
+        timeoutMinutes: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+      });
+      expect(result).to.deep.include({ changes: true, replaces: [] });
     });
 
     it("sees no change between a template's name and its UUID, nor in outputs", async () => {
@@ -697,6 +713,32 @@ describe("Job", () => {
       const error = await failureOf(job.update(jobId, { ...inputs, ...failedJob }, inputs));
       expect(error.id).to.equal(jobId);
       expect(error.properties.state).to.equal("ERROR");
+    });
+
+    it("records a raised timeoutMinutes in place, resuming the wait with no new job", async () => {
+      // Only the GET is answered: a POST (a new run) would find no interceptor.
+      const scope = nock(endpoint)
+        .get(`${jobs}/${jobId}`)
+        .reply(200, { ...pending, state: "RUNNING" })
+        .get(`${jobs}/${jobId}`)
+        .reply(200, complete);
+      const result = await job.update(
+        jobId,
+        { ...inputs, ...pending, state: "RUNNING" },
+        { ...inputs, timeoutMinutes: 30 },
+      );
+      scope.done();
+      expect(result.outs).to.deep.include({ state: "COMPLETE", timeoutMinutes: 30 });
+    });
+
+    it("records waitForCompletion: false in place without waiting", async () => {
+      const result = await job.update(
+        jobId,
+        { ...inputs, ...complete },
+        { ...inputs, waitForCompletion: false },
+      );
+      expect(nock.pendingMocks()).to.deep.equal([]);
+      expect(result.outs).to.deep.include({ state: "COMPLETE", waitForCompletion: false });
     });
 
     it("refuses a change of input, which only a replacement can make", async () => {

@@ -56,14 +56,14 @@ describe("Unknown inputs and check failures (core)", () => {
     const inputs = { approvers: [{ email: "not-an-email" }, { email: unknown }], minApprovers: 1 };
     const failures = checkFailuresFor(issuesOf(approvers, inputs), inputs);
     expect(failures).to.deep.equal([
-      { property: "approvers[0].email", reason: "must be an email address" },
+      { property: "approvers[0].email", reason: 'must be an email address; got "not-an-email"' },
     ]);
   });
 
   it("drops a cross-field rule only while something is unknown", () => {
     const known = { approvers: [{ email: "a@example.com" }], minApprovers: 2 };
     expect(checkFailuresFor(issuesOf(approvers, known), known)).to.deep.equal([
-      { property: "minApprovers", reason: "too many" },
+      { property: "minApprovers", reason: "too many; got 2" },
     ]);
     const partly = { approvers: [{ email: unknown }], minApprovers: 2 };
     expect(checkFailuresFor(issuesOf(approvers, partly), partly)).to.deep.equal([]);
@@ -92,6 +92,44 @@ describe("Unknown inputs and check failures (core)", () => {
     expect(under).to.deep.equal([
       { property: "authentication.kind", reason: "must be one of: OAUTH, BASIC" },
     ]);
+  });
+
+  it("names the value given, cut when long, but never a credential's or a secret input's", () => {
+    const schema = z
+      .object({
+        name: z.string().max(100, "must be at most 100 characters"),
+        count: z.number().max(3, "must be at most 3"),
+        url: z.string().url("must be a URL"),
+        service: z.object({
+          clientSecret: z.string().min(20, "must be at least 20 characters"),
+          password: z.string().email("must be an email address"),
+          refreshToken: z.string().url("must be a URL"),
+        }),
+        jobParams: z.object({ image: z.string().url("must be a URL") }),
+      })
+      .strict();
+    const inputs = {
+      name: "n".repeat(150),
+      count: 7,
+      url: "not a url",
+      service: { clientSecret: "short-secret", password: "pw-value", refreshToken: "tok-value" },
+      jobParams: { image: "secret-param-value" },
+      extra: "extra-value",
+    };
+    const failures = checkFailuresFor(issuesOf(schema, inputs), inputs, ["jobParams"]);
+    expect(failures).to.deep.include.members([
+      { property: "name", reason: "must be at most 100 characters; got 150 characters" },
+      { property: "count", reason: "must be at most 3; got 7" },
+      { property: "url", reason: 'must be a URL; got "not a url"' },
+      { property: "service.clientSecret", reason: "must be at least 20 characters" },
+      { property: "service.password", reason: "must be an email address" },
+      { property: "service.refreshToken", reason: "must be a URL" },
+      { property: "jobParams.image", reason: "must be a URL" },
+      { property: "extra", reason: "is not an input of this resource" },
+    ]);
+    for (const secret of ["short-secret", "pw-value", "tok-value", "secret-param-value"]) {
+      expect(JSON.stringify(failures)).not.to.include(secret);
+    }
   });
 
   describe("diffWithUnknowns", () => {

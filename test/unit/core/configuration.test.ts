@@ -204,17 +204,98 @@ describe("Configuration", () => {
       ]);
     });
 
-    it("finds nothing wrong with good or missing settings (missing credentials are up's error)", () => {
-      expect(configurationProblems("compute-ops")).to.deep.equal([]);
+    it("finds nothing wrong with good settings", () => {
       applyStackConfig(
         stackConfig({
           "compute-ops:region": "eu-central",
+          "compute-ops:clientId": "client-id",
+          "compute-ops:clientSecret": "client-secret-value",
           "ops-manager:baseUrl": "https://opsmanager.example.com:8080",
+          "ops-manager:username": "admin",
+          "ops-manager:apiKey": "api-key-value",
           "ops-manager:groupId": "5e2211c17a3e5a48f5497de3",
         }),
       );
       expect(configurationProblems("compute-ops")).to.deep.equal([]);
       expect(configurationProblems("ops-manager")).to.deep.equal([]);
+    });
+
+    /** The message `up` gives: the settings' own error. */
+    function upError(settings: () => unknown): string {
+      try {
+        settings();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error("the settings were accepted");
+    }
+
+    it("names a missing credential with the message up gives, so a preview fails too", () => {
+      applyStackConfig(
+        stackConfig({
+          "compute-ops:region": "us-west",
+          "compute-ops:clientSecret": "s3cr3t-value",
+        }),
+      );
+      const problems = configurationProblems("compute-ops");
+      expect(problems).to.deep.equal([upError(() => computeOpsSettings({}))]);
+      expect(problems[0]).to.include("pulumi config set compute-ops:clientId");
+      expect(problems[0]).not.to.include("s3cr3t-value");
+      applyStackConfig(stackConfig({ "ops-manager:baseUrl": "https://om.example.com" }));
+      expect(configurationProblems("ops-manager")).to.deep.equal([
+        upError(() => opsManagerSettings({})),
+      ]);
+    });
+
+    it("takes a resource's region, tenantAcid or groupId, known or unknown, in place of the stack's", () => {
+      applyStackConfig(
+        stackConfig({
+          "compute-ops:token": "static-token",
+          "ops-manager:baseUrl": "https://om.example.com",
+          "ops-manager:username": "admin",
+          "ops-manager:apiKey": "api-key-value",
+        }),
+      );
+      // No stack region or endpoint, no stack group: the resource names its own.
+      expect(configurationProblems("compute-ops")).to.have.length(1);
+      const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+      for (const region of ["us-west", unknown]) {
+        expect(configurationProblems("compute-ops", { region }), region).to.deep.equal([]);
+      }
+      expect(configurationProblems("ops-manager")).to.have.length(1);
+      expect(configurationProblems("ops-manager", { groupId: unknown })).to.deep.equal([]);
+    });
+
+    it("refuses a credential holding a line break or a token with its Bearer prefix, naming the key and never the value", () => {
+      const cases: [Record<string, string>, string][] = [
+        [
+          { "compute-ops:clientId": "client-id", "compute-ops:clientSecret": "s3cr3t\n" },
+          "compute-ops:clientSecret",
+        ],
+        [
+          { "compute-ops:clientId": "client id", "compute-ops:clientSecret": "s3cr3t" },
+          "compute-ops:clientId",
+        ],
+        [{ "compute-ops:token": "Bearer s3cr3t-token" }, "compute-ops:token"],
+      ];
+      for (const [values, key] of cases) {
+        applyStackConfig(stackConfig({ "compute-ops:region": "us-west", ...values }));
+        const problems = configurationProblems("compute-ops");
+        expect(problems, key).to.deep.equal([upError(() => computeOpsSettings({}))]);
+        expect(problems[0]).to.include(key);
+        expect(problems[0]).not.to.match(/s3cr3t/);
+      }
+      applyStackConfig(
+        stackConfig({
+          "ops-manager:baseUrl": "https://om.example.com",
+          "ops-manager:username": "admin",
+          "ops-manager:apiKey": " api-key-value",
+          "ops-manager:groupId": "5e2211c17a3e5a48f5497de3",
+        }),
+      );
+      const [problem] = configurationProblems("ops-manager");
+      expect(problem).to.include("ops-manager:apiKey holds whitespace");
+      expect(problem).not.to.include("api-key-value");
     });
   });
 });

@@ -158,7 +158,7 @@ describe("ServerPoolRequest", () => {
       expect(result.changes).to.equal(false);
     });
 
-    it("replaces on every other declared change", async () => {
+    it("replaces on every other declared change of the request", async () => {
       const result = await serverPoolRequest.diff(requestId, olds, {
         ...inputs,
         groupId: "aaaaaaaaaaaaaaaaaaaaaaaa",
@@ -166,12 +166,14 @@ describe("ServerPoolRequest", () => {
         timeoutMinutes: 10,
         adoptId: requestId,
       });
-      expect(result.replaces).to.deep.equal([
-        "groupId",
-        "waitForCompletion",
-        "timeoutMinutes",
-        "adoptId",
-      ]);
+      expect(result.replaces).to.deep.equal(["groupId", "adoptId"]);
+    });
+
+    it("updates in place, with no new request, when only a wait setting changes", async () => {
+      for (const change of [{ timeoutMinutes: 10 }, { waitForCompletion: false }]) {
+        const result = await serverPoolRequest.diff(requestId, olds, { ...inputs, ...change });
+        expect(result, JSON.stringify(change)).to.deep.include({ changes: true, replaces: [] });
+      }
     });
   });
 
@@ -463,6 +465,33 @@ describe("ServerPoolRequest", () => {
         );
       expect(error?.message).to.include(`server pool request (id ${requestId}) no longer exists`);
       expect(error?.message).to.include("pulumi up --refresh");
+    });
+
+    it("records a changed timeoutMinutes in place, with no new request", async () => {
+      // Only GETs are answered: a POST (a new request) would find no interceptor.
+      const scope = opsManager()
+        .get(request)
+        .reply(401, {}, digestChallenge)
+        .get(request)
+        .reply(200, completed);
+      const result = await serverPoolRequest.update(
+        requestId,
+        { ...inputs, ...completed, groupId },
+        { ...inputs, timeoutMinutes: 60 },
+      );
+      scope.done();
+      expect(result.outs).to.deep.include({ statusName: "COMPLETED", timeoutMinutes: 60 });
+    });
+
+    it("still refuses a change of the request itself", async () => {
+      const error = await serverPoolRequest
+        .update(
+          requestId,
+          { ...inputs, ...completed, groupId },
+          { ...inputs, properties: [{ Datacenter: "sfo" }] },
+        )
+        .catch((e: unknown) => e);
+      expect((error as Error).message).to.match(/cannot be changed in place \(properties/);
     });
   });
 

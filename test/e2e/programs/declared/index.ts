@@ -15,6 +15,8 @@ interface DeclaredResource {
    */
   unknownUntil?: string;
   unknownPaths?: string[];
+  /** Read an existing object by this id with the class's static `get` (args are its state). */
+  getId?: string;
 }
 
 const classes: Record<ResourceTypeName, unknown> = {
@@ -71,6 +73,12 @@ for (const resource of declared) {
     resource.unknownUntil === undefined
       ? (withReferences(resource.args) as Record<string, unknown>)
       : argsAfter(resource, ids[resource.unknownUntil]);
+  if (resource.getId !== undefined) {
+    const get = (ResourceClass as unknown as { get: (...a: unknown[]) => pulumi.CustomResource })
+      .get;
+    ids[resource.name] = get(resource.name, resource.getId, args).id;
+    continue;
+  }
   ids[resource.name] = new ResourceClass(resource.name, args).id;
 }
 
