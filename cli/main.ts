@@ -1,13 +1,23 @@
 #!/usr/bin/env node
 /**
- * The package's command line: `npx pulumi-ops-management recover [options]`, run
- * in the Pulumi project directory (docs/design.md#recovering-a-killed-run).
+ * The package's command line, run in the Pulumi project directory:
+ * `npx pulumi-ops-management recover [options]` (docs/design.md#recovering-a-killed-run)
+ * and `npx pulumi-ops-management check-config [--stack NAME]`.
  */
+import { checkConfig } from "./checkConfig";
 import { recover, RecoverOptions } from "./recover";
 
-const usage = `Usage: npx pulumi-ops-management recover [--adopt | --delete] [--stack NAME] [--force-other-pending]
+const usage = `Usage: npx pulumi-ops-management check-config [--stack NAME]
+       npx pulumi-ops-management recover [--adopt | --delete] [--stack NAME] [--force-other-pending]
 
-After a killed \`pulumi up\` or \`pulumi destroy\`: settles this package's pending
+check-config: reads the stack's config (environment variables fill what it lacks)
+and, with read-only calls, checks that it reaches each API it configures: gets a
+token and lists one server in Compute Ops Management, reads the project's
+server-pool properties in Ops Manager. Prints what it found, never a secret, and
+the way out of any failure. Exits 0 when all is well, 1 on a failure, 2 when
+neither API is configured.
+
+recover: after a killed \`pulumi up\` or \`pulumi destroy\`: settles this package's pending
 operations. Pending creates: finds the objects they made, through the API, by their
 declared inputs. Pending deletes: reads each object; one that is gone is dropped
 from the stack, one still there is kept (the next up or destroy deletes it again).
@@ -24,6 +34,20 @@ Run \`pulumi cancel\` first if the killed run left the stack locked.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "check-config") {
+    const stackAt = rest.indexOf("--stack");
+    const unknown = rest.filter((_arg, i) => stackAt < 0 || (i !== stackAt && i !== stackAt + 1));
+    if (unknown.length > 0 || (stackAt >= 0 && rest[stackAt + 1] === undefined)) {
+      console.error(`unknown argument ${unknown[0] ?? "--stack"}\n\n${usage}`);
+      return 2;
+    }
+    return checkConfig({
+      stack: stackAt >= 0 ? rest[stackAt + 1] : undefined,
+      cwd: process.cwd(),
+      env: process.env,
+      print: (line) => console.log(line),
+    });
+  }
   if (command !== "recover") {
     console.error(usage);
     return command === undefined || command === "--help" ? 0 : 2;
@@ -56,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    console.error(`recover failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   },
 );

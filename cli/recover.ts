@@ -20,11 +20,10 @@
  * Secrets travel through pipes only: the export and the config are read from the
  * CLI's stdout, and the new state goes to `pulumi stack import` on stdin.
  */
-import { spawn } from "node:child_process";
-import { applyStackConfig } from "../provider/core/configuration";
 import { resourceTypeNames, resourceTypes, ResourceTypeName } from "../provider/core/resourceTypes";
 import { implementationOf, recoveryOf } from "../provider/registry";
-import { redact, registerSecret } from "../provider/http/redaction";
+import { redact } from "../provider/http/redaction";
+import { runPulumi, useStackConfig } from "./stackConfig";
 import {
   deleteTargets,
   planCreates,
@@ -70,31 +69,6 @@ interface Deployment {
 interface Exported {
   version: number;
   deployment: Deployment;
-}
-
-/** Runs `pulumi <args>`, feeding `stdin` and collecting stdout; fails with stderr. */
-function runPulumi(args: string[], options: RecoverOptions, stdin?: string): Promise<string> {
-  const stackArgs = options.stack === undefined ? [] : ["--stack", options.stack];
-  return new Promise((resolve, reject) => {
-    const child = spawn("pulumi", [...args, ...stackArgs, "--non-interactive"], {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve(stdout);
-      else
-        reject(
-          new Error(`pulumi ${args.join(" ")} failed (exit ${code}): ${redact(stderr.trim())}`),
-        );
-    });
-    child.stdin.end(stdin ?? "");
-  });
 }
 
 /** The resource type a Pulumi type token names, when it is one of ours. */
@@ -219,21 +193,7 @@ export async function recover(options: RecoverOptions): Promise<number> {
     ...options.dependencies,
   };
   const exported = JSON.parse(await deps.pulumi(["stack", "export", "--show-secrets"])) as Exported;
-  const config = JSON.parse(await deps.pulumi(["config", "--show-secrets", "--json"])) as Record<
-    string,
-    { value?: unknown }
-  >;
-  for (const entry of Object.values(config)) {
-    if ((entry as { secret?: boolean }).secret && typeof entry.value === "string") {
-      registerSecret(entry.value);
-    }
-  }
-  applyStackConfig({
-    get: (key) => {
-      const value = config[key]?.value;
-      return typeof value === "string" ? value : undefined;
-    },
-  });
+  await useStackConfig(deps.pulumi);
 
   const deployment = exported.deployment;
   const pending = deployment.pending_operations ?? [];

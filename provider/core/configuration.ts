@@ -283,6 +283,14 @@ export function opsManagerSettings(overrides: { groupId?: string }): OpsManagerS
   return { baseUrl: baseUrl.replace(/\/+$/, ""), username, apiKey, groupId };
 }
 
+/** Which APIs have any key set, on the stack or in the environment. */
+export function configuredApis(): { computeOps: boolean; opsManager: boolean } {
+  return {
+    computeOps: computeOpsKeys.some((key) => computeOpsValue(key) !== undefined),
+    opsManager: opsManagerKeys.some((key) => opsManagerValue(key) !== undefined),
+  };
+}
+
 /** The secret settings' values, for redaction in errors and logs. */
 export function configuredSecrets(): string[] {
   return [

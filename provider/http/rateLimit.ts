@@ -210,6 +210,13 @@ export class RateLimitGate {
     if (hinted !== undefined && hinted.resetAt > this.now()) this.budget = { ...hinted };
   }
 
+  /** The window's budget as the last answer told it, for reports; undefined when unknown. */
+  budgetNow(): { limit: number; remaining: number; resetInMs: number } | undefined {
+    if (this.budget === undefined) return undefined;
+    const { limit, remaining, resetAt } = this.budget;
+    return { limit, remaining, resetInMs: Math.max(0, resetAt - this.now()) };
+  }
+
   /**
    * Waits until a request may go, then counts it as sent. `sleep` is the caller's
    * retry policy's: a test's instant sleep counts the wait as served.
