@@ -106,7 +106,7 @@ export function parseFaultSpec(spec: string): FaultRule {
 }
 
 /** mulberry32: a small seeded generator, so a probability fault can replay exactly. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

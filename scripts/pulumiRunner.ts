@@ -41,6 +41,36 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * Runs a command to its end and resolves to its exit code and output, whatever
+ * the code (a test judges it); `echo` also copies the output as it comes.
+ */
+export function runCollected(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: boolean } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (options.echo) process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (options.echo) process.stderr.write(chunk);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 export interface WorkspaceOptions {
   /** Directory holding the program's Pulumi.yaml. */
   programDir: string;
@@ -111,24 +141,10 @@ export class PulumiWorkspace {
       end < 0
         ? [...args, "--non-interactive"]
         : [...args.slice(0, end), "--non-interactive", ...args.slice(end)];
-    return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", fullArgs, {
-        cwd: this.projectDir,
-        env: this.env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (this.options.echo) process.stdout.write(chunk);
-      });
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (this.options.echo) process.stderr.write(chunk);
-      });
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    return runCollected("pulumi", fullArgs, {
+      cwd: this.projectDir,
+      env: this.env,
+      echo: this.options.echo,
     });
   }
 

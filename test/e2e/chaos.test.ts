@@ -5,7 +5,7 @@ import {
   resetEmulatorStats,
   setFaults,
 } from "../../emulator/adminClient";
-import type { FaultRule } from "../../emulator/faults";
+import { seededRandom, type FaultRule } from "../../emulator/faults";
 import { DeclaredResource, E2EStack } from "./harness";
 import { killedPulumi, runRecover } from "./killing";
 
@@ -26,18 +26,6 @@ const rounds = Number(process.env.CHAOS_ROUNDS ?? 3);
 const slots = 5;
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
 const policies = "/compute-ops-mgmt/v1beta2/approval-policies";
-
-/** mulberry32, as the emulator's faults use. */
-function seededRandom(start: number): () => number {
-  let a = start >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Slot {
   description?: string;

@@ -2,11 +2,10 @@
  * The GitOps pipeline script (examples/gitops/pipeline.sh) as CI runs it: the
  * quickstart program, the real Pulumi CLI, the emulator in place of the APIs.
  */
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { expect } from "chai";
 import { emulatorObjectCounts } from "../../emulator/adminClient";
-import { repoRoot } from "../../scripts/pulumiRunner";
+import { repoRoot, runCollected, RunResult } from "../../scripts/pulumiRunner";
 import { E2EStack, expectNoChangesExitCode, mergePatch } from "./harness";
 
 const pipelineScript = path.join(repoRoot, "examples", "gitops", "pipeline.sh");
@@ -14,32 +13,15 @@ const policiesPath = "/compute-ops-mgmt/v1beta2/approval-policies";
 // The description the quickstart declares for its approval policy.
 const declaredDescription = "Firmware updates on production servers need a second pair of eyes";
 
-interface PipelineResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function runPipeline(
   mode: string,
   env: NodeJS.ProcessEnv,
   extraArgs: string[] = [],
-): Promise<PipelineResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", [pipelineScript, mode, ...extraArgs], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+): Promise<RunResult> {
+  return runCollected("bash", [pipelineScript, mode, ...extraArgs], { env });
 }
 
-function summaryLine(result: PipelineResult): string {
+function summaryLine(result: RunResult): string {
   const lines = result.stdout.split("\n").filter((line) => line.startsWith("gitops: summary:"));
   expect(lines, result.stdout + result.stderr).to.have.length(1);
   return lines[0];

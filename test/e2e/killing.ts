@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import * as path from "node:path";
-import { repoRoot, RunResult } from "../../scripts/pulumiRunner";
+import { repoRoot, runCollected, RunResult } from "../../scripts/pulumiRunner";
 import type { E2EStack } from "./harness";
 
 /** Polls until `done` holds (a generous cap, no timing assertion). */
@@ -72,17 +72,9 @@ export async function killedPulumi(
 
 /** `npx pulumi-ops-management recover <args>` in the stack's project directory. */
 export function runRecover(stack: E2EStack, args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(repoRoot, "dist", "cli", "main.js"), "recover", ...args],
-      { cwd: stack.workspace.projectDir, env: stack.workspace.environment() },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runCollected(
+    process.execPath,
+    [path.join(repoRoot, "dist", "cli", "main.js"), "recover", ...args],
+    { cwd: stack.workspace.projectDir, env: stack.workspace.environment() },
+  );
 }
