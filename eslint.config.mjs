@@ -48,6 +48,23 @@ export default tseslint.config(
       ],
     },
   },
+  // Nor does the SDK require() the provider, except on the two documented lazy
+  // paths: the serialized shim (docs/design.md#tiny-stable-serialized-provider) and
+  // the lookups, loaded on first use so that importing the SDK loads no HTTP client.
+  {
+    files: ["sdk/**/*.ts"],
+    ignores: ["sdk/providerShim.ts", "sdk/computeOps/lookups.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.name='require']",
+          message:
+            "The SDK loads the provider only through providerShim.ts and the lookups' lazy require.",
+        },
+      ],
+    },
+  },
   {
     files: ["provider/core/resourceTypes.ts"],
     rules: {
