@@ -241,9 +241,9 @@ export interface Adoption<T extends { id: string }> {
 /**
  * Adopts an existing object instead of creating one: reads it, refuses what cannot
  * be changed in place, and patches on what the program declares; resolves to the
- * object as the API last answered it. Once read, the
- * object is ours: a failed patch still records it (a PartialCreateError), so a
- * later up retries the patch and destroy deletes it.
+ * object as the API last answered it. Once read, the object is ours: a failed
+ * patch still records it (a PartialCreateError), so a later up retries the patch
+ * and destroy deletes it.
  */
 export async function adoptExisting<T extends { id: string }>(
   adoption: Adoption<T>,
