@@ -10,6 +10,8 @@ import {
   computeOpsSettings,
   configuredApis,
   opsManagerSettings,
+  type ComputeOpsSettings,
+  type OpsManagerSettings,
 } from "../provider/core/configuration";
 import { processClients as computeOpsClients } from "../provider/computeOps/client";
 import { processClients as opsManagerClients } from "../provider/opsManager/client";
@@ -94,70 +96,87 @@ function opsManagerWayOut(failure: Failure): string {
   return "Ops Manager refused the read; run with PULUMI_OPS_DEBUG=1 to see each request";
 }
 
-async function checkComputeOps(print: (line: string) => void): Promise<boolean> {
-  print("Compute Ops Management:");
-  let settings;
+/** One API's check: how to get its settings, what to show of them, and one read. */
+interface ApiCheck<S> {
+  title: string;
+  settings: () => S;
+  describe: (settings: S) => string[];
+  /** Makes the read-only call; resolves to what it found and the client's gate. */
+  read: (settings: S) => Promise<{ found: string; gate: RateLimitGate }>;
+  wayOut: (failure: Failure) => string;
+}
+
+/** Runs one API's check and prints it; true when the API answered. */
+async function checkApi<S>(check: ApiCheck<S>, print: (line: string) => void): Promise<boolean> {
+  print(`${check.title}:`);
+  let settings: S;
   try {
-    settings = computeOpsSettings({});
+    settings = check.settings();
   } catch (error) {
     print(`  FAILED: ${failureOf(error).message}`);
     return false;
   }
-  print(`  endpoint: ${settings.endpoint}`);
-  print(
-    settings.token !== undefined
-      ? "  credentials: a ready token (compute-ops:token)"
-      : `  credentials: API client ${settings.clientId}, token from ${settings.tokenUrl}`,
-  );
-  if (settings.workspaceId !== undefined) print(`  workspace: ${settings.workspaceId}`);
-  if (settings.tenantAcid !== undefined) print(`  tenant (Tenant-Acid): ${settings.tenantAcid}`);
-  const client = computeOpsClients.clientFor(settings);
+  for (const line of check.describe(settings)) print(`  ${line}`);
   try {
+    const { found, gate } = await check.read(settings);
+    print(`  read: ${found}`);
+    print(`  ${budgetLine(gate)}`);
+    return true;
+  } catch (error) {
+    const failure = failureOf(error);
+    print(`  FAILED: ${failure.message}`);
+    print(`  way out: ${check.wayOut(failure)}`);
+    return false;
+  }
+}
+
+const computeOpsCheck: ApiCheck<ComputeOpsSettings> = {
+  title: "Compute Ops Management",
+  settings: () => computeOpsSettings({}),
+  describe: (settings) => [
+    `endpoint: ${settings.endpoint}`,
+    settings.token !== undefined
+      ? "credentials: a ready token (compute-ops:token)"
+      : `credentials: API client ${settings.clientId}, token from ${settings.tokenUrl}`,
+    ...(settings.workspaceId !== undefined ? [`workspace: ${settings.workspaceId}`] : []),
+    ...(settings.tenantAcid !== undefined ? [`tenant (Tenant-Acid): ${settings.tenantAcid}`] : []),
+  ],
+  read: async (settings) => {
+    const client = computeOpsClients.clientFor(settings);
     const page = await client.get<{ total?: number; items?: { name?: string }[] }>(
       "/compute-ops-mgmt/v1/servers",
       { limit: 1 },
     );
     const first = page.items?.[0]?.name;
-    print(
-      `  read: ${page.total ?? page.items?.length ?? 0} server(s) in the workspace` +
+    return {
+      found:
+        `${page.total ?? page.items?.length ?? 0} server(s) in the workspace` +
         (first !== undefined ? `, the first ${first}` : ""),
-    );
-    print(`  ${budgetLine(client.gate)}`);
-    return true;
-  } catch (error) {
-    const failure = failureOf(error);
-    print(`  FAILED: ${failure.message}`);
-    print(`  way out: ${computeOpsWayOut(failure)}`);
-    return false;
-  }
-}
+      gate: client.gate,
+    };
+  },
+  wayOut: computeOpsWayOut,
+};
 
-async function checkOpsManager(print: (line: string) => void): Promise<boolean> {
-  print("Ops Manager:");
-  let settings;
-  try {
-    settings = opsManagerSettings({});
-  } catch (error) {
-    print(`  FAILED: ${failureOf(error).message}`);
-    return false;
-  }
-  print(`  base URL: ${settings.baseUrl}`);
-  print(`  user: ${settings.username}, project: ${settings.groupId}`);
-  const client = opsManagerClients.clientFor(settings);
-  try {
+const opsManagerCheck: ApiCheck<OpsManagerSettings> = {
+  title: "Ops Manager",
+  settings: () => opsManagerSettings({}),
+  describe: (settings) => [
+    `base URL: ${settings.baseUrl}`,
+    `user: ${settings.username}, project: ${settings.groupId}`,
+  ],
+  read: async (settings) => {
+    const client = opsManagerClients.clientFor(settings);
     const properties = await client.get<{ results?: unknown[] }>(
       `/groups/${encodeURIComponent(settings.groupId)}/serverPool/properties`,
     );
-    print(`  read: the project's server-pool properties (${properties.results?.length ?? 0})`);
-    print(`  ${budgetLine(client.gate)}`);
-    return true;
-  } catch (error) {
-    const failure = failureOf(error);
-    print(`  FAILED: ${failure.message}`);
-    print(`  way out: ${opsManagerWayOut(failure)}`);
-    return false;
-  }
-}
+    return {
+      found: `the project's server-pool properties (${properties.results?.length ?? 0})`,
+      gate: client.gate,
+    };
+  },
+  wayOut: opsManagerWayOut,
+};
 
 /** 0 when every configured API answered, 1 when one failed, 2 when none is configured. */
 export async function checkConfig(options: CheckConfigOptions): Promise<number> {
@@ -182,8 +201,8 @@ export async function checkConfig(options: CheckConfigOptions): Promise<number> 
     return 2;
   }
   let ok = true;
-  if (apis.computeOps) ok = (await checkComputeOps(print)) && ok;
-  if (apis.opsManager) ok = (await checkOpsManager(print)) && ok;
+  if (apis.computeOps) ok = (await checkApi(computeOpsCheck, print)) && ok;
+  if (apis.opsManager) ok = (await checkApi(opsManagerCheck, print)) && ok;
   print(ok ? "Configuration OK." : "Configuration has problems: see the way out above.");
   return ok ? 0 : 1;
 }
