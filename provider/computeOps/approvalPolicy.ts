@@ -10,7 +10,6 @@
 import { z } from "zod";
 import {
   adoptExisting,
-  checkInputs,
   createProvablyOnce,
   deleteIgnoringGone,
   diffResult,
@@ -29,8 +28,14 @@ import {
   refusedTenantAcid,
   patchOrRead,
 } from "./client";
-import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
-import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
+import {
+  byCreation,
+  resourceSchemas,
+  typedImplementation,
+  type Recovery,
+  type ResourceImplementation,
+} from "../core/resource";
+import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 import { batchedRead, ListReadSpec } from "./batchedReads";
 
@@ -73,20 +78,46 @@ const approverInput = z
   .object({
     // Email addresses are compared ignoring case: an address the API lower-cases
     // on the way back is the same approver, not drift.
-    email: z.string().trim().toLowerCase().email("must be an email address"),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .email("must be an email address")
+      .describe("The approver's email address, compared ignoring case."),
   })
-  .strict();
+  .strict()
+  .describe("One person who may approve or deny the operation.");
 
 const approvableInput = z
   .object({
-    approvableName: z.enum(approvableNames, {
-      errorMap: () => ({ message: `must be one of: ${approvableNames.join(", ")}` }),
-    }),
-    approvers: z.array(approverInput).min(1, "needs at least one approver"),
+    approvableName: z
+      .enum(approvableNames, {
+        errorMap: () => ({ message: `must be one of: ${approvableNames.join(", ")}` }),
+      })
+      .describe(
+        "The type of operation that requires approval, case-sensitive, from the API's " +
+          '"Approvable Name" column. Each may appear once in a policy.',
+      ),
+    approvers: z
+      .array(approverInput)
+      .min(1, "needs at least one approver")
+      .describe(
+        "Who has the authority to approve or deny the operation for the policy's groups. " +
+          "At least one.",
+      ),
     // Spec: minimum 1, default 1.
-    minApprovers: z.number().int("must be a whole number").min(1).default(1),
+    minApprovers: z
+      .number()
+      .int("must be a whole number")
+      .min(1)
+      .default(1)
+      .describe(
+        "The minimum number of approvals a request needs: 1 (the default) up to the number " +
+          "of approvers. A single decline declines the request whatever this value.",
+      ),
   })
   .strict()
+  .describe("One operation that needs approval, and who approves it.")
   .superRefine((approvable, ctx) => {
     // No approvers at all is reported once, on approvers.
     const count = approvable.approvers.length;
@@ -113,19 +144,35 @@ const approvableInput = z
 const policyResourceInput = z
   .object({
     // Spec: format uuid. UUIDs are compared ignoring case, like the API does.
-    resourceId: z.string().trim().toLowerCase().uuid("must be a UUID (a server group id)"),
+    resourceId: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .uuid("must be a UUID (a server group id)")
+      .describe("The unique identifier (a UUID) of the server group assigned to the policy."),
     resourceType: z
       .literal(groupResourceType, {
         errorMap: () => ({ message: `only "${groupResourceType}" is supported` }),
       })
-      .default(groupResourceType),
+      .default(groupResourceType)
+      .describe(
+        `The type of the resource: "${groupResourceType}", the default and the only type a ` +
+          "policy can currently be configured for.",
+      ),
   })
-  .strict();
+  .strict()
+  .describe("A server group the policy is assigned to.");
 
 const policyDataInput = z
   .object({
-    approvables: z.array(approvableInput).default([]),
-    resources: z.array(policyResourceInput).default([]),
+    approvables: z
+      .array(approvableInput)
+      .default([])
+      .describe("The operations that need approval; compared as a set."),
+    resources: z
+      .array(policyResourceInput)
+      .default([])
+      .describe("The server groups the policy applies to; compared as a set."),
   })
   .strict()
   .superRefine((policyData, ctx) => {
@@ -168,21 +215,72 @@ const tooLong = `must be at most ${maxTextLength} characters`;
 
 export const approvalPolicyInputs = z
   .object({
-    name: z.string().trim().min(1, "is required").max(maxTextLength, tooLong),
-    description: z.string().max(maxTextLength, tooLong).optional(),
-    policyData: policyDataInput,
-    region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: refusedTenantAcid("ApprovalPolicy"),
+    name: z
+      .string()
+      .trim()
+      .min(1, "is required")
+      .max(maxTextLength, tooLong)
+      .describe("The policy name, unique in the workspace."),
+    description: z
+      .string()
+      .max(maxTextLength, tooLong)
+      .optional()
+      .describe("The policy description. Removing it from the program clears it."),
+    policyData: policyDataInput.describe(
+      "The approvers of each operation and the server groups the policy is assigned to. " +
+        "Changes in place; lists are compared as sets.",
+    ),
+    region: z
+      .enum(computeOpsRegions)
+      .optional()
+      .describe(
+        "The Compute Ops Management region, if not the stack's `compute-ops:region`. " +
+          "Changing it replaces the policy.",
+      ),
+    tenantAcid: refusedTenantAcid("ApprovalPolicy").describe(
+      "Deprecated: no approval-policy operation takes `Tenant-Acid`, so a value fails at " +
+        "preview. Kept so programs that set it still compile; removing it replaces nothing.",
+    ),
     // policy_id is declared `format: uuid`.
     adoptId: z
       .string()
       .trim()
       .uuid("must be a UUID (the id of the approval policy to adopt)")
-      .optional(),
+      .optional()
+      .describe(
+        "The id of an existing policy to manage instead of creating one. On create the " +
+          "policy is read, the declared fields are patched onto it, and from then on it is " +
+          "managed like any other: `pulumi destroy` deletes it (set `retainOnDelete` if it " +
+          "must outlive the stack). Naming another id later replaces the resource; dropping " +
+          "`adoptId` changes nothing.",
+      ),
   })
   .strict();
 export type ApprovalPolicyInputs = z.infer<typeof approvalPolicyInputs>;
 type PolicyData = ApprovalPolicyInputs["policyData"];
+
+/** What the stack records: the inputs as declared (defaults applied) and the API's read-only fields. */
+export const approvalPolicyOutputs = approvalPolicyInputs
+  .extend({
+    state: z.string().optional().describe("The approval policy state: ACTIVE or INACTIVE."),
+    remarks: z.string().nullish().describe("Comments on the policy, set by the service."),
+    generation: z.number().optional().describe("Monotonically increasing update counter."),
+    createdAt: z.string().optional().describe("Time of policy creation."),
+    updatedAt: z.string().optional().describe("Time of the last policy update."),
+    resourceUri: z.string().optional().describe("URI of the policy itself (a self link)."),
+  })
+  .describe(
+    "An HPE Compute Ops Management approval policy (`/compute-ops-mgmt/v1beta2/approval-policies`): " +
+      "the operations it names need the approval of its approvers before they run on its " +
+      "server groups.",
+  );
+export type ApprovalPolicyState = z.infer<typeof approvalPolicyOutputs>;
+
+export const approvalPolicySchemas = resourceSchemas({
+  type: "ApprovalPolicy",
+  inputs: approvalPolicyInputs,
+  outputs: approvalPolicyOutputs,
+});
 
 // ---------------------------------------------------------------------------
 // API response schema (approvalPolicyResponse-v1beta2). Lenient on purpose: it
@@ -242,8 +340,6 @@ function parsePolicy(body: unknown, what: string): ApprovalPolicyResponse {
 
 /** Fields the API holds that the program declares. */
 const apiFields = ["name", "description", "policyData"] as const;
-/** Every input. */
-const inputFields = [...apiFields, "region", "tenantAcid", "adoptId"] as const;
 /**
  * Inputs whose change makes a new policy. `adoptId` is handled in diff: naming
  * another policy replaces, dropping it once adopted changes nothing.
@@ -341,16 +437,19 @@ function mergePatchFor(
 }
 
 /** Outputs: the inputs as declared, and the API's read-only fields. */
-function outputsFrom(declared: Record<string, unknown>, live: ApprovalPolicyResponse) {
+function outputsFrom(
+  declared: ApprovalPolicyInputs,
+  live: ApprovalPolicyResponse,
+): ApprovalPolicyState {
   return definedOnly({
-    ...pick(declared, inputFields),
-    ...pick(live as Record<string, unknown>, readOnlyFields),
+    ...declared,
+    ...pick(live, readOnlyFields),
   });
 }
 
 /** The body of a POST: what the program declares of the API's fields. */
 function createBody(inputs: ApprovalPolicyInputs): Record<string, unknown> {
-  return definedOnly(pick(inputs as Record<string, unknown>, apiFields));
+  return definedOnly(pick(inputs, apiFields));
 }
 
 /** True when the live policy carries every declared field. */
@@ -391,11 +490,7 @@ export function approvalPolicyImplementation(
   > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
-  return {
-    async check(_olds, news) {
-      return checkInputs("ApprovalPolicy", news, (raw) => approvalPolicyInputs.safeParse(raw));
-    },
-
+  return typedImplementation(approvalPolicySchemas, {
     async diff(id, olds, news) {
       return diffWithUnknowns("ApprovalPolicy", olds, news, (known) => {
         const changes = changedApiFields(olds, known);
@@ -404,8 +499,7 @@ export function approvalPolicyImplementation(
       });
     },
 
-    async create(news) {
-      const inputs = approvalPolicyInputs.parse(withoutProvider(news));
+    async create(inputs, provider) {
       const client = clientFor(inputs, notTenantScoped);
 
       if (inputs.adoptId !== undefined) {
@@ -432,7 +526,7 @@ export function approvalPolicyImplementation(
               parsePolicy(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
             outputsFor: (live) => outputsFrom(inputs, live),
           },
-          news[providerKey],
+          provider,
         );
         return { id: adopted.id, outs: outputsFrom(inputs, adopted) };
       }
@@ -447,18 +541,14 @@ export function approvalPolicyImplementation(
             parsePolicy(await client.post(collectionPath, body), `POST ${collectionPath}`),
           // After a lost answer, only a policy with the declared content is ours: another
           // run that took the name at the same moment declared something else.
-          matches: (live) =>
-            live.name === inputs.name &&
-            (live.description ?? "") === (inputs.description ?? "") &&
-            samePolicyData(livePolicyData(live), inputs.policyData),
+          matches: (live) => carriesDeclaration(inputs, live),
         },
         creates,
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },
 
-    async read(id, props) {
-      const old = (props ?? {}) as Record<string, unknown>;
+    async read(id, old) {
       const live = await readOrGone(async () =>
         parsePolicy(
           await batchedRead(clientFor(old, notTenantScoped), listRead, id),
@@ -467,20 +557,23 @@ export function approvalPolicyImplementation(
       );
       // Deleted out of band: an empty id tells the engine it is gone (docs/design.md#diff-declared-against-live).
       if (live === undefined) return { id: "" };
+      const policyData = livePolicyData(live);
       // Live values in input shape, for the fields the program declared: a description
       // the program never set is the server's business, not drift.
-      const inputs: Record<string, unknown> = pick(old, [...immutableFields, "adoptId"]);
-      inputs.name = live.name;
-      if (old.description !== undefined) inputs.description = live.description || undefined;
-      const policyData = livePolicyData(live);
-      // The same sets in another order keep the declared order, so state does not churn.
-      inputs.policyData = samePolicyData(old.policyData, policyData) ? old.policyData : policyData;
-      const liveInputs = definedOnly(inputs);
+      const liveInputs = definedOnly({
+        ...pick(old, [...immutableFields, "adoptId"]),
+        name: live.name ?? "",
+        description: old.description !== undefined ? live.description || undefined : undefined,
+        // The same sets in another order keep the declared order, so state does not churn.
+        policyData:
+          old.policyData !== undefined && samePolicyData(old.policyData, policyData)
+            ? old.policyData
+            : policyData,
+      });
       return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
     },
 
-    async update(id, olds, news) {
-      const inputs = approvalPolicyInputs.parse(withoutProvider(news));
+    async update(id, olds, inputs) {
       const patch = mergePatchFor(olds, createBody(inputs));
       const updated = await patchOrRead(
         clientFor(inputs, notTenantScoped),
@@ -492,10 +585,10 @@ export function approvalPolicyImplementation(
       return { outs: outputsFrom(inputs, updated) };
     },
 
-    async delete(id, props) {
-      await deleteIgnoringGone(() => clientFor(props, notTenantScoped).delete(itemPath(id)));
+    async delete(id, recorded) {
+      await deleteIgnoringGone(() => clientFor(recorded, notTenantScoped).delete(itemPath(id)));
     },
-  };
+  });
 }
 
 export const approvalPolicy = approvalPolicyImplementation();

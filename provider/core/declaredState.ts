@@ -37,16 +37,20 @@ export function differsFromDeclared(declared: unknown, current: unknown): boolea
   return !jsonEqual(declared, projectOnto(declared, current));
 }
 
-/** The fields of an object that are listed, dropping undefined ones. */
-export function pick<T extends string>(
-  source: Record<string, unknown>,
-  fields: readonly T[],
-): Partial<Record<T, unknown>> {
-  const out: Partial<Record<T, unknown>> = {};
+/**
+ * The fields of an object that are listed, dropping undefined ones. Typed by the
+ * source where it has the field, so outputs picked from a parsed answer keep their types.
+ */
+export function pick<S extends object, K extends string>(
+  source: S,
+  fields: readonly K[],
+): { [P in K]?: P extends keyof S ? S[P] : unknown } {
+  const values = source as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
   for (const field of fields) {
-    if (source[field] !== undefined) out[field] = source[field];
+    if (values[field] !== undefined) out[field] = values[field];
   }
-  return out;
+  return out as { [P in K]?: P extends keyof S ? S[P] : unknown };
 }
 
 /**

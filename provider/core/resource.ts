@@ -1,8 +1,14 @@
 /**
- * The contract every resource implementation fulfils. It lives below the
- * resources and the registry, so a resource never imports what loads it.
+ * The contract every resource implementation fulfils, and the typed adapter each
+ * resource module writes its lifecycle against (docs/design.md#typed-not-generic).
+ * It lives below the resources and the registry, so a resource never imports what
+ * loads it.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { UnknownKeysParam, ZodObject, ZodRawShape, ZodType, ZodTypeDef } from "zod";
+import { checkInputs, withoutProvider } from "./lifecycle";
+import { providerKey } from "./pulumiResults";
+import type { resourceTypes, ResourceTypeName } from "./resourceTypes";
 
 export type { ResourceTypeName } from "./resourceTypes";
 
@@ -10,6 +16,112 @@ export type { ResourceTypeName } from "./resourceTypes";
 export type ResourceImplementation = Required<
   Pick<dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
 >;
+
+/**
+ * One resource type's shapes, declared once in its module: what a program declares
+ * and what the stack records. The SDK's argument and output types, the package
+ * schema and the reference pages are all derived from these two schemas.
+ */
+export interface ResourceSchemas<Inputs, State> {
+  readonly type: ResourceTypeName;
+  /** The inputs: check validates with it, and create and update receive what it parses. */
+  readonly inputs: ZodType<Inputs, ZodTypeDef, unknown>;
+  /** What the stack records: the declared inputs and the API's read-only fields. */
+  readonly outputs: ZodObject<ZodRawShape, UnknownKeysParam, ZodType, State>;
+}
+
+/** The properties a type's definition says the stack records. */
+type ListedOutputs<T extends ResourceTypeName> = (typeof resourceTypes)[T]["outputs"][number];
+
+/** Empty when the output schema's keys are exactly the listed ones; else a message, as a required argument. */
+type OutputsListed<State, Listed> = [
+  Exclude<keyof State, Listed>,
+  Exclude<Listed, keyof State>,
+] extends [never, never]
+  ? []
+  : [
+      mismatch: {
+        notListed: Exclude<keyof State, Listed>;
+        notInSchema: Exclude<Listed, keyof State>;
+      },
+    ];
+
+/**
+ * A type's schemas, checked at compile time against its definition's `outputs`
+ * list, so the SDK's Output properties and the schema cannot disagree.
+ */
+export function resourceSchemas<T extends ResourceTypeName, Inputs, State>(
+  schemas: {
+    readonly type: T;
+    readonly inputs: ZodType<Inputs, ZodTypeDef, unknown>;
+    readonly outputs: ZodObject<ZodRawShape, UnknownKeysParam, ZodType, State>;
+  },
+  ..._listed: OutputsListed<State, ListedOutputs<T>>
+): ResourceSchemas<Inputs, State> {
+  return schemas;
+}
+
+/**
+ * What the stack holds for a resource: the outputs this provider returned, plus the
+ * serialized provider. Partial, because `get` and `import` hand over an id alone.
+ */
+export type Recorded<State> = Partial<State> & { readonly [providerKey]?: unknown };
+
+/** What read answers: the live object in output shape, and in input shape for drift. */
+export interface ReadAnswer<State> {
+  id: string;
+  props?: State;
+  inputs?: Record<string, unknown>;
+}
+
+/**
+ * A resource's lifecycle on typed values. Create and update receive parsed inputs
+ * (check ran first, so parsing cannot fail on what the engine sends) and the
+ * serialized provider, which a partial create must carry. Diff's new inputs stay
+ * unparsed: during a preview they may hold unknowns, which the check let through.
+ */
+export interface TypedLifecycle<Inputs, State> {
+  /** Defaults to validating the inputs with the type's schema. */
+  check?(olds: Recorded<State>, news: Record<string, unknown>): Promise<dynamic.CheckResult>;
+  diff(id: string, olds: State, news: Record<string, unknown>): Promise<dynamic.DiffResult>;
+  create(inputs: Inputs, provider: unknown): Promise<{ id: string; outs: State }>;
+  read(id: string, recorded: Recorded<State>): Promise<ReadAnswer<State>>;
+  update(id: string, olds: State, inputs: Inputs, provider: unknown): Promise<{ outs: State }>;
+  delete(id: string, recorded: State): Promise<void>;
+}
+
+/**
+ * The implementation Pulumi's host calls, from a typed lifecycle. The only casts of
+ * the provider are here: state is what this provider returned, so it is read as the
+ * type's outputs rather than parsed again (older releases' state must still load).
+ */
+export function typedImplementation<Inputs, State>(
+  schemas: ResourceSchemas<Inputs, State>,
+  lifecycle: TypedLifecycle<Inputs, State>,
+): ResourceImplementation {
+  const parse = (news: Record<string, unknown>) => schemas.inputs.parse(withoutProvider(news));
+  return {
+    async check(olds, news) {
+      if (lifecycle.check) return lifecycle.check(olds as Recorded<State>, news);
+      return checkInputs(schemas.type, news, (raw) => schemas.inputs.safeParse(raw));
+    },
+    async diff(id, olds, news) {
+      return lifecycle.diff(id, olds as State, news);
+    },
+    async create(news) {
+      return lifecycle.create(parse(news), news[providerKey]);
+    },
+    async read(id, props) {
+      return lifecycle.read(id, (props ?? {}) as Recorded<State>);
+    },
+    async update(id, olds, news) {
+      return lifecycle.update(id, olds as State, parse(news), news[providerKey]);
+    },
+    async delete(id, props) {
+      await lifecycle.delete(id, props as State);
+    },
+  };
+}
 
 /** An object found through the API that a create whose answer never arrived may have made. */
 export interface RecoveryCandidate {

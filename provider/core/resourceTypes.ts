@@ -39,6 +39,13 @@ export interface ResourceTypeDefinition {
    * them masked), by path: their declared values are kept, never reported as drift.
    */
   readonly maskedCredentials: readonly string[];
+  /**
+   * Every property the stack records, inputs included. The module's zod output
+   * schema is the definition (a type whose schema's keys differ from this list does
+   * not compile); the list is here because the SDK, which must not load zod or the
+   * provider, gives each of these an Output property.
+   */
+  readonly outputs: readonly string[];
 }
 
 export const resourceTypes = {
@@ -52,6 +59,20 @@ export const resourceTypes = {
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],
+    outputs: [
+      "name",
+      "description",
+      "policyData",
+      "region",
+      "tenantAcid",
+      "adoptId",
+      "state",
+      "remarks",
+      "generation",
+      "createdAt",
+      "updatedAt",
+      "resourceUri",
+    ],
   },
   ExternalService: {
     module: "compute-ops",
@@ -68,6 +89,7 @@ export const resourceTypes = {
       "authentication.refreshToken",
       "authentication.password",
     ],
+    outputs: [],
   },
   ActivationKey: {
     module: "compute-ops",
@@ -89,6 +111,7 @@ export const resourceTypes = {
     secretOutputs: ["activationKey"],
     secretInputs: [],
     maskedCredentials: [],
+    outputs: [],
   },
   Job: {
     module: "compute-ops",
@@ -110,6 +133,7 @@ export const resourceTypes = {
     secretOutputs: ["jobParams"],
     secretInputs: ["jobParams"],
     maskedCredentials: [],
+    outputs: [],
   },
   ServerPoolRequest: {
     module: "ops-manager",
@@ -121,6 +145,7 @@ export const resourceTypes = {
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],
+    outputs: [],
   },
   Group: {
     module: "compute-ops",
@@ -132,6 +157,7 @@ export const resourceTypes = {
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],
+    outputs: [],
   },
   GroupMembership: {
     module: "compute-ops",
@@ -142,6 +168,7 @@ export const resourceTypes = {
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],
+    outputs: [],
   },
 } as const satisfies Record<string, ResourceTypeDefinition>;
 

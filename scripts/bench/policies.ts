@@ -7,8 +7,12 @@ export interface BenchPolicyArgs {
   name: string;
   description: string;
   policyData: {
-    approvables: { approvableName: string; approvers: { email: string }[]; minApprovers: number }[];
-    resources: { resourceId: string; resourceType: string }[];
+    approvables: {
+      approvableName: "Update firmware";
+      approvers: { email: string }[];
+      minApprovers: number;
+    }[];
+    resources: { resourceId: string; resourceType: "compute-ops-mgmt/group" }[];
   };
 }
 
