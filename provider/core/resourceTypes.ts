@@ -185,7 +185,7 @@ export const resourceTypes = {
     secretOutputs: [],
     secretInputs: [],
     maskedCredentials: [],
-    outputs: [],
+    outputs: ["groupId", "serverIds", "region", "tenantAcid"],
   },
 } as const satisfies Record<string, ResourceTypeDefinition>;
 
