@@ -67,10 +67,15 @@ export function resourceSchemas<T extends ResourceTypeName, Inputs, State>(
  */
 export type Recorded<State> = Partial<State> & { readonly [providerKey]?: unknown };
 
-/** What read answers: the live object in output shape, and in input shape for drift. */
+/**
+ * What read answers: the live object in output shape, and in input shape for drift.
+ * The outputs are what the stack recorded at least in part: a type whose object may
+ * vanish once its work is done (a job deleted on completion) keeps what it recorded,
+ * which `get` may have left partial, and carries the serialized provider along.
+ */
 export interface ReadAnswer<State> {
   id: string;
-  props?: State;
+  props?: Recorded<State>;
   inputs?: Record<string, unknown>;
 }
 
