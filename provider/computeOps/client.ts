@@ -6,7 +6,8 @@
  * before it runs out and fetched afresh once on a 401; or a static token from
  * config. Requests carry `Tenant-Acid` for MSP tenants, JSON on POST and a JSON
  * merge patch on PATCH (docs/api-facts.md#merge-patch-and-content-types: PATCH requires application/merge-patch+json).
- * Retries, backoff and which POSTs may be repeated live in ../http/retry.ts.
+ * The chain each request goes through (rate-limit gate, retries, debug log) is
+ * ../http/transport.ts.
  */
 import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import { z } from "zod";
@@ -21,14 +22,9 @@ import type { JobTemplateCatalogs } from "./jobTemplateCatalog";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
-import { DebugLog, installDebugLog, processDebugLog } from "../http/debugLog";
-import {
-  defaultRetryPolicy,
-  installRetries,
-  isRepeatable,
-  retriesMade,
-  RetryPolicy,
-} from "../http/retry";
+import { DebugLog, processDebugLog } from "../http/debugLog";
+import { isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
+import { createTransport } from "../http/transport";
 import { odataString, QueryValues, queryString } from "./odata";
 
 /** A page of a Compute Ops Management list (docs/api-facts.md#lists-and-paging). */
@@ -146,35 +142,24 @@ export class GreenLakeClient {
     this.tokens = options.tokens ?? processTokens;
     this.now = options.now ?? (() => Date.now());
     this.readBatchWindowMs = options.readBatchWindowMs ?? defaultReadBatchWindowMs;
-    this.http = axios.create({
-      baseURL: settings.endpoint,
-      timeout: this.timeoutMs,
-      headers: { Accept: "application/json" },
-      // Errors are built from the response; axios must not follow a redirect to a
-      // login page and report its HTML as success.
-      maxRedirects: 0,
-    });
-    // First, so its request interceptor runs last: it times the attempt on the wire.
     this.debugLog = "debugLog" in options ? options.debugLog : processDebugLog();
-    if (this.debugLog) installDebugLog(this.http, "compute-ops", this.debugLog);
     this.gate = (options.gates ?? processGates).gateFor(this.rateLimitKey(), "compute-ops");
-    const sleep = this.retry.sleep ?? defaultRetryPolicy.sleep;
-    // Each attempt first waits its turn under the rate limit; the token is read after
-    // that, so a retry after a long pause carries a renewed token rather than one
-    // that ran out while waiting.
-    this.http.interceptors.request.use(async (config) => {
-      const ticket = await this.gate.acquire(sleep, config);
-      try {
-        config.headers.set("Authorization", `Bearer ${await this.bearerToken()}`);
-      } catch (error) {
-        this.gate.release(ticket);
-        throw error;
-      }
-      if (settings.tenantAcid !== undefined) config.headers.set("Tenant-Acid", settings.tenantAcid);
-      this.gate.hold(config, ticket);
-      return config;
+    this.http = createTransport({
+      api: "compute-ops",
+      baseURL: settings.endpoint,
+      timeoutMs: this.timeoutMs,
+      retry: this.retry,
+      debugLog: this.debugLog,
+      access: {
+        gate: this.gate,
+        authorize: async (config) => {
+          config.headers.set("Authorization", `Bearer ${await this.bearerToken()}`);
+          if (settings.tenantAcid !== undefined) {
+            config.headers.set("Tenant-Acid", settings.tenantAcid);
+          }
+        },
+      },
     });
-    installRetries(this.http, this.retry, this.gate);
   }
 
   /** What logs show of a client: where it points, never its credentials. */
@@ -390,11 +375,15 @@ async function requestToken(
         "(and a token URL), or compute-ops:token",
     });
   }
-  const tokenHttp = axios.create({ timeout: timeoutMs, maxRedirects: 0 });
-  // The form body holds the client secret: the log shows the path and status only.
-  if (debugLog) installDebugLog(tokenHttp, "compute-ops token", debugLog);
-  installRetries(tokenHttp, retry);
-  // Retries go through the interceptors again, so this counts every attempt.
+  // The form body holds the client secret: the debug log shows the path and status only.
+  const tokenHttp = createTransport({
+    api: "compute-ops token",
+    timeoutMs,
+    retry,
+    debugLog,
+  });
+  // Retries go through the interceptors again, so this counts every attempt; it only
+  // counts, so its place in the chain does not matter.
   let attempts = 0;
   tokenHttp.interceptors.request.use((config) => {
     attempts += 1;
@@ -409,10 +398,7 @@ async function requestToken(
   let data: { access_token?: unknown; expires_in?: unknown };
   try {
     const response = await tokenHttp.post(tokenUrl, form.toString(), {
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        Accept: "application/json",
-      },
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
       // Asking for a token twice creates nothing.
       idempotent: true,
       // Ends the attempt in flight and every retry once the budget is spent; the

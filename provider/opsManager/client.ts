@@ -6,9 +6,10 @@
  * with an increasing count and a fresh cnonce, so only the first request of a process
  * pays the 401 round trip. A `stale=true` challenge is answered once with the new
  * nonce; a plain 401 right after answering a fresh challenge means the credentials
- * are wrong. Retries, backoff and which POSTs may be repeated live in ../http/retry.ts.
+ * are wrong. The chain each request goes through (rate-limit gate, retries, debug
+ * log) is ../http/transport.ts.
  */
-import axios, { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from "axios";
+import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from "axios";
 import { createHash } from "node:crypto";
 import { inspect } from "node:util";
 import { apiErrorFromAxios } from "../http/apiError";
@@ -17,14 +18,9 @@ import type { CreateRegistry } from "../core/lifecycle";
 import { systemClock, type WaitClock } from "../core/waitForState";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
 import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
-import { DebugLog, installDebugLog, processDebugLog } from "../http/debugLog";
-import {
-  defaultRetryPolicy,
-  installRetries,
-  isRepeatable,
-  retriesMade,
-  RetryPolicy,
-} from "../http/retry";
+import { DebugLog, processDebugLog } from "../http/debugLog";
+import { isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
+import { createTransport } from "../http/transport";
 import { authorizationHeader, DigestChallenge, parseChallenge } from "./digestAuth";
 
 export const opsManagerApiPath = "/api/public/v1.0";
@@ -74,35 +70,21 @@ export class OpsManagerClient {
   ) {
     this.nonces = options.nonces ?? processNonces;
     registerSecret(settings.apiKey);
-    this.http = axios.create({
-      baseURL: `${settings.baseUrl.replace(/\/+$/, "")}${opsManagerApiPath}`,
-      timeout: options.timeoutMs ?? defaultTimeoutMs,
-      headers: { Accept: "application/json" },
-      maxRedirects: 0,
-    });
-    // First, so its request interceptor runs last: it times the attempt on the wire.
-    const debugLog = "debugLog" in options ? options.debugLog : processDebugLog();
-    if (debugLog) installDebugLog(this.http, "ops-manager", debugLog);
     this.gate = (options.gates ?? processGates).gateFor(
       `ops-manager\n${this.nonceKey()}`,
       "ops-manager",
     );
-    const sleep = options.retry?.sleep ?? defaultRetryPolicy.sleep;
-    // Signed per attempt, after its wait under the rate limit, so a request axios-retry
-    // repeats carries a new count in sending order (a server refuses a count it has
-    // seen: RFC 7616 section 3.4).
-    this.http.interceptors.request.use(async (config) => {
-      const ticket = await this.gate.acquire(sleep, config);
-      try {
-        this.sign(config);
-      } catch (error) {
-        this.gate.release(ticket);
-        throw error;
-      }
-      this.gate.hold(config, ticket);
-      return config;
+    this.http = createTransport({
+      api: "ops-manager",
+      baseURL: `${settings.baseUrl.replace(/\/+$/, "")}${opsManagerApiPath}`,
+      timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
+      retry: options.retry,
+      debugLog: "debugLog" in options ? options.debugLog : processDebugLog(),
+      // Signed per attempt, after its wait under the rate limit, so a request
+      // axios-retry repeats carries a new count in sending order (a server refuses a
+      // count it has seen: RFC 7616 section 3.4).
+      access: { gate: this.gate, authorize: (config) => this.sign(config) },
     });
-    installRetries(this.http, options.retry, this.gate);
   }
 
   /** What logs show of a client: where it points and as whom, never the key. */
