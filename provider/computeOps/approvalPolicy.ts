@@ -22,13 +22,9 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  listNamed,
-  refusedTenantAcid,
-  patchOrRead,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { refusedTenantAcid } from "./tenantAcidInput";
+import { listNamed, patchOrRead } from "./resourceRequests";
 import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";

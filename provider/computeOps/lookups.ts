@@ -10,7 +10,8 @@
  * returns or prints a setting, only API data.
  */
 import { applyStackConfig, type StackConfig } from "../core/configuration";
-import { GreenLakeClient, processClients } from "./client";
+import { GreenLakeClient } from "./client";
+import { processClients } from "./clientPool";
 import {
   catalogMatches,
   JobTemplateCatalogs,

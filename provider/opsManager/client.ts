@@ -10,18 +10,15 @@
  * log) is ../http/transport.ts.
  */
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from "axios";
-import { createHash } from "node:crypto";
 import { inspect } from "node:util";
+import type { OpsManagerSettings } from "../core/configuration";
 import { apiErrorFromAxios } from "../http/apiError";
-import { opsManagerSettings, type OpsManagerSettings } from "../core/configuration";
-import type { CreateRegistry } from "../core/lifecycle";
-import { systemClock, type WaitClock } from "../core/waitForState";
+import { type DebugLog, processDebugLog } from "../http/debugLog";
+import { processGates, type RateLimitGate, type RateLimitGates } from "../http/rateLimit";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
-import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
-import { DebugLog, processDebugLog } from "../http/debugLog";
-import { isRepeatable, retriesMade, RetryPolicy } from "../http/retry";
+import { isRepeatable, retriesMade, type RetryPolicy } from "../http/retry";
 import { createTransport } from "../http/transport";
-import { authorizationHeader, DigestChallenge, parseChallenge } from "./digestAuth";
+import { authorizationHeader, type DigestChallenge, parseChallenge } from "./digestAuth";
 
 export const opsManagerApiPath = "/api/public/v1.0";
 const defaultTimeoutMs = 30_000;
@@ -203,52 +200,3 @@ export class OpsManagerClient {
     }
   }
 }
-
-/**
- * The clients resources use: one per distinct settings. The cache key is a hash,
- * so no key sits in it in plain text.
- */
-export class OpsManagerClients {
-  private readonly clients = new Map<string, OpsManagerClient>();
-
-  constructor(private readonly options: OpsManagerClientOptions = {}) {}
-
-  /** The client for these settings, made on first use. */
-  clientFor(settings: OpsManagerSettings): OpsManagerClient {
-    const key = createHash("sha256")
-      .update(JSON.stringify([settings.baseUrl, settings.username, settings.apiKey]))
-      .digest("hex");
-    let client = this.clients.get(key);
-    if (!client) {
-      client = new OpsManagerClient(settings, this.options);
-      this.clients.set(key, client);
-    }
-    return client;
-  }
-
-  /** The client for a resource's group (its own `groupId`, or the stack's) and that group. */
-  forGroup = (groupIdInput: unknown): { client: OpsManagerClient; groupId: string } => {
-    const settings = opsManagerSettings({
-      groupId: typeof groupIdInput === "string" ? groupIdInput : undefined,
-    });
-    return { client: this.clientFor(settings), groupId: settings.groupId };
-  };
-}
-
-/** The process's clients, with the default options. */
-export const processClients = new OpsManagerClients();
-
-/** What the server-pool request resource takes from outside; tests pass their own. */
-export interface OpsManagerDependencies {
-  /** The client for a resource's group (its own `groupId`, or the stack's) and that group. */
-  clientFor: (groupIdInput: unknown) => { client: OpsManagerClient; groupId: string };
-  /** How waits sleep, tell time and report progress. */
-  clock: WaitClock;
-  /** What creates share: claimed objects and create queues (default: the process's). */
-  creates?: CreateRegistry;
-}
-
-export const defaultOpsManagerDependencies: OpsManagerDependencies = {
-  clientFor: processClients.forGroup,
-  clock: systemClock,
-};

@@ -19,7 +19,8 @@ import {
 import { opsManagerSettings } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
-import { defaultOpsManagerDependencies, OpsManagerClient, OpsManagerDependencies } from "./client";
+import { OpsManagerClient } from "./client";
+import { defaultOpsManagerDependencies, OpsManagerDependencies } from "./dependencies";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
