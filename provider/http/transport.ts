@@ -55,9 +55,9 @@ export interface ClientAccess {
  * 3. The gate learns from each answer before axios-retry decides on it: a 429 sets
  *    the pause the refused request's retry then waits in, with every other request
  *    of the API client (the shared 429 hold), and the policy adds no sleep of its own.
- * 4. axios-retry last: its request side runs first (its count, which the log reads),
- *    its response side after everything else has seen the answer, and a retry goes
- *    back through steps 2 and 1.
+ * 4. axios-retry last: its request side runs first (it keeps the retry count the log
+ *    reads), its response side after everything else has seen the answer, and a
+ *    retry goes back through steps 2 and 1.
  */
 export function createTransport(options: TransportOptions): AxiosInstance {
   const http = axios.create({
