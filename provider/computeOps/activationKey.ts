@@ -21,12 +21,9 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  GreenLakeClient,
-  refusedTenantAcid,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { GreenLakeClient } from "./client";
+import { refusedTenantAcid } from "./tenantAcidInput";
 
 /** No activation-key operation declares Tenant-Acid (docs/api-facts.md#tenant-acid). */
 const notTenantScoped = { tenantScoped: false } as const;

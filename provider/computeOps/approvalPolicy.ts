@@ -21,13 +21,9 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  listNamed,
-  refusedTenantAcid,
-  patchOrRead,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { refusedTenantAcid } from "./tenantAcidInput";
+import { listNamed, patchOrRead } from "./resourceRequests";
 import {
   byCreation,
   resourceSchemas,

@@ -23,13 +23,10 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick, projectOnto } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  GreenLakeClient,
-  patchOrRead,
-  tenantAcidInput,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { GreenLakeClient } from "./client";
+import { tenantAcidInput } from "./tenantAcidInput";
+import { patchOrRead } from "./resourceRequests";
 import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
 import {
   definedOnly,

@@ -23,14 +23,10 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  listNamed,
-  GreenLakeClient,
-  patchOrRead,
-  refusedTenantAcid,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { GreenLakeClient } from "./client";
+import { refusedTenantAcid } from "./tenantAcidInput";
+import { listNamed, patchOrRead } from "./resourceRequests";
 
 /** No group operation declares Tenant-Acid: the stack's value is not sent. */
 const notTenantScoped = { tenantScoped: false } as const;

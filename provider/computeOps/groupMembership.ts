@@ -25,12 +25,9 @@ import {
   updateUnlessGone,
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  GreenLakeClient,
-  refusedTenantAcid,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { GreenLakeClient } from "./client";
+import { refusedTenantAcid } from "./tenantAcidInput";
 
 /** No device-assignment operation declares Tenant-Acid: the stack's value is not sent. */
 const notTenantScoped = { tenantScoped: false } as const;

@@ -18,12 +18,9 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick, projectOnto } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  GreenLakeClient,
-  tenantAcidInput,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { GreenLakeClient } from "./client";
+import { tenantAcidInput } from "./tenantAcidInput";
 import { odataString } from "./odata";
 import {
   byCreation,

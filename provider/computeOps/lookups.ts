@@ -11,7 +11,8 @@
  */
 import { z } from "zod";
 import { applyStackConfig, type StackConfig } from "../core/configuration";
-import { GreenLakeClient, processClients } from "./client";
+import { GreenLakeClient } from "./client";
+import { processClients } from "./clientPool";
 import {
   catalogMatches,
   JobTemplateCatalogs,

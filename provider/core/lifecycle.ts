@@ -5,6 +5,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ZodError, ZodType, ZodTypeDef } from "zod";
+import { isApiFailure } from "./apiFailure";
 import { checkFailuresFor } from "./checkInputs";
 import { configurationProblems } from "./configuration";
 import { jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
@@ -18,33 +19,16 @@ import { containsUnknown } from "./unknowns";
  */
 export const createRecoveryWindowMs = 60_000;
 
-/**
- * What these steps read of a failed API call. Both HTTP clients throw ApiError
- * (http/apiError.ts), which carries these; core stays below http, so it reads
- * them rather than importing the class.
- */
-interface ApiFailure {
-  status?: number;
-  ambiguous: boolean;
-}
-
-function apiFailure(error: unknown): ApiFailure | undefined {
-  return error instanceof Error && error.name === "ApiError"
-    ? (error as unknown as ApiFailure)
-    : undefined;
-}
-
 /** True for a 404 answer: the object is gone. */
 export function isGone(error: unknown): boolean {
-  return apiFailure(error)?.status === 404;
+  return isApiFailure(error) && error.status === 404;
 }
 
 /** Poll errors worth waiting through: no answer, throttling, a server error. */
 export function isTransient(error: unknown): boolean {
-  const failure = apiFailure(error);
   return (
-    failure !== undefined &&
-    (failure.status === undefined || failure.status === 429 || failure.status >= 500)
+    isApiFailure(error) &&
+    (error.status === undefined || error.status === 429 || error.status >= 500)
   );
 }
 
@@ -426,7 +410,7 @@ export async function createProvablyOnce<T extends { id: string }>(
       registry.claim(created.id);
       return created;
     } catch (error) {
-      const failure = apiFailure(error);
+      const failure = isApiFailure(error) ? error : undefined;
       if (create.name !== undefined && failure?.status === 409) {
         // Taken between the before-list and the POST: someone else's, say whose.
         throw nameTakenError(

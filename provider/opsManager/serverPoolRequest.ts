@@ -24,7 +24,8 @@ import {
   type Recovery,
   type ResourceImplementation,
 } from "../core/resource";
-import { defaultOpsManagerDependencies, OpsManagerClient, OpsManagerDependencies } from "./client";
+import { OpsManagerClient } from "./client";
+import { defaultOpsManagerDependencies, OpsManagerDependencies } from "./dependencies";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
