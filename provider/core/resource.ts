@@ -67,10 +67,14 @@ export function resourceSchemas<T extends ResourceTypeName, Inputs, State>(
  */
 export type Recorded<State> = Partial<State> & { readonly [providerKey]?: unknown };
 
-/** What read answers: the live object in output shape, and in input shape for drift. */
+/**
+ * What read answers: the live object in output shape, and in input shape for drift.
+ * Partial, because an object read by `get` has only what the API shows of it (no
+ * credentials, no input the API does not echo).
+ */
 export interface ReadAnswer<State> {
   id: string;
-  props?: State;
+  props?: Partial<State>;
   inputs?: Record<string, unknown>;
 }
 
