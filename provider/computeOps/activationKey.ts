@@ -173,9 +173,7 @@ export const activationKeyOutputs = activationKeyInputs
     applianceUri: z
       .string()
       .optional()
-      .describe(
-        "The secure gateway appliance URI: as declared, else as the service reports it.",
-      ),
+      .describe("The secure gateway appliance URI: as declared, else as the service reports it."),
     activationKey: z.string().describe("The activation key to enter on the device. Secret."),
     expiresAt: z.string().describe("When the key expires."),
     applianceName: z.string().optional().describe("The name of the appliance."),
@@ -314,9 +312,15 @@ type KeyInputs = Omit<
  * otherwise every refresh would replace the key. Whole for a key made from parsed
  * inputs; partial for one read by `get`, which has only what the key reports.
  */
-function outputsFrom(declared: ActivationKeyInputs, live: ActivationKeyResponse): ActivationKeyState;
+function outputsFrom(
+  declared: ActivationKeyInputs,
+  live: ActivationKeyResponse,
+): ActivationKeyState;
 function outputsFrom(declared: KeyInputs, live: ActivationKeyResponse): Partial<ActivationKeyState>;
-function outputsFrom(declared: KeyInputs, live: ActivationKeyResponse): Partial<ActivationKeyState> {
+function outputsFrom(
+  declared: KeyInputs,
+  live: ActivationKeyResponse,
+): Partial<ActivationKeyState> {
   return definedOnly({
     ...pick(declared, inputFields),
     subscriptionKey: declared.subscriptionKey ?? nonEmpty(live.subscriptionKey),

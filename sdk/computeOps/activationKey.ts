@@ -15,7 +15,7 @@ import {
 
 /**
  * The arguments of an activation key, derived from the provider's input schema;
- * each property's meaning is on the reference page (docs/reference/ActivationKey.md).
+ * each property is described there (provider/computeOps/activationKey.ts).
  */
 export type ActivationKeyArgs = ArgsOf<z.input<typeof activationKeyInputs>>;
 
