@@ -617,6 +617,7 @@ function serviceDataKeysOf(serviceType: unknown): readonly string[] | undefined 
   const known = serviceTypes.find((type) => type === serviceType);
   return known === undefined ? undefined : serviceDataInputKeys[known];
 }
+
 /** docs/api-facts.md#service-data-per-type: a vCenter PATCH provides name, the three serviceData fields and authentication. */
 const vCenterPatchFields = ["name", "serviceData", "authentication"] as const;
 
