@@ -69,9 +69,10 @@ export type Recorded<State> = Partial<State> & { readonly [providerKey]?: unknow
 
 /**
  * What read answers: the live object in output shape, and in input shape for drift.
- * The outputs are what the stack recorded at least in part: a type whose object may
- * vanish once its work is done (a job deleted on completion) keeps what it recorded,
- * which `get` may have left partial, and carries the serialized provider along.
+ * Partial, because an object read by `get` has only what the API shows of it (no
+ * credentials, no input the API does not echo), and a type whose object may vanish
+ * once its work is done (a job deleted on completion) keeps what it recorded, which
+ * `get` may have left partial, and carries the serialized provider along.
  */
 export interface ReadAnswer<State> {
   id: string;
