@@ -10,7 +10,9 @@
  */
 import { z } from "zod";
 import {
+  Adoption,
   adoptExisting,
+  checkAdoption,
   checkInputs,
   createProvablyOnce,
   deleteIgnoringGone,
@@ -637,6 +639,49 @@ export function externalServiceRecovery(
 // ---------------------------------------------------------------------------
 // Lifecycle
 
+/**
+ * How create adopts the integration `adoptId` names, and how check previews it.
+ * Undefined without an adoptId.
+ */
+function adoptionOf(
+  inputs: ExternalServiceInputs,
+  client: ReturnType<ComputeOpsDependencies["clientFor"]>,
+): Adoption<ExternalServiceResponse> | undefined {
+  const adoptId = inputs.adoptId;
+  if (adoptId === undefined) return undefined;
+  return {
+    noun: "external service",
+    adoptId,
+    read: async () => parseService(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
+    // A type that PATCH cannot change is refused before anything is changed.
+    refuse: (existing) => {
+      for (const field of ["serviceType", "authenticationType"] as const) {
+        if (existing[field] !== undefined && existing[field] !== inputs[field]) {
+          throw new Error(
+            `adoptId ${adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed`,
+          );
+        }
+      }
+    },
+    // The credentials in effect cannot be read back (they are masked), so the
+    // declared ones are always sent; the rest only where it differs.
+    patchFor: (existing) => {
+      const current = {
+        ...pick(existing as Record<string, unknown>, updatableFields),
+        serviceData: existing.serviceData ?? undefined,
+        description: inputs.description === undefined ? undefined : existing.description,
+        authentication: undefined,
+      };
+      const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
+      return { ...patch, authentication: inputs.authentication };
+    },
+    secretFields: resourceTypes.ExternalService.secretInputs,
+    patch: async (id, body) =>
+      parseService(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
+    outputsFor: (live) => outputsFrom(inputs, live),
+  };
+}
+
 /** The external service lifecycle on the given dependencies (the process's own by default). */
 export function externalServiceImplementation(
   dependencies: Pick<
@@ -646,8 +691,12 @@ export function externalServiceImplementation(
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
   return {
-    async check(_olds, news) {
-      return checkInputs("ExternalService", news, validateExternalService);
+    async check(olds, news) {
+      const checked = checkInputs("ExternalService", news, validateExternalService);
+      return checkAdoption(olds, checked, (valid) => {
+        const inputs = parseInputs(valid);
+        return adoptionOf(inputs, clientFor(inputs));
+      });
     },
 
     async diff(id, olds, news) {
@@ -670,42 +719,9 @@ export function externalServiceImplementation(
       const client = clientFor(inputs);
       let service: ExternalServiceResponse;
 
-      if (inputs.adoptId !== undefined) {
-        const adoptId = inputs.adoptId;
-        service = await adoptExisting(
-          {
-            noun: "external service",
-            adoptId,
-            read: async () =>
-              parseService(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
-            // A type that PATCH cannot change is refused before anything is changed.
-            refuse: (existing) => {
-              for (const field of ["serviceType", "authenticationType"] as const) {
-                if (existing[field] !== undefined && existing[field] !== inputs[field]) {
-                  throw new Error(
-                    `adoptId ${adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed`,
-                  );
-                }
-              }
-            },
-            // The credentials in effect cannot be read back (they are masked), so the
-            // declared ones are always sent; the rest only where it differs.
-            patchFor: (existing) => {
-              const current = {
-                ...pick(existing as Record<string, unknown>, updatableFields),
-                serviceData: existing.serviceData ?? undefined,
-                description: inputs.description === undefined ? undefined : existing.description,
-                authentication: undefined,
-              };
-              const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
-              return { ...patch, authentication: inputs.authentication };
-            },
-            patch: async (id, body) =>
-              parseService(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
-            outputsFor: (live) => outputsFrom(inputs, live),
-          },
-          news[providerKey],
-        );
+      const adoption = adoptionOf(inputs, client);
+      if (adoption !== undefined) {
+        service = await adoptExisting(adoption, news[providerKey]);
       } else {
         const body = createBody(inputs);
         service = await createProvablyOnce(
