@@ -10,7 +10,10 @@
  */
 import { z } from "zod";
 import {
+  Adoption,
   adoptExisting,
+  checkAdoption,
+  checkInputs,
   createProvablyOnce,
   deleteIgnoringGone,
   diffResult,
@@ -851,6 +854,49 @@ export function externalServiceRecovery(
 // ---------------------------------------------------------------------------
 // Lifecycle
 
+/**
+ * How create adopts the integration `adoptId` names, and how check previews it.
+ * Undefined without an adoptId.
+ */
+function adoptionOf(
+  inputs: ExternalServiceInputs,
+  client: ReturnType<ComputeOpsDependencies["clientFor"]>,
+): Adoption<ExternalServiceResponse> | undefined {
+  const adoptId = inputs.adoptId;
+  if (adoptId === undefined) return undefined;
+  return {
+    noun: "external service",
+    adoptId,
+    read: async () => parseService(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
+    // A type that PATCH cannot change is refused before anything is changed.
+    refuse: (existing) => {
+      for (const field of ["serviceType", "authenticationType"] as const) {
+        if (existing[field] !== undefined && existing[field] !== inputs[field]) {
+          throw new Error(
+            `adoptId ${adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed`,
+          );
+        }
+      }
+    },
+    // The credentials in effect cannot be read back (they are masked), so the
+    // declared ones are always sent; the rest only where it differs.
+    patchFor: (existing) => {
+      const current = {
+        ...pick(existing, updatableFields),
+        serviceData: existing.serviceData ?? undefined,
+        description: inputs.description === undefined ? undefined : existing.description,
+        authentication: undefined,
+      };
+      const patch = mergePatchFor(current, inputs) ?? {};
+      return { ...patch, authentication: inputs.authentication };
+    },
+    secretFields: resourceTypes.ExternalService.secretInputs,
+    patch: async (id, body) =>
+      parseService(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
+    outputsFor: (live) => outputsFrom(inputs, live),
+  };
+}
+
 /** The external service lifecycle on the given dependencies (the process's own by default). */
 export function externalServiceImplementation(
   dependencies: Pick<
@@ -860,6 +906,14 @@ export function externalServiceImplementation(
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
   return typedImplementation(externalServiceSchemas, {
+    async check(olds, news) {
+      const checked = checkInputs("ExternalService", news, validateExternalService);
+      return checkAdoption(olds, checked, (valid) => {
+        const inputs = externalServiceInputs.parse(withoutProvider(valid));
+        return adoptionOf(inputs, clientFor(inputs));
+      });
+    },
+
     async diff(id, olds, news) {
       // testOnCreate only matters when the integration is created: no call, no change.
       return diffWithUnknowns(
@@ -879,42 +933,9 @@ export function externalServiceImplementation(
       const client = clientFor(inputs);
       let service: ExternalServiceResponse;
 
-      if (inputs.adoptId !== undefined) {
-        const adoptId = inputs.adoptId;
-        service = await adoptExisting(
-          {
-            noun: "external service",
-            adoptId,
-            read: async () =>
-              parseService(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
-            // A type that PATCH cannot change is refused before anything is changed.
-            refuse: (existing) => {
-              for (const field of ["serviceType", "authenticationType"] as const) {
-                if (existing[field] !== undefined && existing[field] !== inputs[field]) {
-                  throw new Error(
-                    `adoptId ${adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed`,
-                  );
-                }
-              }
-            },
-            // The credentials in effect cannot be read back (they are masked), so the
-            // declared ones are always sent; the rest only where it differs.
-            patchFor: (existing) => {
-              const current = {
-                ...pick(existing, updatableFields),
-                serviceData: existing.serviceData ?? undefined,
-                description: inputs.description === undefined ? undefined : existing.description,
-                authentication: undefined,
-              };
-              const patch = mergePatchFor(current, inputs) ?? {};
-              return { ...patch, authentication: inputs.authentication };
-            },
-            patch: async (id, body) =>
-              parseService(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
-            outputsFor: (live) => outputsFrom(inputs, live),
-          },
-          provider,
-        );
+      const adoption = adoptionOf(inputs, client);
+      if (adoption !== undefined) {
+        service = await adoptExisting(adoption, provider);
       } else {
         const body = createBody(inputs);
         service = await createProvablyOnce(

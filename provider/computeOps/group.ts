@@ -11,7 +11,10 @@
  */
 import { z } from "zod";
 import {
+  Adoption,
   adoptExisting,
+  checkAdoption,
+  checkInputs,
   createProvablyOnce,
   diffResult,
   diffWithUnknowns,
@@ -598,6 +601,39 @@ export function groupRecovery(
   };
 }
 
+/**
+ * How create adopts the group `adoptId` names, and how check previews it: its
+ * declared fields patched on, the rest left as it is. Undefined without an adoptId.
+ */
+function adoptionOf(
+  inputs: GroupInputs,
+  client: ReturnType<ComputeOpsDependencies["clientFor"]>,
+): Adoption<GroupResponse> | undefined {
+  const adoptId = inputs.adoptId;
+  if (adoptId === undefined) return undefined;
+  return {
+    noun: "group",
+    adoptId,
+    read: async () => parseGroup(await client.get(groupPath(adoptId)), `GET ${groupPath(adoptId)}`),
+    refuse: (existing) => {
+      if (existing.deviceType !== inputs.deviceType) {
+        throw new Error(
+          `adoptId ${adoptId}: the group's deviceType is ${String(existing.deviceType)}, ` +
+            `not ${inputs.deviceType}; declare its deviceType to adopt it`,
+        );
+      }
+    },
+    patchFor: (existing) => {
+      const declared = createBody(inputs);
+      return mergePatchFor(liveInputsFor(declared, existing), declared);
+    },
+    liveFor: (existing) => liveInputsFor(createBody(inputs), existing),
+    patch: async (id, body) =>
+      parseGroup(await client.patch(groupPath(id), body), `PATCH ${groupPath(id)}`),
+    outputsFor: (live) => outputsFrom(inputs, live),
+  };
+}
+
 export function groupImplementation(
   dependencies: Pick<
     ComputeOpsDependencies,
@@ -606,6 +642,14 @@ export function groupImplementation(
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
   return typedImplementation(groupSchemas, {
+    async check(olds, news) {
+      const checked = checkInputs("Group", news, (raw) => groupInputs.safeParse(raw));
+      return checkAdoption(olds, checked, (valid) => {
+        const inputs = groupInputs.parse(withoutProvider(valid));
+        return adoptionOf(inputs, clientFor(inputs, notTenantScoped));
+      });
+    },
+
     async diff(id, olds, news) {
       const result = diffWithUnknowns("Group", olds, news, (known) =>
         diffResult(
@@ -622,32 +666,9 @@ export function groupImplementation(
     async create(inputs, provider) {
       const client = clientFor(inputs, notTenantScoped);
 
-      if (inputs.adoptId !== undefined) {
-        const adoptId = inputs.adoptId;
-        const adopted = await adoptExisting(
-          {
-            noun: "group",
-            adoptId,
-            read: async () =>
-              parseGroup(await client.get(groupPath(adoptId)), `GET ${groupPath(adoptId)}`),
-            refuse: (existing) => {
-              if (existing.deviceType !== inputs.deviceType) {
-                throw new Error(
-                  `adoptId ${adoptId}: the group's deviceType is ${String(existing.deviceType)}, ` +
-                    `not ${inputs.deviceType}; declare its deviceType to adopt it`,
-                );
-              }
-            },
-            patchFor: (existing) => {
-              const declared = createBody(inputs);
-              return mergePatchFor(liveInputsFor(declared, existing), declared);
-            },
-            patch: async (id, body) =>
-              parseGroup(await client.patch(groupPath(id), body), `PATCH ${groupPath(id)}`),
-            outputsFor: (live) => outputsFrom(inputs, live),
-          },
-          provider,
-        );
+      const adoption = adoptionOf(inputs, client);
+      if (adoption !== undefined) {
+        const adopted = await adoptExisting(adoption, provider);
         return { id: adopted.id, outs: outputsFrom(inputs, adopted) };
       }
 
