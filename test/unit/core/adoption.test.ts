@@ -1,3 +1,4 @@
+import { apiFailureMark } from "../../../provider/core/apiFailure";
 import { expect } from "chai";
 import { applyStackConfig, configurationProblems } from "../../../provider/core/configuration";
 import {
@@ -27,7 +28,7 @@ function fakeAdoption(live: Thing | "gone" | "unreadable", declared: Partial<Thi
       calls.reads += 1;
       if (live === "gone") {
         throw Object.assign(new Error("GET /things answered 404"), {
-          name: "ApiError",
+          [apiFailureMark]: true,
           status: 404,
           ambiguous: false,
         });
