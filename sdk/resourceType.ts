@@ -50,20 +50,3 @@ export function withOutputSlots(type: ResourceTypeName, args: object): pulumi.In
   const slots = Object.fromEntries(resourceTypes[type].outputs.map((key) => [key, undefined]));
   return { ...slots, ...args };
 }
-
-/**
- * The arguments `X.get(name, id, state)` hands the constructor (Pulumi's convention
- * for reading an existing object): the state given, which may say where the object
- * lives (`region`, `tenantAcid`, `groupId`), and a key for every required input, so
- * that each gets its Output. The engine then reads the object by id; the serialized
- * provider is the same one the class always uses.
- */
-export function stateForGet<T extends object>(
-  requiredInputs: readonly (keyof T & string)[],
-  state: Partial<T> | undefined,
-): T {
-  return {
-    ...Object.fromEntries(requiredInputs.map((key) => [key, undefined])),
-    ...state,
-  } as T;
-}

@@ -34,6 +34,7 @@ import {
   typedImplementation,
   type Recovery,
   type ResourceImplementation,
+  type ResourceModule,
 } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { registerSecret, registerSecretOutputs } from "../http/redaction";
@@ -197,6 +198,17 @@ export const activationKeySchemas = resourceSchemas({
   type: "ActivationKey",
   inputs: activationKeyInputs,
   outputs: activationKeyOutputs,
+  example: {
+    targetDevice: "ILO",
+    expirationInHours: 24,
+    subscriptionKey: "SUB-1",
+    applianceUri: "/compute-ops-mgmt/v1beta1/appliances/a",
+    locationId: "5c2e1a0e-8b7c-4c3a-9f1e-2a8d8e6b1c11",
+    serviceDeliveryContact: "ops@example.com",
+    tags: [{ name: "team", value: "ops" }],
+    renewBeforeHours: 4,
+    region: "us-west",
+  },
 });
 
 /**
@@ -510,3 +522,10 @@ export function activationKeyImplementation(
 }
 
 export const activationKey = activationKeyImplementation();
+
+/** What the registry loads for ActivationKey. */
+export const resourceModule: ResourceModule = {
+  schemas: activationKeySchemas,
+  implementation: activationKey,
+  recovery: () => activationKeyRecovery(),
+};

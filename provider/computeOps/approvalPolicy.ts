@@ -33,6 +33,7 @@ import {
   typedImplementation,
   type Recovery,
   type ResourceImplementation,
+  type ResourceModule,
 } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
@@ -279,6 +280,23 @@ export const approvalPolicySchemas = resourceSchemas({
   type: "ApprovalPolicy",
   inputs: approvalPolicyInputs,
   outputs: approvalPolicyOutputs,
+  example: {
+    name: "prod",
+    description: "production groups",
+    policyData: {
+      approvables: [
+        { approvableName: "Power off", approvers: [{ email: "a@example.com" }], minApprovers: 1 },
+      ],
+      resources: [
+        {
+          resourceId: "5c2e1a0e-8b7c-4c3a-9f1e-2a8d8e6b1c11",
+          resourceType: "compute-ops-mgmt/group",
+        },
+      ],
+    },
+    region: "us-west",
+    adoptId: "0d3a3f0e-4f5b-4b43-9a0a-3a6e4f3f8c21",
+  },
 });
 
 // ---------------------------------------------------------------------------
@@ -612,3 +630,10 @@ export function approvalPolicyImplementation(
 }
 
 export const approvalPolicy = approvalPolicyImplementation();
+
+/** What the registry loads for ApprovalPolicy. */
+export const resourceModule: ResourceModule = {
+  schemas: approvalPolicySchemas,
+  implementation: approvalPolicy,
+  recovery: () => approvalPolicyRecovery(),
+};

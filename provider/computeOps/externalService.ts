@@ -35,6 +35,7 @@ import {
   typedImplementation,
   type Recovery,
   type ResourceImplementation,
+  type ResourceModule,
 } from "../core/resource";
 import {
   definedOnly,
@@ -547,6 +548,24 @@ export const externalServiceSchemas = resourceSchemas({
   type: "ExternalService",
   inputs: externalServiceInputs,
   outputs: externalServiceOutputs,
+  example: {
+    name: "ServiceNow",
+    description: "incidents",
+    serviceType: "SERVICE_NOW",
+    authenticationType: "OAUTH",
+    authentication: { clientId: "c", clientSecret: "s", refreshToken: "r" },
+    serviceData: {
+      oauthUrl: "https://example.service-now.com/oauth_token.do",
+      incidentUrl: "https://example.service-now.com/api/now/import/x",
+      refreshTokenExpiryInDays: 120,
+      incidentCreationScope: { serviceEventIssues: true, disconnectedEvent: 2 },
+    },
+    state: "ENABLED",
+    testOnCreate: false,
+    region: "us-west",
+    tenantAcid: "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01",
+    adoptId: "b870f080-6448-48c5-b23a-d04f2d489174",
+  },
 });
 
 // ---------------------------------------------------------------------------
@@ -1017,3 +1036,10 @@ export function externalServiceImplementation(
 }
 
 export const externalService = externalServiceImplementation();
+
+/** What the registry loads for ExternalService. */
+export const resourceModule: ResourceModule = {
+  schemas: externalServiceSchemas,
+  implementation: externalService,
+  recovery: () => externalServiceRecovery(),
+};

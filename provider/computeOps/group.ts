@@ -39,6 +39,7 @@ import {
   typedImplementation,
   type Recovery,
   type ResourceImplementation,
+  type ResourceModule,
 } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
@@ -313,6 +314,19 @@ export const groupSchemas = resourceSchemas({
   type: "Group",
   inputs: groupInputs,
   outputs: groupOutputs,
+  example: {
+    name: "web",
+    description: "front end",
+    deviceType: "DIRECT_CONNECT_SERVER",
+    autoAddTags: { Role: "web" },
+    settingsUris: ["/compute-ops-mgmt/v1/settings/3e2a63c4-8a44-4e0e-9f44-1a1d0b7f1002"],
+    policies: {
+      onDeviceAdd: { firmwareUpdate: true },
+      onDeviceApply: { firmwareDowngrade: false },
+    },
+    region: "us-west",
+    adoptId: "0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11",
+  },
 });
 // ---------------------------------------------------------------------------
 // API response schema (groupResponse-v1). Lenient: names what is read. Its
@@ -735,3 +749,10 @@ export function groupImplementation(
 }
 
 export const group = groupImplementation();
+
+/** What the registry loads for Group. */
+export const resourceModule: ResourceModule = {
+  schemas: groupSchemas,
+  implementation: group,
+  recovery: () => groupRecovery(),
+};

@@ -36,6 +36,7 @@ import {
   typedImplementation,
   type Recovery,
   type ResourceImplementation,
+  type ResourceModule,
 } from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
@@ -109,6 +110,11 @@ export const groupMembershipSchemas = resourceSchemas({
   type: "GroupMembership",
   inputs: groupMembershipInputs,
   outputs: groupMembershipOutputs,
+  example: {
+    groupId: "0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11",
+    serverIds: ["P06760-B21+2M212504P8", "P06760-B21+2M212504P9"],
+    region: "us-west",
+  },
 });
 
 const immutableFields = resourceTypes.GroupMembership.replacedBy;
@@ -345,3 +351,10 @@ export function groupMembershipImplementation(
 }
 
 export const groupMembership = groupMembershipImplementation();
+
+/** What the registry loads for GroupMembership. */
+export const resourceModule: ResourceModule = {
+  schemas: groupMembershipSchemas,
+  implementation: groupMembership,
+  recovery: () => groupMembershipRecovery(),
+};

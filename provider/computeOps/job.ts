@@ -29,6 +29,7 @@ import {
   type Recorded,
   type Recovery,
   type ResourceImplementation,
+  type ResourceModule,
 } from "../core/resource";
 import { isTemplateUuid, squash, templateFor } from "./jobTemplates";
 import {
@@ -237,6 +238,17 @@ export const jobSchemas = resourceSchemas({
   type: "Job",
   inputs: jobInputs,
   outputs: jobOutputs,
+  example: {
+    jobTemplate: "Server Power On",
+    resourceType: "compute-ops-mgmt/server",
+    resourceId: "P06760-B21+2M212504P8",
+    jobParams: { adminPass: "x", nested: { list: [1, 2] } },
+    triggers: ["one"],
+    waitForCompletion: true,
+    timeoutMinutes: 10,
+    region: "us-west",
+    tenantAcid: "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01",
+  },
 });
 
 /** The declaration as the stack records it: the inputs, and the template id the job ran with. */
@@ -734,3 +746,10 @@ export function jobImplementation(
 }
 
 export const job = jobImplementation();
+
+/** What the registry loads for Job. */
+export const resourceModule: ResourceModule = {
+  schemas: jobSchemas,
+  implementation: job,
+  recovery: () => jobRecovery(),
+};

@@ -28,6 +28,11 @@ export interface ResourceSchemas<Inputs, State> {
   readonly inputs: ZodType<Inputs, ZodTypeDef, unknown>;
   /** What the stack records: the declared inputs and the API's read-only fields. */
   readonly outputs: ZodObject<ZodRawShape, UnknownKeysParam, ZodType, State>;
+  /**
+   * A valid declaration that sets every input: the tests put unknowns at each of its
+   * paths, the benchmark serializes a resource of it, and the reference page shows it.
+   */
+  readonly example: Readonly<Record<string, unknown>>;
 }
 
 /** The properties a type's definition says the stack records. */
@@ -50,15 +55,27 @@ type OutputsListed<State, Listed> = [
  * A type's schemas, checked at compile time against its definition's `outputs`
  * list, so the SDK's Output properties and the schema cannot disagree.
  */
-export function resourceSchemas<T extends ResourceTypeName, Inputs, State>(
+export function resourceSchemas<T extends ResourceTypeName, Inputs, Given, State>(
   schemas: {
     readonly type: T;
-    readonly inputs: ZodType<Inputs, ZodTypeDef, unknown>;
+    readonly inputs: ZodType<Inputs, ZodTypeDef, Given>;
     readonly outputs: ZodObject<ZodRawShape, UnknownKeysParam, ZodType, State>;
+    readonly example: Given & Readonly<Record<string, unknown>>;
   },
   ..._listed: OutputsListed<State, ListedOutputs<T>>
 ): ResourceSchemas<Inputs, State> {
   return schemas;
+}
+
+/**
+ * What the registry loads of one resource type: its schemas, its lifecycle and how
+ * `recover` finds what a killed create left. Each resource module exports one, as
+ * `resourceModule`, so registering a type is one line.
+ */
+export interface ResourceModule {
+  readonly schemas: ResourceSchemas<unknown, unknown>;
+  readonly implementation: ResourceImplementation;
+  readonly recovery: () => Recovery;
 }
 
 /**

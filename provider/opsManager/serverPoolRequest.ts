@@ -23,6 +23,7 @@ import {
   typedImplementation,
   type Recovery,
   type ResourceImplementation,
+  type ResourceModule,
 } from "../core/resource";
 import { OpsManagerClient } from "./client";
 import { defaultOpsManagerDependencies, OpsManagerDependencies } from "./dependencies";
@@ -157,6 +158,13 @@ export const serverPoolRequestSchemas = resourceSchemas({
   type: "ServerPoolRequest",
   inputs: serverPoolRequestInputs,
   outputs: serverPoolRequestOutputs,
+  example: {
+    properties: [{ Datacenter: "nyc", size: ["small", "medium"] }],
+    groupId: "5e2211c17a3e5a48f5497de3",
+    waitForCompletion: true,
+    timeoutMinutes: 5,
+    adoptId: "57f3cefa87d9d625dec353ca",
+  },
 });
 
 // ---------------------------------------------------------------------------
@@ -544,3 +552,10 @@ export function serverPoolRequestImplementation(
 }
 
 export const serverPoolRequest = serverPoolRequestImplementation();
+
+/** What the registry loads for ServerPoolRequest. */
+export const resourceModule: ResourceModule = {
+  schemas: serverPoolRequestSchemas,
+  implementation: serverPoolRequest,
+  recovery: () => serverPoolRequestRecovery(),
+};

@@ -10,7 +10,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { resourceTypeNames, type ResourceTypeName } from "../../provider/core/resourceTypes";
+import {
+  resourceTypeNames,
+  resourceTypes as resourceTypeDefinitions,
+  type ResourceTypeName,
+} from "../../provider/core/resourceTypes";
+import { schemasOf } from "../../provider/registry";
 import { repoRoot } from "../pulumiRunner";
 import { BaselineApprovalPolicy, baselineProvider } from "./baselineProgram/baselineProvider";
 import { Measurement, progress, ratioMeasurement, timed } from "./measurement";
@@ -69,40 +74,14 @@ function registrations(names: string[]): Promise<void> {
 }
 
 function classOf(sdk: SdkModule, type: ResourceType): ResourceClass {
-  return (type === "ServerPoolRequest"
-    ? sdk.opsManager[type]
-    : sdk.computeOps[type]) as unknown as ResourceClass;
+  const api =
+    resourceTypeDefinitions[type].module === "ops-manager" ? sdk.opsManager : sdk.computeOps;
+  return (api as unknown as Record<string, ResourceClass>)[type];
 }
 
-/** Plausible arguments; the mocks validate nothing, and `__provider` does not depend on them. */
+/** The type's example declaration; the mocks validate nothing, and `__provider` does not depend on it. */
 function argsFor(type: ResourceType): Record<string, unknown> {
-  switch (type) {
-    case "ApprovalPolicy":
-      return { ...benchPolicyArgs(0) };
-    case "ExternalService":
-      return {
-        name: "snow",
-        serviceType: "SERVICE_NOW",
-        authentication: { clientId: "c", clientSecret: "s", refreshToken: "r" },
-      };
-    case "ActivationKey":
-      return { targetDevice: "ILO", expirationInHours: 24 };
-    case "Job":
-      return {
-        jobTemplate: "0cbb2377-1834-488d-840c-d5bf788c34fb",
-        resourceType: "compute-ops-mgmt/server",
-        resourceId: "875765-S01+1M512501AB",
-      };
-    case "Group":
-      return { name: "web", deviceType: "DIRECT_CONNECT_SERVER" };
-    case "GroupMembership":
-      return {
-        groupId: "3e2a63c4-8a44-4e0e-9f44-1a1d0b7f2001",
-        serverIds: ["875765-S01+1M512501AB"],
-      };
-    case "ServerPoolRequest":
-      return { properties: [{ Datacenter: "nyc", size: "large" }] };
-  }
+  return { ...schemasOf(type).example };
 }
 
 /** Each resource type's `__provider`, as this SDK produces it. */

@@ -6,96 +6,16 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { implementationOf, ResourceTypeName } from "../../provider";
+import { schemasOf } from "../../provider/registry";
 import { resourceTypeNames } from "../../provider/core/resourceTypes";
 import { provider, useTestApis } from "./resourceTestSetup";
 
 const unknown = pulumi.runtime.unknownValue as string;
 
-/** A valid declaration of each type, with every input it takes. */
-const declarations: Record<ResourceTypeName, Record<string, unknown>> = {
-  ApprovalPolicy: {
-    name: "prod",
-    description: "production groups",
-    policyData: {
-      approvables: [
-        { approvableName: "Power off", approvers: [{ email: "a@example.com" }], minApprovers: 1 },
-      ],
-      resources: [
-        {
-          resourceId: "5c2e1a0e-8b7c-4c3a-9f1e-2a8d8e6b1c11",
-          resourceType: "compute-ops-mgmt/group",
-        },
-      ],
-    },
-    region: "us-west",
-    adoptId: "0d3a3f0e-4f5b-4b43-9a0a-3a6e4f3f8c21",
-  },
-  ExternalService: {
-    name: "ServiceNow",
-    description: "incidents",
-    serviceType: "SERVICE_NOW",
-    authenticationType: "OAUTH",
-    authentication: { clientId: "c", clientSecret: "s", refreshToken: "r" },
-    serviceData: {
-      oauthUrl: "https://example.service-now.com/oauth_token.do",
-      incidentUrl: "https://example.service-now.com/api/now/import/x",
-      refreshTokenExpiryInDays: 120,
-      incidentCreationScope: { serviceEventIssues: true, disconnectedEvent: 2 },
-    },
-    state: "ENABLED",
-    testOnCreate: false,
-    region: "us-west",
-    tenantAcid: "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01",
-    adoptId: "b870f080-6448-48c5-b23a-d04f2d489174",
-  },
-  ActivationKey: {
-    targetDevice: "ILO",
-    expirationInHours: 24,
-    subscriptionKey: "SUB-1",
-    applianceUri: "/compute-ops-mgmt/v1beta1/appliances/a",
-    locationId: "5c2e1a0e-8b7c-4c3a-9f1e-2a8d8e6b1c11",
-    serviceDeliveryContact: "ops@example.com",
-    tags: [{ name: "team", value: "ops" }],
-    renewBeforeHours: 4,
-    region: "us-west",
-  },
-  Job: {
-    jobTemplate: "Server Power On",
-    resourceType: "compute-ops-mgmt/server",
-    resourceId: "P06760-B21+2M212504P8",
-    jobParams: { adminPass: "x", nested: { list: [1, 2] } },
-    triggers: ["one"],
-    waitForCompletion: true,
-    timeoutMinutes: 10,
-    region: "us-west",
-    tenantAcid: "3f1c6f0e-8d1b-4c1e-9a53-4c5b1d2e7f01",
-  },
-  Group: {
-    name: "web",
-    description: "front end",
-    deviceType: "DIRECT_CONNECT_SERVER",
-    autoAddTags: { Role: "web" },
-    settingsUris: ["/compute-ops-mgmt/v1/settings/3e2a63c4-8a44-4e0e-9f44-1a1d0b7f1002"],
-    policies: {
-      onDeviceAdd: { firmwareUpdate: true },
-      onDeviceApply: { firmwareDowngrade: false },
-    },
-    region: "us-west",
-    adoptId: "0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11",
-  },
-  GroupMembership: {
-    groupId: "0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11",
-    serverIds: ["P06760-B21+2M212504P8", "P06760-B21+2M212504P9"],
-    region: "us-west",
-  },
-  ServerPoolRequest: {
-    properties: [{ Datacenter: "nyc", size: ["small", "medium"] }],
-    groupId: "5e2211c17a3e5a48f5497de3",
-    waitForCompletion: true,
-    timeoutMinutes: 5,
-    adoptId: "57f3cefa87d9d625dec353ca",
-  },
-};
+/** A valid declaration of each type, with every input it takes: its schemas' example. */
+function declarationOf(type: ResourceTypeName): Record<string, unknown> {
+  return { ...schemasOf(type).example };
+}
 
 /** Every path to a leaf (or an empty list or object) of a value. */
 function leafPaths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
@@ -122,7 +42,7 @@ describe("Unknown inputs at preview", () => {
 
   for (const type of resourceTypeNames) {
     describe(type, () => {
-      const declared = declarations[type];
+      const declared = declarationOf(type);
       const implementation = implementationOf(type);
 
       it("checks the declaration as valid with every value known", async () => {
@@ -169,8 +89,8 @@ describe("Unknown inputs at preview", () => {
     async function recorded(type: ResourceTypeName) {
       // Recorded after its adoption, so check previews no adoption (which would read).
       const result = await implementationOf(type).check!(
-        { adoptId: declarations[type].adoptId },
-        { ...declarations[type], __provider: provider },
+        { adoptId: declarationOf(type).adoptId },
+        { ...declarationOf(type), __provider: provider },
       );
       return result.inputs as Record<string, unknown>;
     }
