@@ -1,17 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type {
   activationKeyInputs,
   ActivationKeyState,
 } from "../../provider/computeOps/activationKey";
-import { providerShim } from "../providerShim";
-import {
-  resourceTypes,
-  withOutputSlots,
-  withSecretOutputs,
-  type ArgsOf,
-  type OutputsOf,
-} from "../resourceType";
+import { OpsManagementResource, type ArgsOf, type OutputsOf } from "../resourceType";
 
 /**
  * The arguments of an activation key, derived from the provider's input schema;
@@ -32,29 +25,8 @@ export interface ActivationKey extends OutputsOf<ActivationKeyState> {}
  * The key itself is a secret output.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class ActivationKey extends pulumi.dynamic.Resource {
-  /**
-   * Reads an existing activation key into the program by its id, without managing it
-   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
-   * leaves it alone. `state` may name its `region`; the outputs are what the API holds.
-   */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: Partial<ActivationKeyArgs>,
-    opts?: pulumi.CustomResourceOptions,
-  ): ActivationKey {
-    return new ActivationKey(name, (state ?? {}) as ActivationKeyArgs, { ...opts, id });
-  }
-
+export class ActivationKey extends OpsManagementResource {
   constructor(name: string, args: ActivationKeyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim("ActivationKey", resourceTypes.ActivationKey),
-      name,
-      withOutputSlots("ActivationKey", args),
-      withSecretOutputs("ActivationKey", opts),
-      resourceTypes.ActivationKey.module,
-      "ActivationKey",
-    );
+    super("ActivationKey", name, args, opts);
   }
 }

@@ -1,17 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type {
   approvalPolicyInputs,
   ApprovalPolicyState,
 } from "../../provider/computeOps/approvalPolicy";
-import { providerShim } from "../providerShim";
-import {
-  resourceTypes,
-  withOutputSlots,
-  withSecretOutputs,
-  type ArgsOf,
-  type OutputsOf,
-} from "../resourceType";
+import { OpsManagementResource, type ArgsOf, type OutputsOf } from "../resourceType";
 
 /**
  * The arguments of an approval policy, derived from the provider's input schema;
@@ -30,29 +23,8 @@ export interface ApprovalPolicy extends OutputsOf<ApprovalPolicyState> {}
  * its server groups.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class ApprovalPolicy extends pulumi.dynamic.Resource {
-  /**
-   * Reads an existing approval policy into the program by its id, without managing it
-   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
-   * leaves it alone. `state` may name its `region`; the outputs are what the API holds.
-   */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: Partial<ApprovalPolicyArgs>,
-    opts?: pulumi.CustomResourceOptions,
-  ): ApprovalPolicy {
-    return new ApprovalPolicy(name, (state ?? {}) as ApprovalPolicyArgs, { ...opts, id });
-  }
-
+export class ApprovalPolicy extends OpsManagementResource {
   constructor(name: string, args: ApprovalPolicyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim("ApprovalPolicy", resourceTypes.ApprovalPolicy),
-      name,
-      withOutputSlots("ApprovalPolicy", args),
-      withSecretOutputs("ApprovalPolicy", opts),
-      resourceTypes.ApprovalPolicy.module,
-      "ApprovalPolicy",
-    );
+    super("ApprovalPolicy", name, args, opts);
   }
 }

@@ -1,17 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type {
   externalServiceInputs,
   ExternalServiceState,
 } from "../../provider/computeOps/externalService";
-import { providerShim } from "../providerShim";
-import {
-  resourceTypes,
-  withOutputSlots,
-  withSecretOutputs,
-  type ArgsOf,
-  type OutputsOf,
-} from "../resourceType";
+import { OpsManagementResource, type ArgsOf, type OutputsOf } from "../resourceType";
 
 /**
  * The arguments of an external service, derived from the provider's input schema;
@@ -43,33 +36,8 @@ export interface ExternalService extends OutputsOf<ExternalServiceState> {}
  * passes.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class ExternalService extends pulumi.dynamic.Resource {
-  /**
-   * Reads an existing external service into the program by its id, without managing it
-   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
-   * leaves it alone. `state` may name its `region` and `tenantAcid`; the outputs are what the API holds.
-   */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: Partial<ExternalServiceArgs>,
-    opts?: pulumi.CustomResourceOptions,
-  ): ExternalService {
-    return new ExternalService(name, (state ?? {}) as ExternalServiceArgs, { ...opts, id });
-  }
-
+export class ExternalService extends OpsManagementResource {
   constructor(name: string, args: ExternalServiceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim("ExternalService", resourceTypes.ExternalService),
-      name,
-      withOutputSlots("ExternalService", {
-        ...args,
-        // Secret from the start, so state never holds it in plaintext (docs/design.md#secrets-stay-secret).
-        authentication: pulumi.secret(args.authentication),
-      }),
-      withSecretOutputs("ExternalService", opts),
-      resourceTypes.ExternalService.module,
-      "ExternalService",
-    );
+    super("ExternalService", name, args, opts);
   }
 }

@@ -1,14 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { groupInputs, GroupState } from "../../provider/computeOps/group";
-import { providerShim } from "../providerShim";
-import {
-  resourceTypes,
-  withOutputSlots,
-  withSecretOutputs,
-  type ArgsOf,
-  type OutputsOf,
-} from "../resourceType";
+import { OpsManagementResource, type ArgsOf, type OutputsOf } from "../resourceType";
 
 /**
  * The arguments of a server group, derived from the provider's input schema; each
@@ -36,29 +29,8 @@ export interface Group extends OutputsOf<GroupState> {}
  * holds servers is not deleted: destroy fails, naming them.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class Group extends pulumi.dynamic.Resource {
-  /**
-   * Reads an existing server group into the program by its id, without managing it
-   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
-   * leaves it alone. `state` may name its `region`; the outputs are what the API holds.
-   */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: Partial<GroupArgs>,
-    opts?: pulumi.CustomResourceOptions,
-  ): Group {
-    return new Group(name, (state ?? {}) as GroupArgs, { ...opts, id });
-  }
-
+export class Group extends OpsManagementResource {
   constructor(name: string, args: GroupArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim("Group", resourceTypes.Group),
-      name,
-      withOutputSlots("Group", args),
-      withSecretOutputs("Group", opts),
-      resourceTypes.Group.module,
-      "Group",
-    );
+    super("Group", name, args, opts);
   }
 }

@@ -1,17 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type {
   groupMembershipInputs,
   GroupMembershipState,
 } from "../../provider/computeOps/groupMembership";
-import { providerShim } from "../providerShim";
-import {
-  resourceTypes,
-  withOutputSlots,
-  withSecretOutputs,
-  type ArgsOf,
-  type OutputsOf,
-} from "../resourceType";
+import { OpsManagementResource, type ArgsOf, type OutputsOf } from "../resourceType";
 
 /**
  * The arguments of a group's membership, derived from the provider's input schema; each
@@ -31,29 +24,8 @@ export interface GroupMembership extends OutputsOf<GroupMembershipState> {}
  * its own servers. Each change waits for the API's asynchronous operation.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class GroupMembership extends pulumi.dynamic.Resource {
-  /**
-   * Reads an existing group's server set (its id is the group's) into the program by its id, without managing it
-   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
-   * leaves it alone. `state` may name its `region`; the outputs are what the API holds.
-   */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: Partial<GroupMembershipArgs>,
-    opts?: pulumi.CustomResourceOptions,
-  ): GroupMembership {
-    return new GroupMembership(name, (state ?? {}) as GroupMembershipArgs, { ...opts, id });
-  }
-
+export class GroupMembership extends OpsManagementResource {
   constructor(name: string, args: GroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim("GroupMembership", resourceTypes.GroupMembership),
-      name,
-      withOutputSlots("GroupMembership", args),
-      withSecretOutputs("GroupMembership", opts),
-      resourceTypes.GroupMembership.module,
-      "GroupMembership",
-    );
+    super("GroupMembership", name, args, opts);
   }
 }

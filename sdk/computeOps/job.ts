@@ -1,14 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { jobInputs, JobState } from "../../provider/computeOps/job";
-import { providerShim } from "../providerShim";
-import {
-  resourceTypes,
-  withOutputSlots,
-  withSecretOutputs,
-  type ArgsOf,
-  type OutputsOf,
-} from "../resourceType";
+import { OpsManagementResource, type ArgsOf, type OutputsOf } from "../resourceType";
 
 /**
  * The arguments of a job, derived from the provider's input schema, where each
@@ -29,36 +22,8 @@ export interface Job extends OutputsOf<JobState> {}
  * cannot be deleted.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class Job extends pulumi.dynamic.Resource {
-  /**
-   * Reads an existing job into the program by its id, without managing it
-   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
-   * leaves it alone. `state` may name its `region` and `tenantAcid`; the outputs are what the API holds.
-   */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: Partial<JobArgs>,
-    opts?: pulumi.CustomResourceOptions,
-  ): Job {
-    return new Job(name, (state ?? {}) as JobArgs, { ...opts, id });
-  }
-
+export class Job extends OpsManagementResource {
   constructor(name: string, args: JobArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      // update records a changed wait setting and resumes waiting; the engine also
-      // calls it after a failed or timed-out run, so the shim carries it.
-      providerShim("Job", resourceTypes.Job),
-      name,
-      withOutputSlots("Job", {
-        ...args,
-        // Secret from the start, so state never holds job parameters in plaintext: they
-        // may carry credentials (docs/design.md#secrets-stay-secret).
-        jobParams: args.jobParams === undefined ? undefined : pulumi.secret(args.jobParams),
-      }),
-      withSecretOutputs("Job", opts),
-      resourceTypes.Job.module,
-      "Job",
-    );
+    super("Job", name, args, opts);
   }
 }

@@ -1,17 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type {
   serverPoolRequestInputs,
   ServerPoolRequestState,
 } from "../../provider/opsManager/serverPoolRequest";
-import { providerShim } from "../providerShim";
-import {
-  resourceTypes,
-  withOutputSlots,
-  withSecretOutputs,
-  type ArgsOf,
-  type OutputsOf,
-} from "../resourceType";
+import { OpsManagementResource, type ArgsOf, type OutputsOf } from "../resourceType";
 
 /**
  * The arguments of a server-pool request, derived from the provider's input schema,
@@ -32,33 +25,8 @@ export interface ServerPoolRequest extends OutputsOf<ServerPoolRequestState> {}
  * default.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class ServerPoolRequest extends pulumi.dynamic.Resource {
-  /**
-   * Reads an existing server-pool request into the program by its id, without managing it
-   * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
-   * leaves it alone. `state` may name its `groupId`; the outputs are what the API holds.
-   */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: Partial<ServerPoolRequestArgs>,
-    opts?: pulumi.CustomResourceOptions,
-  ): ServerPoolRequest {
-    return new ServerPoolRequest(name, (state ?? {}) as ServerPoolRequestArgs, { ...opts, id });
-  }
-
+export class ServerPoolRequest extends OpsManagementResource {
   constructor(name: string, args: ServerPoolRequestArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      // update records a changed wait setting and resumes waiting; the engine also
-      // calls it after a failed or timed-out create, so the shim carries it.
-      providerShim("ServerPoolRequest", resourceTypes.ServerPoolRequest),
-      name,
-      // Every recorded property gets a slot, groupId too when not declared, so the
-      // effective group comes back as an output.
-      withOutputSlots("ServerPoolRequest", args),
-      withSecretOutputs("ServerPoolRequest", opts),
-      resourceTypes.ServerPoolRequest.module,
-      "ServerPoolRequest",
-    );
+    super("ServerPoolRequest", name, args, opts);
   }
 }
