@@ -364,3 +364,25 @@ export function referencePages(schema: PackageSpec, readme: string): Map<string,
   pages.set("README.md", indexPage(schema));
   return pages;
 }
+
+const listStart = "<!-- reference list: written by `npm run generate` -->";
+const listEnd = "<!-- end of reference list -->";
+
+/**
+ * The README with its short list of reference pages brought up to date: one line
+ * per resource and one for the lookups, between the two markers, so the list
+ * gains each type as its schemas are converted.
+ */
+export function readmeWithReferenceList(readme: string, schema: PackageSpec): string {
+  const start = readme.indexOf(listStart);
+  const end = readme.indexOf(listEnd);
+  if (start < 0 || end < start) {
+    throw new Error(`README.md has lost its reference list markers (${listStart} ... ${listEnd})`);
+  }
+  const items = Object.keys(schema.resources).map((token) => {
+    const { module, name } = parts(token);
+    return `- [\`${namespaceOf(module)}.${name}\`](docs/reference/${name}.md)`;
+  });
+  items.push("- [Lookups](docs/reference/lookups.md)");
+  return `${readme.slice(0, start + listStart.length)}\n\n${items.join("\n")}\n\n${readme.slice(end)}`;
+}

@@ -178,7 +178,7 @@ describe("zod to Pulumi types", () => {
 });
 
 describe("generated files", () => {
-  it("match the committed schema.json and docs/reference (else run `npm run generate`)", async () => {
+  it("match the committed schema.json, docs/reference and README list (else run `npm run generate`)", async () => {
     const files = await generatedFiles();
     const stale: string[] = [];
     for (const [file, text] of files) {
