@@ -186,7 +186,13 @@ export function packageSchema(sources: SchemaSources): PackageSpec {
     // package's npm name and off the names Pulumi's generators would otherwise pick
     // (Pulumi's own npm scope and GitHub organization).
     language: {
-      nodejs: { packageName: "pulumi-ops-management-sdk" },
+      nodejs: {
+        packageName: "pulumi-ops-management-sdk",
+        // Pulumi's TypeScript generator writes a hyphenated module as a namespace
+        // name (`outputs.compute-ops.X`, which does not parse), and a camel-case one
+        // lower-cased in one place and not in another; one lower-case word compiles.
+        moduleToPackage: Object.fromEntries(modules.map((m) => [m, m.replace(/-/g, "")])),
+      },
       python: { packageName: "pulumi_ops_management" },
       go: {
         importBasePath: "pulumi-ops-management/sdk/go/opsmanagement",

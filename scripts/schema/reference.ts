@@ -326,9 +326,10 @@ function indexPage(schema: PackageSpec): string {
       `schema would be \`pulumi-resource-${schema.name}\`. The modules, \`compute-ops\` and ` +
       "`ops-manager`, are the ones the dynamic resources already carry in their type " +
       "(`pulumi-nodejs:dynamic/compute-ops:ApprovalPolicy`); Pulumi's token pattern allows " +
-      "a hyphen in a module; Pulumi's generators name it `compute_ops` in TypeScript and " +
-      "Python and keep `compute-ops` as the Go folder, while this package's own SDK " +
-      "exports it as `computeOps`. Nested types are named after where they sit " +
+      "a hyphen in a module. Generated SDKs name it `computeops` in TypeScript and Go (the " +
+      "schema maps it so: Pulumi's TypeScript generator emits a hyphenated or camel-case " +
+      "module as code that does not compile, and a Go package name has no hyphen) and " +
+      "`compute_ops` in Python; this package's own SDK exports it as `computeOps`. Nested types are named after where they sit " +
       "(`ApprovalPolicyPolicyData`), lookups after their SDK function (`getGroup`).",
     "",
   );
