@@ -151,9 +151,12 @@ function functionSpec(lookup: LookupDefinition, types: Map<string, ComplexTypeSp
   };
 }
 
-/** Keys in order, so the file is the same whatever order things were met in. */
+/**
+ * Keys in order, so the file is the same whatever order things were met in; by code
+ * unit, not locale, so it is the same on every machine too.
+ */
 function sorted<T>(entries: Iterable<[string, T]>): Record<string, T> {
-  return Object.fromEntries([...entries].sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export function packageSchema(sources: SchemaSources): PackageSpec {
