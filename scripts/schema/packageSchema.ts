@@ -19,6 +19,7 @@ import {
   resourceTypes,
   type ResourceTypeName,
 } from "../../provider/core/resourceTypes";
+import { computeOpsRegions } from "../../provider/core/configuration";
 import type { LookupDefinition } from "./lookups";
 import {
   objectProperties,
@@ -30,6 +31,11 @@ import {
 } from "./zodToPulumi";
 
 export const packageName = "ops-management";
+
+/** A region is the stack's `compute-ops:region` wherever it is overridden. */
+const sharedEnums: ReadonlyMap<string, string> = new Map([
+  [computeOpsRegions.join("\n"), "Region"],
+]);
 
 export interface ResourceSpec {
   description?: string;
@@ -114,6 +120,7 @@ function resourceSpec(
     tokenPrefix: `${tokenOf(definition.module, "")}`,
     path: [name],
     types,
+    sharedEnums,
   };
   // Inputs first: a nested type met in both keeps the inputs' required list, which
   // is what a program must give (see objectType in zodToPulumi.ts).
@@ -135,6 +142,7 @@ function functionSpec(lookup: LookupDefinition, types: Map<string, ComplexTypeSp
     tokenPrefix: tokenOf(lookup.module, ""),
     path: [lookup.name, suffix],
     types,
+    sharedEnums,
   });
   const args = objectProperties(lookup.args.shape, context("Args"));
   const result = objectProperties(lookup.result.shape, context("Result"));

@@ -9,7 +9,7 @@
  * rather than a made-up one.
  */
 import type { FunctionSpec, PackageSpec, ResourceSpec } from "./packageSchema";
-import type { ComplexTypeSpec, PropertySpec, TypeSpec } from "./zodToPulumi";
+import { pascal, type ComplexTypeSpec, type PropertySpec, type TypeSpec } from "./zodToPulumi";
 
 /** `compute-ops` → `computeOps`: the SDK's namespace for a module. */
 export function namespaceOf(module: string): string {
@@ -339,22 +339,25 @@ function indexPage(schema: PackageSpec): string {
 /** docs/reference/<file> → content, before formatting. */
 export function referencePages(schema: PackageSpec, readme: string): Map<string, string> {
   const pages = new Map<string, string>();
-  const ownerOf = (token: string): string => {
+  const ownerOf = (token: string): string | undefined => {
     // A nested type is on the page of the resource it belongs to (its name starts
-    // with the resource's, the longest such: GroupMembership's are not Group's), else
-    // on the lookups page.
+    // with the resource's, the longest such: GroupMembership's are not Group's), a
+    // lookup's on the lookups page; a shared one (Region) on every page that uses it.
     const name = parts(token).name;
     const owner = Object.keys(schema.resources)
       .map((t) => parts(t).name)
       .sort((a, b) => b.length - a.length)
       .find((r) => name.startsWith(r));
-    return owner ? `${owner}.md` : "lookups.md";
+    if (owner) return `${owner}.md`;
+    return Object.keys(schema.functions).some((f) => name.startsWith(pascal(parts(f).name)))
+      ? "lookups.md"
+      : undefined;
   };
   // A link to a type on the same page is its anchor alone.
   const linksFrom =
     (page: string) =>
     (token: string): string => {
-      const owner = ownerOf(token);
+      const owner = ownerOf(token) ?? page;
       return owner === page ? "" : owner;
     };
   for (const [token, resource] of Object.entries(schema.resources)) {

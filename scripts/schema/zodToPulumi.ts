@@ -119,6 +119,11 @@ export interface TypeContext {
   path: string[];
   /** The package's `types`, filled in as types are met. */
   types: Map<string, ComplexTypeSpec>;
+  /**
+   * Enums that are one thing wherever they appear (the regions), by their values
+   * joined with newlines → their name: one type, not one per resource and lookup.
+   */
+  sharedEnums?: ReadonlyMap<string, string>;
 }
 
 function typeError(context: TypeContext, what: string): Error {
@@ -143,10 +148,11 @@ function enumType(
   if (new Set(names).size !== names.length || names.some((n) => n === "")) {
     throw new Error(`${context.path.join(".")}: enum values ${values.join(", ")} clash as names`);
   }
-  const token = context.tokenPrefix + pascal(...context.path);
+  const shared = context.sharedEnums?.get(values.join("\n"));
+  const token = context.tokenPrefix + (shared ?? pascal(...context.path));
   context.types.set(token, {
     type: "string",
-    ...(description !== undefined ? { description } : {}),
+    ...(description !== undefined && shared === undefined ? { description } : {}),
     enum: values.map((value, i) => ({ name: names[i], value })),
   });
   return { $ref: `#/types/${token}` };

@@ -208,9 +208,7 @@ describe("generated files", () => {
     expect(page).to.include(
       "| Name | Type | Required | Forces replacement | Secret | Description |",
     );
-    expect(page).to.include(
-      "| `region` | [ApprovalPolicyRegion](#approvalpolicyregion) |  | yes |",
-    );
+    expect(page).to.include("| `region` | [Region](#region) |  | yes |");
     expect(page).to.include('new computeOps.ApprovalPolicy("fw", {');
     expect(page).to.include("## Adopting an existing object");
   });
