@@ -13,8 +13,8 @@ import {
   type ComputeOpsSettings,
   type OpsManagerSettings,
 } from "../provider/core/configuration";
-import { processClients as computeOpsClients } from "../provider/computeOps/client";
-import { processClients as opsManagerClients } from "../provider/opsManager/client";
+import { processClients as computeOpsClients } from "../provider/computeOps/clientPool";
+import { processClients as opsManagerClients } from "../provider/opsManager/clientPool";
 import { redact } from "../provider/http/redaction";
 import type { RateLimitGate } from "../provider/http/rateLimit";
 import { runPulumi, useStackConfig, type PulumiTarget } from "./stackConfig";

@@ -9,7 +9,10 @@
  */
 import { z } from "zod";
 import {
+  Adoption,
   adoptExisting,
+  checkAdoption,
+  checkInputs,
   createProvablyOnce,
   deleteIgnoringGone,
   diffResult,
@@ -21,13 +24,9 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  listNamed,
-  refusedTenantAcid,
-  patchOrRead,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { refusedTenantAcid } from "./tenantAcidInput";
+import { listNamed, patchOrRead } from "./resourceRequests";
 import {
   byCreation,
   resourceSchemas,
@@ -479,6 +478,40 @@ export function approvalPolicyRecovery(
   };
 }
 
+/**
+ * How create adopts the policy `adoptId` names, and how check previews it: what the
+ * program declares is brought to the declared state, the rest stays as it is.
+ * Undefined without an adoptId.
+ */
+function adoptionOf(
+  inputs: ApprovalPolicyInputs,
+  client: ReturnType<ComputeOpsDependencies["clientFor"]>,
+): Adoption<ApprovalPolicyResponse> | undefined {
+  const adoptId = inputs.adoptId;
+  if (adoptId === undefined) return undefined;
+  const current = (existing: ApprovalPolicyResponse) => ({
+    name: existing.name,
+    description: existing.description || undefined,
+    policyData: livePolicyData(existing),
+  });
+  return {
+    noun: "approval policy",
+    adoptId,
+    read: async () => parsePolicy(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
+    patchFor: (existing) =>
+      mergePatchFor(
+        inputs.description === undefined
+          ? { ...current(existing), description: undefined }
+          : current(existing),
+        createBody(inputs),
+      ),
+    liveFor: current,
+    patch: async (id, body) =>
+      parsePolicy(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
+    outputsFor: (live) => outputsFrom(inputs, live),
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Lifecycle
 
@@ -491,6 +524,16 @@ export function approvalPolicyImplementation(
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
   return typedImplementation(approvalPolicySchemas, {
+    async check(olds, news) {
+      const checked = checkInputs("ApprovalPolicy", news, (raw) =>
+        approvalPolicyInputs.safeParse(raw),
+      );
+      return checkAdoption(olds, checked, (valid) => {
+        const inputs = approvalPolicyInputs.parse(withoutProvider(valid));
+        return adoptionOf(inputs, clientFor(inputs, notTenantScoped));
+      });
+    },
+
     async diff(id, olds, news) {
       return diffWithUnknowns("ApprovalPolicy", olds, news, (known) => {
         const changes = changedApiFields(olds, known);
@@ -502,32 +545,9 @@ export function approvalPolicyImplementation(
     async create(inputs, provider) {
       const client = clientFor(inputs, notTenantScoped);
 
-      if (inputs.adoptId !== undefined) {
-        // Bring what the program declares to the declared state; the rest stays as it is.
-        const adoptId = inputs.adoptId;
-        const adopted = await adoptExisting(
-          {
-            noun: "approval policy",
-            adoptId,
-            read: async () =>
-              parsePolicy(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
-            patchFor: (existing) => {
-              const current = {
-                name: existing.name,
-                description: existing.description || undefined,
-                policyData: livePolicyData(existing),
-              };
-              return mergePatchFor(
-                inputs.description === undefined ? { ...current, description: undefined } : current,
-                createBody(inputs),
-              );
-            },
-            patch: async (id, body) =>
-              parsePolicy(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
-            outputsFor: (live) => outputsFrom(inputs, live),
-          },
-          provider,
-        );
+      const adoption = adoptionOf(inputs, client);
+      if (adoption !== undefined) {
+        const adopted = await adoptExisting(adoption, provider);
         return { id: adopted.id, outs: outputsFrom(inputs, adopted) };
       }
 

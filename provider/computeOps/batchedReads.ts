@@ -19,7 +19,8 @@
  */
 import DataLoader from "dataloader";
 import { ApiError } from "../http/apiError";
-import { GreenLakeClient, writesStartedInProcess } from "./client";
+import { GreenLakeClient } from "./client";
+import { writesStartedInProcess } from "./writesInProcess";
 import { odataString } from "./odata";
 
 /** How the contract lets a type's objects be listed by id. */

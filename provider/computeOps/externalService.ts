@@ -10,7 +10,9 @@
  */
 import { z } from "zod";
 import {
+  Adoption,
   adoptExisting,
+  checkAdoption,
   checkInputs,
   createProvablyOnce,
   deleteIgnoringGone,
@@ -23,14 +25,17 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick, projectOnto } from "../core/declaredState";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { GreenLakeClient } from "./client";
+import { tenantAcidInput } from "./tenantAcidInput";
+import { patchOrRead } from "./resourceRequests";
 import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  GreenLakeClient,
-  patchOrRead,
-  tenantAcidInput,
-} from "./client";
-import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
+  byCreation,
+  resourceSchemas,
+  typedImplementation,
+  type Recovery,
+  type ResourceImplementation,
+} from "../core/resource";
 import {
   definedOnly,
   jsonEqual,
@@ -131,20 +136,51 @@ export function incidentScopeRuleBroken(
 const incidentCreationScopeInput = z
   .object({
     // Spec defaults: "All values are initially false except serviceEventIssues" (docs/api-facts.md#incident-creation-scope).
-    serviceEventIssues: z.boolean().default(true),
-    criticalEventIssues: z.boolean().default(false),
-    warningEventIssues: z.boolean().default(false),
-    utilizationThresholdAlerts: z.boolean().default(false),
-    powerResetEvent: z.boolean().default(false),
+    serviceEventIssues: z
+      .boolean()
+      .default(true)
+      .describe("Incidents for all service events (warning or critical). Default true."),
+    criticalEventIssues: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Incidents for all critical events that are not service events; needs " +
+          "serviceEventIssues. Default false.",
+      ),
+    warningEventIssues: z
+      .boolean()
+      .default(false)
+      .describe("Incidents for all warning events too; needs criticalEventIssues. Default false."),
+    utilizationThresholdAlerts: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Incidents for breaches of configured power utilization thresholds. Default false.",
+      ),
+    powerResetEvent: z
+      .boolean()
+      .default(false)
+      .describe("Incidents for all power change events. Default false."),
     // "Threshold values can be 0, 1, 2, or 3 hours"; left to the API's default (3) when not declared.
     disconnectedEvent: z
       .number()
       .int("must be 0, 1, 2 or 3 (hours)")
       .min(0, "must be 0, 1, 2 or 3 (hours)")
       .max(3, "must be 0, 1, 2 or 3 (hours)")
-      .optional(),
+      .optional()
+      .describe(
+        "Hours a server stays disconnected before an incident is created: 0, 1, 2 or 3; 0 " +
+          "disables these incidents. Left to the service (3) when not declared.",
+      ),
   })
   .strict()
+  .describe(
+    "The scope of events for which ServiceNow incidents are created. Selections widen one " +
+      "another, from serviceEventIssues to criticalEventIssues to warningEventIssues; " +
+      "utilizationThresholdAlerts stands beside them, and one of serviceEventIssues or " +
+      "utilizationThresholdAlerts must be on. Only the combinations of the API's table are " +
+      "valid (checked before any call).",
+  )
   .superRefine((scope, ctx) => {
     const broken = incidentScopeRuleBroken(scope);
     if (broken !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: broken });
@@ -152,18 +188,31 @@ const incidentCreationScopeInput = z
 
 const serviceNowData = z
   .object({
-    oauthUrl: httpsUrl,
-    incidentUrl: httpsUrl,
+    oauthUrl: httpsUrl.describe(
+      "The https URL access tokens are obtained from (e.g. .../oauth_token.do).",
+    ),
+    incidentUrl: httpsUrl.describe("The https endpoint incidents are created at."),
     refreshTokenExpiryInDays: z
       .number({ required_error: "is required" })
       .int("must be a whole number of days")
       .min(100, "must be 100 to 365 (days)")
-      .max(365, "must be 100 to 365 (days)"),
-    incidentCreationScope: incidentCreationScopeInput.default({}),
+      .max(365, "must be 100 to 365 (days)")
+      .describe("Days after which the refresh token expires, 100 to 365."),
+    incidentCreationScope: incidentCreationScopeInput
+      .default({})
+      .describe("Which events create incidents; every flag has its default when left out."),
   })
-  .strict();
+  .strict()
+  .describe("SERVICE_NOW service data.");
 
-const dsccData = z.object({ region: text() }).strict();
+const dsccData = z
+  .object({
+    region: text().describe(
+      "The region the Data Services Cloud Console integration is configured for.",
+    ),
+  })
+  .strict()
+  .describe("DSCC service data.");
 
 /** Spec: "The URL or IP address of the vCenter server" (example 192.0.2.50). */
 function isVCenterAddress(value: string): boolean {
@@ -176,14 +225,14 @@ function isVCenterAddress(value: string): boolean {
 
 const vCenterData = z
   .object({
-    vCenterUrl: text().refine(
-      isVCenterAddress,
-      "must be a host name, an IP address or an https URL",
-    ),
+    vCenterUrl: text()
+      .refine(isVCenterAddress, "must be a host name, an IP address or an https URL")
+      .describe("The vCenter server's host name, IP address or https URL."),
     associatedGatewayUri: z
       .string()
       .min(1, "is required")
-      .max(512, "must be at most 512 characters"),
+      .max(512, "must be at most 512 characters")
+      .describe("The URI of the associated secure gateway appliance."),
     // The SHA-256 fingerprint of the vCenter certificate. vCenter shows it as colon-separated
     // upper-case pairs; the spec's example is 64 lower-case hex digits, the form sent.
     vCenterCertFingerprint: z
@@ -193,9 +242,14 @@ const vCenterData = z
         /^([0-9a-f]{64}|([0-9a-f]{2}:){31}[0-9a-f]{2})$/i,
         "must be a SHA-256 fingerprint: 64 hex digits, optionally in colon-separated pairs",
       )
-      .transform((fingerprint) => fingerprint.replace(/:/g, "").toLowerCase()),
+      .transform((fingerprint) => fingerprint.replace(/:/g, "").toLowerCase())
+      .describe(
+        "The SHA-256 fingerprint of the vCenter server's certificate: 64 hex digits, or 32 " +
+          "colon-separated pairs as vCenter shows it.",
+      ),
   })
-  .strict();
+  .strict()
+  .describe("VMWARE_VCENTER service data.");
 
 /** The serviceData schema of each service type. */
 const serviceDataFor = {
@@ -206,52 +260,128 @@ const serviceDataFor = {
 
 const oauthAuthentication = z
   .object({
-    clientId: text(),
-    clientSecret: text(),
+    clientId: text().describe("The ID of the client of the external web service."),
+    clientSecret: text().describe("The client's secret."),
     // Spec: optional when the serviceType is DSCC (required for ServiceNow, see below).
-    refreshToken: text().optional(),
+    refreshToken: text()
+      .optional()
+      .describe("The refresh token; required for SERVICE_NOW, optional for DSCC."),
   })
-  .strict();
-const basicAuthentication = z.object({ username: text(), password: text() }).strict();
-
-/** Everything but the per-type shapes, which depend on serviceType. */
-const externalServiceFields = z
+  .strict()
+  .describe("OAUTH credentials (SERVICE_NOW, DSCC).");
+const basicAuthentication = z
   .object({
-    name: z.string().trim().pipe(text()),
-    description: z.string().max(maxLength, `must be at most ${maxLength} characters`).optional(),
-    serviceType: z.enum(serviceTypes),
-    authenticationType: z.enum(authenticationTypes).optional(),
-    authentication: z.record(z.unknown(), {
-      required_error: "is required",
-      invalid_type_error: "must be an object",
-    }),
-    serviceData: z.record(z.unknown(), {
-      required_error: "is required",
-      invalid_type_error: "must be an object",
-    }),
-    state: z.enum(["ENABLED", "DISABLED"]).optional(),
-    testOnCreate: z.boolean().optional(),
-    region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: tenantAcidInput,
+    username: text().describe("The user name, e.g. administrator@vsphere.local."),
+    password: text().describe("The password."),
+  })
+  .strict()
+  .describe("BASIC credentials (VMWARE_VCENTER).");
+
+/**
+ * The inputs as a program declares them, each field described. authentication and
+ * serviceData take the shape of the serviceType, which a union cannot say: this
+ * object gives the inputs their type and description, and validateExternalService,
+ * which checks each part against its type's shape, parses them.
+ */
+const declaredExternalService = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .pipe(text())
+      .describe("The name given to the integration (1 to 256 characters, unique)."),
+    description: z
+      .string()
+      .max(maxLength, `must be at most ${maxLength} characters`)
+      .optional()
+      .describe("An optional longer description (up to 256 characters). Removing it clears it."),
+    serviceType: z
+      .enum(serviceTypes)
+      .describe(
+        "The type of external service: SERVICE_NOW, DSCC (Data Services Cloud Console) or " +
+          "VMWARE_VCENTER. It cannot be changed: changing it replaces the integration.",
+      ),
+    authenticationType: z
+      .enum(authenticationTypes)
+      .optional()
+      .describe(
+        "The authentication method: OAUTH (ServiceNow, DSCC) or BASIC (vCenter). Derived " +
+          "from serviceType when left out; any other pairing is rejected.",
+      ),
+    authentication: z
+      .union([oauthAuthentication, basicAuthentication])
+      .describe(
+        "The credentials for the authenticationType. Always stored as a secret; the service " +
+          "never shows them again, so a changed secret here is sent on the next `up`, but a " +
+          "secret changed outside Pulumi cannot be detected.",
+      ),
+    serviceData: z
+      .union([serviceNowData, dsccData, vCenterData])
+      .describe(
+        "SERVICE_NOW: `{oauthUrl, incidentUrl, refreshTokenExpiryInDays, " +
+          "incidentCreationScope}`. DSCC: `{region}`. VMWARE_VCENTER: `{vCenterUrl, " +
+          "associatedGatewayUri, vCenterCertFingerprint}`.",
+      ),
+    state: z
+      .enum(["ENABLED", "DISABLED"])
+      .optional()
+      .describe(
+        "ENABLED (the service's default) or DISABLED; changes in place. Left out, the state " +
+          "is not managed.",
+      ),
+    testOnCreate: z
+      .boolean()
+      .optional()
+      .describe(
+        "Run the service's integration test once the integration is created (a ServiceNow " +
+          "test incident, a DSCC connection test); the result is recorded as an activity. " +
+          "Default false.",
+      ),
+    region: z
+      .enum(computeOpsRegions)
+      .optional()
+      .describe(
+        "The Compute Ops Management region, if not the stack's `compute-ops:region`. " +
+          "Changing it replaces the integration.",
+      ),
+    tenantAcid: tenantAcidInput.describe(
+      "Act for this tenant of an MSP workspace (`Tenant-Acid`), if not the stack's. " +
+        "Changing it replaces the integration.",
+    ),
     // The path's id is declared `format: uuid`.
     adoptId: z
       .string()
       .trim()
       .uuid("must be a UUID (the id of the external service to adopt)")
-      .optional(),
+      .optional()
+      .describe(
+        "The id of an existing integration to manage instead of creating one. On create it " +
+          "is read (its serviceType must match), the declared fields and credentials are " +
+          "patched onto it, and from then on it is managed like any other: `pulumi destroy` " +
+          "deletes it (set `retainOnDelete` if it must outlive the stack). Naming another id " +
+          "later replaces the resource; dropping `adoptId` changes nothing.",
+      ),
   })
   .strict();
 
-type ServiceNowData = z.infer<typeof serviceNowData>;
-type DsccData = z.infer<typeof dsccData>;
-type VCenterData = z.infer<typeof vCenterData>;
-export type ExternalServiceInputs = Omit<
-  z.infer<typeof externalServiceFields>,
-  "authenticationType" | "authentication" | "serviceData"
-> & {
+/**
+ * Everything but the per-type shapes, which depend on serviceType: checked on their
+ * own, so a bad name and a bad serviceData are both reported.
+ */
+const externalServiceFields = declaredExternalService.extend({
+  authentication: z.record(z.unknown(), {
+    required_error: "is required",
+    invalid_type_error: "must be an object",
+  }),
+  serviceData: z.record(z.unknown(), {
+    required_error: "is required",
+    invalid_type_error: "must be an object",
+  }),
+});
+
+/** The parsed inputs: authenticationType is always there, derived from serviceType. */
+export type ExternalServiceInputs = z.infer<typeof declaredExternalService> & {
   authenticationType: (typeof authenticationTypes)[number];
-  authentication: Record<string, string>;
-  serviceData: ServiceNowData | DsccData | VCenterData;
 };
 
 function prefixed(issues: z.ZodIssue[], prefix: string): z.ZodIssue[] {
@@ -271,12 +401,12 @@ export function validateExternalService(
   if (!fields.success) issues.push(...fields.error.issues);
 
   const serviceType = serviceTypes.find((t) => t === raw.serviceType);
-  let authentication: Record<string, string> | undefined;
+  let authentication: ExternalServiceInputs["authentication"] | undefined;
   let serviceData: ExternalServiceInputs["serviceData"] | undefined;
   if (serviceType !== undefined) {
     const expected = authenticationTypeFor[serviceType];
     if (
-      (authenticationTypes as readonly unknown[]).includes(raw.authenticationType) &&
+      authenticationTypes.some((type) => type === raw.authenticationType) &&
       raw.authenticationType !== expected
     ) {
       issues.push({
@@ -298,8 +428,9 @@ export function validateExternalService(
         raw.authentication,
       );
       if (!auth.success) issues.push(...prefixed(auth.error.issues, "authentication"));
-      else authentication = auth.data as Record<string, string>;
-      const refreshToken = (raw.authentication as Record<string, unknown>).refreshToken;
+      else authentication = auth.data;
+      const refreshToken =
+        "refreshToken" in raw.authentication ? raw.authentication.refreshToken : undefined;
       // Spec: refreshToken "is optional when the serviceType is DSCC", so ServiceNow needs it.
       if (serviceType === "SERVICE_NOW" && (refreshToken === undefined || refreshToken === "")) {
         issues.push({
@@ -310,7 +441,10 @@ export function validateExternalService(
       }
     }
     if (raw.serviceData !== null && typeof raw.serviceData === "object") {
-      const rawScope = (raw.serviceData as Record<string, unknown>).incidentCreationScope;
+      const rawScope =
+        "incidentCreationScope" in raw.serviceData
+          ? raw.serviceData.incidentCreationScope
+          : undefined;
       if (
         serviceType === "SERVICE_NOW" &&
         rawScope !== null &&
@@ -354,6 +488,66 @@ export function validateExternalService(
     },
   };
 }
+
+/**
+ * The inputs schema: typed as a program declares the inputs, parsed by
+ * validateExternalService, whose issues it reports unchanged.
+ */
+export const externalServiceInputs = z
+  .custom<z.input<typeof declaredExternalService>>()
+  .transform((raw, ctx): ExternalServiceInputs => {
+    const result = validateExternalService(raw);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue(issue);
+    return z.NEVER;
+  });
+
+/**
+ * What the stack records: the inputs as declared (defaults applied, secrets as
+ * declared, never the mask) and the API's read-only fields. The types and the
+ * service data are as the old outputs had them: an integration read by `get`
+ * reports them as the API answers, and its serviceData keeps the keys only the API sets.
+ */
+export const externalServiceOutputs = declaredExternalService
+  .extend({
+    serviceType: z
+      .string()
+      .describe(
+        "SERVICE_NOW, DSCC or VMWARE_VCENTER: as declared, or as the service reports it " +
+          "when read by `get`.",
+      ),
+    authenticationType: z
+      .string()
+      .describe("OAUTH or BASIC: derived from serviceType, or as the service reports it."),
+    authentication: z.record(z.unknown()).describe("The declared credentials. Secret."),
+    serviceData: z
+      .record(z.unknown())
+      .describe(
+        "As declared (defaults applied), plus fields the service sets (vCenter's " +
+          "associatedGatewayId).",
+      ),
+    state: z
+      .string()
+      .optional()
+      .describe("ENABLED or DISABLED: as declared, or as the service reports it."),
+    status: z.string().optional().describe("The status the service reports: ENABLED or SUSPENDED."),
+    generation: z.number().optional().describe("Monotonically increasing update counter."),
+    createdAt: z.string().optional().describe("Time the integration was created."),
+    updatedAt: z.string().optional().describe("Time of the last update."),
+    resourceUri: z.string().optional().describe("URI of the integration itself (a self link)."),
+  })
+  .describe(
+    "An HPE Compute Ops Management external service " +
+      "(`/compute-ops-mgmt/v1beta1/external-services`): a ServiceNow, DSCC or VMware vCenter " +
+      "integration. Its credentials stay secret in state whatever the program passes.",
+  );
+export type ExternalServiceState = z.infer<typeof externalServiceOutputs>;
+
+export const externalServiceSchemas = resourceSchemas({
+  type: "ExternalService",
+  inputs: externalServiceInputs,
+  outputs: externalServiceOutputs,
+});
 
 // ---------------------------------------------------------------------------
 // API response schema (externalServicesResponse-v1beta1), lenient on purpose.
@@ -417,6 +611,13 @@ const serviceDataInputKeys: Record<ServiceType, readonly string[]> = {
   DSCC: Object.keys(dsccData.shape),
   VMWARE_VCENTER: Object.keys(vCenterData.shape),
 };
+
+/** The declarable serviceData keys of a service type; undefined for a type this provider does not know. */
+function serviceDataKeysOf(serviceType: unknown): readonly string[] | undefined {
+  const known = serviceTypes.find((type) => type === serviceType);
+  return known === undefined ? undefined : serviceDataInputKeys[known];
+}
+
 /** docs/api-facts.md#service-data-per-type: a vCenter PATCH provides name, the three serviceData fields and authentication. */
 const vCenterPatchFields = ["name", "serviceData", "authentication"] as const;
 
@@ -453,7 +654,7 @@ function liveAuthentication(declared: unknown, live: unknown): Record<string, un
 /** Only the serviceData keys a program can declare for the type. */
 function declarableServiceData(serviceType: unknown, data: unknown): Record<string, unknown> {
   if (!isObject(data)) return {};
-  const keys = serviceDataInputKeys[serviceType as ServiceType];
+  const keys = serviceDataKeysOf(serviceType);
   return keys === undefined ? { ...data } : pick(data, keys);
 }
 
@@ -505,38 +706,47 @@ function mergePatchFor(
   return Object.fromEntries(changed.map((field) => [field, declared[field] ?? null]));
 }
 
+/** The inputs an integration's outputs carry: as declared, or as read back for a refresh or a `get`. */
+type RecordedInputs = Partial<Pick<ExternalServiceState, (typeof inputFields)[number]>>;
+
 /**
  * Outputs: the inputs as declared (secrets as declared, never the mask), the
  * read-only fields, and the serviceData keys only the API sets (associatedGatewayId).
+ * Whole for parsed inputs; partial for what a read found, which for an integration
+ * read by `get` has no credentials.
  */
-function outputsFrom(declared: Record<string, unknown>, live: ExternalServiceResponse) {
+function outputsFrom(
+  declared: ExternalServiceInputs,
+  live: ExternalServiceResponse,
+): ExternalServiceState;
+function outputsFrom(
+  declared: RecordedInputs,
+  live: ExternalServiceResponse,
+): Partial<ExternalServiceState>;
+function outputsFrom(
+  declared: RecordedInputs,
+  live: ExternalServiceResponse,
+): Partial<ExternalServiceState> {
   const declaredData = isObject(declared.serviceData) ? declared.serviceData : undefined;
   const apiOnlyData = Object.fromEntries(
     Object.entries(live.serviceData ?? {}).filter(
       ([key, value]) =>
-        value !== null &&
-        !(serviceDataInputKeys[declared.serviceType as ServiceType] ?? []).includes(key),
+        value !== null && !(serviceDataKeysOf(declared.serviceType) ?? []).includes(key),
     ),
   );
   return definedOnly({
     ...pick(declared, inputFields),
     ...(declaredData !== undefined ? { serviceData: { ...apiOnlyData, ...declaredData } } : {}),
-    ...pick(live as Record<string, unknown>, readOnlyFields),
+    ...pick(live, readOnlyFields),
   });
 }
 
 /** The body of a POST. The spec lists description as required and nullable. */
 function createBody(inputs: ExternalServiceInputs): Record<string, unknown> {
   return definedOnly({
-    ...pick(inputs as Record<string, unknown>, apiFields),
+    ...pick(inputs, apiFields),
     description: inputs.description ?? null,
   });
-}
-
-function parseInputs(news: Record<string, unknown>): ExternalServiceInputs {
-  const result = validateExternalService(withoutProvider(news));
-  if (!result.success) throw result.error;
-  return result.data;
 }
 
 /**
@@ -570,16 +780,14 @@ function sameDeclaredService(
   inputs: ExternalServiceInputs,
   live: ExternalServiceResponse,
 ): boolean {
-  const declared = inputs as unknown as Record<string, unknown>;
-  const liveInputs = liveInputsFrom(declared, live);
-  const liveFields = live as Record<string, unknown>;
+  const liveInputs = liveInputsFrom(inputs, live);
   return apiFields
     .filter((field) => field !== "authentication")
-    .every((field) =>
-      declared[field] === undefined
-        ? field === "state" || [undefined, null, ""].includes(liveFields[field] as string)
-        : jsonEqual(declared[field], liveInputs[field]),
-    );
+    .every((field) => {
+      if (inputs[field] !== undefined) return jsonEqual(inputs[field], liveInputs[field]);
+      const liveValue = live[field];
+      return field === "state" || liveValue === undefined || liveValue === null || liveValue === "";
+    });
 }
 
 /**
@@ -588,35 +796,44 @@ function sameDeclaredService(
  * left out.
  */
 function liveInputsFrom(
-  old: Record<string, unknown>,
+  old: Partial<Record<(typeof apiFields)[number], unknown>> &
+    Pick<RecordedInputs, "testOnCreate" | "region" | "tenantAcid" | "adoptId">,
   live: ExternalServiceResponse,
+): RecordedInputs {
+  /** The live value where the program declared the field and the API answers one. */
+  const declared = <T>(field: (typeof apiFields)[number], value: T | null | undefined) =>
+    old[field] === undefined || value === null ? undefined : value;
+  return definedOnly({
+    ...pick(old, ["testOnCreate", "region", "tenantAcid", "adoptId"]),
+    name: declared("name", live.name),
+    description: declared("description", live.description),
+    serviceType: declared("serviceType", live.serviceType),
+    authenticationType: declared("authenticationType", live.authenticationType),
+    authentication:
+      old.authentication === undefined
+        ? undefined
+        : liveAuthentication(old.authentication, live.authentication),
+    serviceData: old.serviceData === undefined ? undefined : liveServiceData(old, live.serviceData),
+    state: declared("state", live.state),
+  });
+}
+
+/** The live serviceData restricted to the declared keys, in the form check() sends. */
+function liveServiceData(
+  old: { serviceType?: unknown; serviceData?: unknown },
+  live: unknown,
 ): Record<string, unknown> {
-  const inputs: Record<string, unknown> = pick(old, [
-    "testOnCreate",
-    "region",
-    "tenantAcid",
-    "adoptId",
-  ]);
-  for (const field of apiFields) {
-    if (old[field] === undefined) continue;
-    const liveValue = (live as Record<string, unknown>)[field];
-    if (field === "authentication") {
-      inputs.authentication = liveAuthentication(old.authentication, liveValue);
-    } else if (field === "serviceData") {
-      const declaredData = declarableServiceData(old.serviceType, old.serviceData);
-      const liveData = isObject(liveValue) ? { ...liveValue } : {};
-      // Compared in the form check() sends: 64 lower-case hex digits.
-      if (typeof liveData.vCenterCertFingerprint === "string") {
-        liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
-          .replace(/:/g, "")
-          .toLowerCase();
-      }
-      inputs.serviceData = projectOnto(declaredData, liveData);
-    } else if (liveValue !== undefined && liveValue !== null) {
-      inputs[field] = liveValue;
-    }
+  const declaredData = declarableServiceData(old.serviceType, old.serviceData);
+  const liveData = isObject(live) ? { ...live } : {};
+  // Compared in the form check() sends: 64 lower-case hex digits.
+  if (typeof liveData.vCenterCertFingerprint === "string") {
+    liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
+      .replace(/:/g, "")
+      .toLowerCase();
   }
-  return definedOnly(inputs);
+  const projected = projectOnto(declaredData, liveData);
+  // Both are objects, so the projection is one; the test only tells the compiler.
+  return isObject(projected) ? projected : {};
 }
 
 /** What `recover` finds for an integration whose create never heard back: the one of its name, if it matches. */
@@ -625,7 +842,7 @@ export function externalServiceRecovery(
 ): Recovery {
   return {
     async candidates(raw) {
-      const inputs = parseInputs(raw);
+      const inputs = externalServiceInputs.parse(withoutProvider(raw));
       const found = await listServices(dependencies.clientFor(inputs), inputs.serviceType);
       return byCreation(
         found.filter((live) => live.name === inputs.name && sameDeclaredService(inputs, live)),
@@ -637,6 +854,49 @@ export function externalServiceRecovery(
 // ---------------------------------------------------------------------------
 // Lifecycle
 
+/**
+ * How create adopts the integration `adoptId` names, and how check previews it.
+ * Undefined without an adoptId.
+ */
+function adoptionOf(
+  inputs: ExternalServiceInputs,
+  client: ReturnType<ComputeOpsDependencies["clientFor"]>,
+): Adoption<ExternalServiceResponse> | undefined {
+  const adoptId = inputs.adoptId;
+  if (adoptId === undefined) return undefined;
+  return {
+    noun: "external service",
+    adoptId,
+    read: async () => parseService(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
+    // A type that PATCH cannot change is refused before anything is changed.
+    refuse: (existing) => {
+      for (const field of ["serviceType", "authenticationType"] as const) {
+        if (existing[field] !== undefined && existing[field] !== inputs[field]) {
+          throw new Error(
+            `adoptId ${adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed`,
+          );
+        }
+      }
+    },
+    // The credentials in effect cannot be read back (they are masked), so the
+    // declared ones are always sent; the rest only where it differs.
+    patchFor: (existing) => {
+      const current = {
+        ...pick(existing, updatableFields),
+        serviceData: existing.serviceData ?? undefined,
+        description: inputs.description === undefined ? undefined : existing.description,
+        authentication: undefined,
+      };
+      const patch = mergePatchFor(current, inputs) ?? {};
+      return { ...patch, authentication: inputs.authentication };
+    },
+    secretFields: resourceTypes.ExternalService.secretInputs,
+    patch: async (id, body) =>
+      parseService(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
+    outputsFor: (live) => outputsFrom(inputs, live),
+  };
+}
+
 /** The external service lifecycle on the given dependencies (the process's own by default). */
 export function externalServiceImplementation(
   dependencies: Pick<
@@ -645,9 +905,13 @@ export function externalServiceImplementation(
   > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
-  return {
-    async check(_olds, news) {
-      return checkInputs("ExternalService", news, validateExternalService);
+  return typedImplementation(externalServiceSchemas, {
+    async check(olds, news) {
+      const checked = checkInputs("ExternalService", news, validateExternalService);
+      return checkAdoption(olds, checked, (valid) => {
+        const inputs = externalServiceInputs.parse(withoutProvider(valid));
+        return adoptionOf(inputs, clientFor(inputs));
+      });
     },
 
     async diff(id, olds, news) {
@@ -665,47 +929,13 @@ export function externalServiceImplementation(
       );
     },
 
-    async create(news) {
-      const inputs = parseInputs(news);
+    async create(inputs, provider) {
       const client = clientFor(inputs);
       let service: ExternalServiceResponse;
 
-      if (inputs.adoptId !== undefined) {
-        const adoptId = inputs.adoptId;
-        service = await adoptExisting(
-          {
-            noun: "external service",
-            adoptId,
-            read: async () =>
-              parseService(await client.get(itemPath(adoptId)), `GET ${itemPath(adoptId)}`),
-            // A type that PATCH cannot change is refused before anything is changed.
-            refuse: (existing) => {
-              for (const field of ["serviceType", "authenticationType"] as const) {
-                if (existing[field] !== undefined && existing[field] !== inputs[field]) {
-                  throw new Error(
-                    `adoptId ${adoptId}: the external service has ${field} ${existing[field]}, the program declares ${inputs[field]}; ${field} cannot be changed`,
-                  );
-                }
-              }
-            },
-            // The credentials in effect cannot be read back (they are masked), so the
-            // declared ones are always sent; the rest only where it differs.
-            patchFor: (existing) => {
-              const current = {
-                ...pick(existing as Record<string, unknown>, updatableFields),
-                serviceData: existing.serviceData ?? undefined,
-                description: inputs.description === undefined ? undefined : existing.description,
-                authentication: undefined,
-              };
-              const patch = mergePatchFor(current, inputs as Record<string, unknown>) ?? {};
-              return { ...patch, authentication: inputs.authentication };
-            },
-            patch: async (id, body) =>
-              parseService(await client.patch(itemPath(id), body), `PATCH ${itemPath(id)}`),
-            outputsFor: (live) => outputsFrom(inputs, live),
-          },
-          news[providerKey],
-        );
+      const adoption = adoptionOf(inputs, client);
+      if (adoption !== undefined) {
+        service = await adoptExisting(adoption, provider);
       } else {
         const body = createBody(inputs);
         service = await createProvablyOnce(
@@ -736,15 +966,14 @@ export function externalServiceImplementation(
           throw new PartialCreateError(
             `created external service ${service.id} but its test could not start: ${(error as Error).message}`,
             service.id,
-            { ...outputsFrom(inputs, service), [providerKey]: news[providerKey] },
+            { ...outputsFrom(inputs, service), [providerKey]: provider },
           );
         }
       }
       return { id: service.id, outs: outputsFrom(inputs, service) };
     },
 
-    async read(id, props) {
-      const old = (props ?? {}) as Record<string, unknown>;
+    async read(id, old) {
       const live = await readOrGone(async () =>
         parseService(await batchedRead(clientFor(old), listRead, id), `GET ${itemPath(id)}`),
       );
@@ -757,7 +986,7 @@ export function externalServiceImplementation(
         old.serviceType === undefined
           ? {
               ...old,
-              ...pick(live as unknown as Record<string, unknown>, [
+              ...pick(live, [
                 "name",
                 "description",
                 "serviceType",
@@ -771,9 +1000,8 @@ export function externalServiceImplementation(
       return { id: live.id, props: outputsFrom(liveInputs, live), inputs: liveInputs };
     },
 
-    async update(id, olds, news) {
-      const inputs = parseInputs(news);
-      const patch = mergePatchFor(olds, inputs as Record<string, unknown>);
+    async update(id, olds, inputs) {
+      const patch = mergePatchFor(olds, inputs);
       const updated = await patchOrRead(clientFor(inputs), itemPath(id), patch, parseService, {
         noun: "external service",
         id,
@@ -782,10 +1010,10 @@ export function externalServiceImplementation(
       return { outs: outputsFrom(inputs, updated) };
     },
 
-    async delete(id, props) {
-      await deleteIgnoringGone(() => clientFor(props).delete(itemPath(id)));
+    async delete(id, recorded) {
+      await deleteIgnoringGone(() => clientFor(recorded).delete(itemPath(id)));
     },
-  };
+  });
 }
 
 export const externalService = externalServiceImplementation();

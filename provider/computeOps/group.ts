@@ -11,7 +11,9 @@
  */
 import { z } from "zod";
 import {
+  Adoption,
   adoptExisting,
+  checkAdoption,
   checkInputs,
   createProvablyOnce,
   diffResult,
@@ -24,19 +26,21 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  listNamed,
-  GreenLakeClient,
-  patchOrRead,
-  refusedTenantAcid,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { GreenLakeClient } from "./client";
+import { refusedTenantAcid } from "./tenantAcidInput";
+import { listNamed, patchOrRead } from "./resourceRequests";
 
 /** No group operation declares Tenant-Acid: the stack's value is not sent. */
 const notTenantScoped = { tenantScoped: false } as const;
-import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
-import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
+import {
+  byCreation,
+  resourceSchemas,
+  typedImplementation,
+  type Recovery,
+  type ResourceImplementation,
+} from "../core/resource";
+import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 
 export const groupsPath = "/compute-ops-mgmt/v1/groups";
@@ -48,6 +52,7 @@ export const groupDeviceTypes = [
   "OVE_APPLIANCE_SYNERGY",
   "OVE_APPLIANCE_VM",
 ] as const;
+type GroupDeviceType = (typeof groupDeviceTypes)[number];
 
 /** Tag keys and values: letters, digits, Unicode spaces and `_ . : = + - @` (spec, autoAddTags). */
 const tagPattern = /^[\p{L}\p{N}\p{Zs}_.:=+\-@]+$/u;
@@ -58,36 +63,68 @@ const settingsUriPattern =
 // Input schema. Policies are filled with the spec's defaults, so what is declared
 // is total and compares with the live answer field by field.
 
+const storageVolumeInput = z
+  .object({
+    id: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .uuid("must be a UUID")
+      .describe("The volume's id (a UUID), compared ignoring case."),
+    name: z.string().optional().describe("The volume's name."),
+  })
+  .strict()
+  .describe("One storage volume, by id and name.");
+
 const onDeviceAddInput = z
   .object({
-    biosApplySettings: z.boolean().default(false),
-    biosFactoryReset: z.boolean().default(false),
-    externalStorageConfiguration: z.boolean().default(false),
-    firmwarePowerOff: z.boolean().default(false),
-    firmwareUpdate: z.boolean().default(false),
-    iloApplySettings: z.boolean().default(false),
-    osInstall: z.boolean().default(false),
-    storageConfiguration: z.boolean().default(false),
-    storageVolumeDeletion: z.boolean().default(false),
+    biosApplySettings: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Apply the group's BIOS settings (the group needs one of HPE's BIOS/workload profiles).",
+      ),
+    biosFactoryReset: z
+      .boolean()
+      .default(false)
+      .describe("Reset the server's BIOS settings to factory defaults when it leaves the group."),
+    externalStorageConfiguration: z
+      .boolean()
+      .default(false)
+      .describe("Apply the group's external storage configuration."),
+    firmwarePowerOff: z
+      .boolean()
+      .default(false)
+      .describe("Power the server off after a firmware update; valid only with `firmwareUpdate`."),
+    firmwareUpdate: z
+      .boolean()
+      .default(false)
+      .describe("Update the server's firmware to the group's baseline."),
+    iloApplySettings: z.boolean().default(false).describe("Apply the group's iLO settings."),
+    osInstall: z.boolean().default(false).describe("Install the group's operating system image."),
+    storageConfiguration: z
+      .boolean()
+      .default(false)
+      .describe("Apply the group's internal storage configuration."),
+    storageVolumeDeletion: z
+      .boolean()
+      .default(false)
+      .describe("Delete existing storage volumes first."),
     osCompletionTimeoutMin: z
       .number()
       .int("must be a whole number")
       .min(60, "must be from 60 to 720")
       .max(720, "must be from 60 to 720")
-      .default(240),
-    storageVolumeName: z.string().optional(),
+      .default(240)
+      .describe("Minutes an operating system installation may take: 60 to 720, default 240."),
+    storageVolumeName: z.string().optional().describe("The name of the volume to create."),
     storageVolumes: z
-      .array(
-        z
-          .object({
-            id: z.string().trim().toLowerCase().uuid("must be a UUID"),
-            name: z.string().optional(),
-          })
-          .strict(),
-      )
-      .optional(),
+      .array(storageVolumeInput)
+      .optional()
+      .describe("Storage volumes, by id (a UUID) and name."),
   })
   .strict()
+  .describe("What happens to a server when it joins the group. Every flag defaults to false.")
   .superRefine((add, ctx) => {
     if (add.firmwarePowerOff && !add.firmwareUpdate) {
       ctx.addIssue({
@@ -98,23 +135,56 @@ const onDeviceAddInput = z
     }
   });
 
+const onDeviceApplyInput = z
+  .object({
+    firmwareDowngrade: z
+      .boolean()
+      .default(false)
+      .describe("Allow firmware older than the server's to be applied. Default false."),
+  })
+  .strict()
+  .describe("When settings are applied to the group's servers.");
+
 const policiesInput = z
   .object({
-    onDeviceAdd: onDeviceAddInput.default({}),
-    onDeviceApply: z
-      .object({ firmwareDowngrade: z.boolean().default(false) })
-      .strict()
-      .default({}),
+    onDeviceAdd: onDeviceAddInput
+      .default({})
+      .describe(
+        "What happens to a server when it joins the group; the spec's defaults fill the rest.",
+      ),
+    onDeviceApply: onDeviceApplyInput
+      .default({})
+      .describe("When settings are applied; the spec's defaults fill the rest."),
   })
-  .strict();
+  .strict()
+  .describe(
+    "A server group's policies (`groupServerPolicies-v1`); the spec's defaults fill what is left out.",
+  );
 
-export const groupInputs = z
+/** The inputs' fields, before the rule that joins two of them; the outputs extend these. */
+const groupInputFields = z
   .object({
-    name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
-    description: z.string().max(10000, "must be at most 10000 characters").optional(),
-    deviceType: z.enum(groupDeviceTypes, {
-      errorMap: () => ({ message: `must be one of: ${groupDeviceTypes.join(", ")}` }),
-    }),
+    name: z
+      .string()
+      .trim()
+      .min(1, "is required")
+      .max(100, "must be at most 100 characters")
+      .describe("The group name: 1 to 100 characters, unique in the workspace. Changes in place."),
+    description: z
+      .string()
+      .max(10000, "must be at most 10000 characters")
+      .optional()
+      .describe(
+        "The group description, up to 10000 characters. Removing it from the program clears it.",
+      ),
+    deviceType: z
+      .enum(groupDeviceTypes, {
+        errorMap: () => ({ message: `must be one of: ${groupDeviceTypes.join(", ")}` }),
+      })
+      .describe(
+        "The kind of device the group holds. The API cannot change it (its PATCH has no " +
+          "deviceType): changing it replaces the group.",
+      ),
     autoAddTags: z
       .record(
         z.string().regex(tagPattern, "may hold letters, digits, spaces and _ . : = + - @ only"),
@@ -138,7 +208,12 @@ export const groupInputs = z
             });
           }
         }
-      }),
+      })
+      .describe(
+        'At most one tag (`{ Department: "Development" }`); servers carrying it join the group ' +
+          "by themselves. Case insensitive; no two groups may share a tag. Letters, digits, " +
+          "spaces and `_ . : = + - @` only.",
+      ),
     settingsUris: z
       .array(
         z
@@ -162,25 +237,83 @@ export const groupInputs = z
           }
           seen.add(uri.toLowerCase());
         });
-      }),
-    policies: policiesInput.optional(),
-    region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: refusedTenantAcid("Group"),
-    adoptId: z.string().trim().min(1, "must not be empty").optional(),
+      })
+      .describe(
+        "The settings the group applies, by their `resourceUri` " +
+          "(`/compute-ops-mgmt/v1/settings/<uuid>`; see `getSetting`). A set: order is not drift.",
+      ),
+    policies: policiesInput
+      .optional()
+      .describe(
+        "What happens to a server that joins the group, and how settings are applied. Server " +
+          "groups only (an OVE group has none). Undeclared, the group's own policies are left alone.",
+      ),
+    region: z
+      .enum(computeOpsRegions)
+      .optional()
+      .describe(
+        "The Compute Ops Management region, if not the stack's `compute-ops:region`. " +
+          "Changing it replaces the group.",
+      ),
+    tenantAcid: refusedTenantAcid("Group").describe(
+      "Deprecated: no group operation takes `Tenant-Acid`, so a value fails at preview. Kept " +
+        "so programs that set it still compile; removing it replaces nothing.",
+    ),
+    adoptId: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .optional()
+      .describe(
+        "The id of an existing group to manage instead of creating one. On create the group is " +
+          "read, the declared fields are patched onto it, and from then on it is managed like " +
+          "any other: `pulumi destroy` deletes it (set `retainOnDelete` if it must outlive the " +
+          "stack). Naming another id later replaces the resource; dropping `adoptId` changes nothing.",
+      ),
   })
-  .strict()
-  .superRefine((group, ctx) => {
-    if (group.policies !== undefined && group.deviceType !== "DIRECT_CONNECT_SERVER") {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["policies"],
-        message: `a ${group.deviceType} group has no policies; leave policies out`,
-      });
-    }
-  });
+  .strict();
+
+export const groupInputs = groupInputFields.superRefine((group, ctx) => {
+  if (group.policies !== undefined && group.deviceType !== "DIRECT_CONNECT_SERVER") {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["policies"],
+      message: `a ${group.deviceType} group has no policies; leave policies out`,
+    });
+  }
+});
 export type GroupInputs = z.infer<typeof groupInputs>;
 type Policies = z.infer<typeof policiesInput>;
 
+/** What the stack records: the inputs as declared (defaults applied) and the API's read-only fields. */
+export const groupOutputs = groupInputFields
+  .extend({
+    generation: z.number().optional().describe("Monotonically increasing update counter."),
+    createdAt: z.string().optional().describe("Time of group creation."),
+    updatedAt: z.string().optional().describe("Time of the last group update."),
+    resourceUri: z.string().optional().describe("URI of the group itself (a self link)."),
+    devicesUri: z.string().optional().describe("URI of the group's devices list."),
+    complianceStatus: z
+      .string()
+      .nullish()
+      .describe("COMPLIANT, NOT_COMPLIANT, UNKNOWN or NOT_APPLICABLE, as last read."),
+    securityStatus: z
+      .string()
+      .nullish()
+      .describe("RISK, OK, IGNORED, UNKNOWN or UNSUPPORTED, as last read."),
+  })
+  .describe(
+    "An HPE Compute Ops Management server group (`/compute-ops-mgmt/v1/groups`). Its servers " +
+      "are placed by a GroupMembership. A group that still holds servers is not deleted: " +
+      "destroy fails, naming them.",
+  );
+export type GroupState = z.infer<typeof groupOutputs>;
+
+export const groupSchemas = resourceSchemas({
+  type: "Group",
+  inputs: groupInputs,
+  outputs: groupOutputs,
+});
 // ---------------------------------------------------------------------------
 // API response schema (groupResponse-v1). Lenient: names what is read. Its
 // `type` is misspelled in the spec ("compute-mgmt-ops/group") and not read.
@@ -213,7 +346,12 @@ export function parseGroup(body: unknown, what: string): GroupResponse {
 // Fields
 
 const apiFields = ["name", "description", "autoAddTags", "settingsUris", "policies"] as const;
-const inputFields = [...apiFields, "deviceType", "region", "tenantAcid", "adoptId"] as const;
+type ApiField = (typeof apiFields)[number];
+/**
+ * Values of the API's fields: recorded or live ones, or the new inputs of a diff,
+ * which may not be parsed yet, so each is compared as whatever it holds.
+ */
+type ApiValues = { readonly [F in ApiField]?: unknown };
 const immutableFields = resourceTypes.Group.replacedBy;
 /** Set by the API only; membership and compliance change without the program. */
 const readOnlyFields = [
@@ -230,56 +368,65 @@ const readOnlyFields = [
 // Comparisons: tags ignore case (the spec calls them case insensitive), settings
 // URIs are a set, policies compare with the spec's defaults filled in.
 
+/** An object's own fields; none for anything else. Compared values are not parsed yet. */
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" ? { ...value } : {};
+}
+
 function canonicalTags(tags: unknown): string[] {
-  return Object.entries((tags ?? {}) as Record<string, unknown>)
+  return Object.entries(fieldsOf(tags))
     .map(([k, v]) => `${k}\u0000${String(v)}`.toLowerCase())
     .sort();
 }
 
 function canonicalUris(uris: unknown): string[] {
-  return ((uris ?? []) as string[]).map((u) => u.toLowerCase()).sort();
+  return (Array.isArray(uris) ? uris : []).map((u) => String(u).toLowerCase()).sort();
 }
 
 /** Live policies in input shape: the spec's defaults filled, nulls dropped. */
 function livePolicies(live: GroupResponse): Policies | undefined {
   if (live.deviceType !== undefined && live.deviceType !== "DIRECT_CONNECT_SERVER")
     return undefined;
-  const policies = (live.policies ?? {}) as Record<string, unknown>;
-  const add = { ...((policies.onDeviceAdd ?? {}) as Record<string, unknown>) };
+  const policies = fieldsOf(live.policies);
+  const add = fieldsOf(policies.onDeviceAdd);
   for (const key of ["storageVolumeName", "storageVolumes"]) {
     if (add[key] === null) delete add[key];
   }
   if (Array.isArray(add.storageVolumes)) {
-    add.storageVolumes = (add.storageVolumes as Record<string, unknown>[]).map((v) =>
-      definedOnly({ id: String(v.id).toLowerCase(), name: v.name ?? undefined }),
-    );
+    add.storageVolumes = add.storageVolumes.map((volume) => {
+      const v = fieldsOf(volume);
+      return definedOnly({ id: String(v.id).toLowerCase(), name: v.name ?? undefined });
+    });
   }
   const parsed = policiesInput.safeParse({
     onDeviceAdd: pick(add, Object.keys(onDeviceAddInput.innerType().shape)),
-    onDeviceApply: pick((policies.onDeviceApply ?? {}) as Record<string, unknown>, [
-      "firmwareDowngrade",
-    ]),
+    onDeviceApply: pick(fieldsOf(policies.onDeviceApply), ["firmwareDowngrade"]),
   });
-  return parsed.success ? parsed.data : (policies as unknown as Policies);
+  // Policies the schema refuses (set in the console, outside the spec's ranges) are
+  // recorded as the API answers them: they then differ from the declared ones, and
+  // the next update sends the declared policies, rather than the drift going unseen.
+  return parsed.success ? parsed.data : (policies as Policies);
 }
 
 function canonicalPolicies(policies: unknown): unknown {
   if (policies === undefined || policies === null) return undefined;
-  const value = policies as Policies;
-  const volumes = value.onDeviceAdd?.storageVolumes;
+  const value = fieldsOf(policies);
+  const add = fieldsOf(value.onDeviceAdd);
+  const volumes = Array.isArray(add.storageVolumes) ? add.storageVolumes : [];
+  const volumeId = (volume: unknown) => String(fieldsOf(volume).id);
   return {
     ...value,
     onDeviceAdd: {
-      ...value.onDeviceAdd,
+      ...add,
       storageVolumes:
-        volumes && volumes.length > 0
-          ? [...volumes].sort((a, b) => a.id.localeCompare(b.id))
+        volumes.length > 0
+          ? [...volumes].sort((a, b) => volumeId(a).localeCompare(volumeId(b)))
           : undefined,
     },
   };
 }
 
-function sameField(field: (typeof apiFields)[number], a: unknown, b: unknown): boolean {
+function sameField(field: ApiField, a: unknown, b: unknown): boolean {
   switch (field) {
     case "description":
       // The API answers null for a group without one, and clears one with "".
@@ -302,7 +449,7 @@ function sameField(field: (typeof apiFields)[number], a: unknown, b: unknown): b
  * settings, and the policies of a group made without any (the spec's defaults).
  * `name` is required, so it is never cleared.
  */
-function clearedValue(field: (typeof apiFields)[number]): unknown {
+function clearedValue(field: ApiField): unknown {
   switch (field) {
     case "description":
       return "";
@@ -322,10 +469,7 @@ function clearedValue(field: (typeof apiFields)[number]): unknown {
  * stopped declaring is a change when its value is not already the cleared one; one
  * it never declared is not compared (`current` holds it only when it was declared).
  */
-function changedApiFields(
-  current: Record<string, unknown>,
-  declared: Record<string, unknown>,
-): (typeof apiFields)[number][] {
+function changedApiFields(current: ApiValues, declared: ApiValues): ApiField[] {
   return apiFields.filter((field) => {
     if (declared[field] === undefined) {
       return current[field] !== undefined && !sameField(field, clearedValue(field), current[field]);
@@ -340,7 +484,7 @@ function changedApiFields(
  * at most one tag, and the spec leaves a tag's value untyped).
  */
 function tagsPatch(current: unknown, wanted: Record<string, unknown>): Record<string, unknown> {
-  const removed = Object.keys((current ?? {}) as Record<string, unknown>).filter(
+  const removed = Object.keys(fieldsOf(current)).filter(
     (key) => !Object.prototype.hasOwnProperty.call(wanted, key),
   );
   return { ...Object.fromEntries(removed.map((key) => [key, null])), ...wanted };
@@ -352,8 +496,8 @@ function tagsPatch(current: unknown, wanted: Record<string, unknown>): Record<st
  * changed; the cleared value for a field no longer declared.
  */
 function mergePatchFor(
-  current: Record<string, unknown>,
-  declared: Record<string, unknown>,
+  current: ApiValues,
+  declared: ApiValues,
 ): Record<string, unknown> | undefined {
   const changed = changedApiFields(current, declared);
   if (changed.length === 0) return undefined;
@@ -361,36 +505,59 @@ function mergePatchFor(
     changed.map((field) => {
       const wanted = declared[field] ?? clearedValue(field);
       if (field !== "autoAddTags") return [field, wanted];
-      return [field, tagsPatch(current.autoAddTags, wanted as Record<string, unknown>)];
+      return [field, tagsPatch(current.autoAddTags, fieldsOf(wanted))];
     }),
   );
 }
 
-function outputsFrom(declared: Record<string, unknown>, live: GroupResponse) {
+/** Outputs: the inputs as declared, and the API's read-only fields. */
+function outputsFrom(declared: GroupInputs, live: GroupResponse): GroupState {
   return definedOnly({
-    ...pick(declared, inputFields),
-    ...pick(live as Record<string, unknown>, readOnlyFields),
+    ...declared,
+    ...pick(live, readOnlyFields),
   });
 }
 
-function createBody(inputs: GroupInputs): Record<string, unknown> {
-  return definedOnly(pick(inputs as Record<string, unknown>, [...apiFields, "deviceType"]));
+/** The body of a POST: what the program declares of the API's fields, and the device type. */
+function createBody(inputs: GroupInputs) {
+  return definedOnly(pick(inputs, [...apiFields, "deviceType"]));
+}
+
+/**
+ * The live deviceType, typed as the spec's enum: the value is kept as the API
+ * answers it, so one outside the enum differs from the declared one and diff
+ * replaces the group.
+ */
+function liveDeviceType(live: GroupResponse): GroupDeviceType {
+  return live.deviceType as GroupDeviceType;
+}
+
+/**
+ * The live tags, typed as declared: the spec leaves a tag's value untyped, and
+ * the value is kept as the API answers it (compared as text either way).
+ */
+function liveTags(live: GroupResponse): Record<string, string> {
+  return (live.autoAddTags ?? {}) as Record<string, string>;
 }
 
 /** The live group in input shape, for the fields `declared` names. */
-function liveInputsFor(declared: Record<string, unknown>, live: GroupResponse) {
-  const current: Record<string, unknown> = { name: live.name, deviceType: live.deviceType };
-  const keepIfSame = (field: (typeof apiFields)[number], value: unknown) =>
+function liveInputsFor(declared: Partial<GroupInputs>, live: GroupResponse): GroupInputs {
+  const keepIfSame = <F extends ApiField>(field: F, value: GroupInputs[F]) =>
     sameField(field, declared[field], value) ? declared[field] : value;
-  if (declared.description !== undefined) current.description = live.description ?? undefined;
-  if (declared.autoAddTags !== undefined) {
-    current.autoAddTags = keepIfSame("autoAddTags", live.autoAddTags ?? {});
-  }
-  if (declared.settingsUris !== undefined) {
-    current.settingsUris = keepIfSame("settingsUris", live.settingsUris ?? []);
-  }
-  if (declared.policies !== undefined) current.policies = livePolicies(live);
-  return current;
+  return {
+    // The spec requires a name in every answer; "" stands for one missing, which
+    // differs from the declared name as an absent one did.
+    name: live.name ?? "",
+    deviceType: liveDeviceType(live),
+    description: declared.description !== undefined ? (live.description ?? undefined) : undefined,
+    autoAddTags:
+      declared.autoAddTags !== undefined ? keepIfSame("autoAddTags", liveTags(live)) : undefined,
+    settingsUris:
+      declared.settingsUris !== undefined
+        ? keepIfSame("settingsUris", live.settingsUris ?? [])
+        : undefined,
+    policies: declared.policies !== undefined ? livePolicies(live) : undefined,
+  };
 }
 
 /** The servers still in a group, by id, for the error that refuses to delete it. */
@@ -434,6 +601,39 @@ export function groupRecovery(
   };
 }
 
+/**
+ * How create adopts the group `adoptId` names, and how check previews it: its
+ * declared fields patched on, the rest left as it is. Undefined without an adoptId.
+ */
+function adoptionOf(
+  inputs: GroupInputs,
+  client: ReturnType<ComputeOpsDependencies["clientFor"]>,
+): Adoption<GroupResponse> | undefined {
+  const adoptId = inputs.adoptId;
+  if (adoptId === undefined) return undefined;
+  return {
+    noun: "group",
+    adoptId,
+    read: async () => parseGroup(await client.get(groupPath(adoptId)), `GET ${groupPath(adoptId)}`),
+    refuse: (existing) => {
+      if (existing.deviceType !== inputs.deviceType) {
+        throw new Error(
+          `adoptId ${adoptId}: the group's deviceType is ${String(existing.deviceType)}, ` +
+            `not ${inputs.deviceType}; declare its deviceType to adopt it`,
+        );
+      }
+    },
+    patchFor: (existing) => {
+      const declared = createBody(inputs);
+      return mergePatchFor(liveInputsFor(declared, existing), declared);
+    },
+    liveFor: (existing) => liveInputsFor(createBody(inputs), existing),
+    patch: async (id, body) =>
+      parseGroup(await client.patch(groupPath(id), body), `PATCH ${groupPath(id)}`),
+    outputsFor: (live) => outputsFrom(inputs, live),
+  };
+}
+
 export function groupImplementation(
   dependencies: Pick<
     ComputeOpsDependencies,
@@ -441,9 +641,13 @@ export function groupImplementation(
   > = defaultComputeOpsDependencies,
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
-  return {
-    async check(_olds, news) {
-      return checkInputs("Group", news, (raw) => groupInputs.safeParse(raw));
+  return typedImplementation(groupSchemas, {
+    async check(olds, news) {
+      const checked = checkInputs("Group", news, (raw) => groupInputs.safeParse(raw));
+      return checkAdoption(olds, checked, (valid) => {
+        const inputs = groupInputs.parse(withoutProvider(valid));
+        return adoptionOf(inputs, clientFor(inputs, notTenantScoped));
+      });
     },
 
     async diff(id, olds, news) {
@@ -459,36 +663,12 @@ export function groupImplementation(
       return { ...result, deleteBeforeReplace: replaced && olds.name === news.name };
     },
 
-    async create(news) {
-      const inputs = groupInputs.parse(withoutProvider(news));
+    async create(inputs, provider) {
       const client = clientFor(inputs, notTenantScoped);
 
-      if (inputs.adoptId !== undefined) {
-        const adoptId = inputs.adoptId;
-        const adopted = await adoptExisting(
-          {
-            noun: "group",
-            adoptId,
-            read: async () =>
-              parseGroup(await client.get(groupPath(adoptId)), `GET ${groupPath(adoptId)}`),
-            refuse: (existing) => {
-              if (existing.deviceType !== inputs.deviceType) {
-                throw new Error(
-                  `adoptId ${adoptId}: the group's deviceType is ${String(existing.deviceType)}, ` +
-                    `not ${inputs.deviceType}; declare its deviceType to adopt it`,
-                );
-              }
-            },
-            patchFor: (existing) => {
-              const declared = createBody(inputs);
-              return mergePatchFor(liveInputsFor(declared, existing), declared);
-            },
-            patch: async (id, body) =>
-              parseGroup(await client.patch(groupPath(id), body), `PATCH ${groupPath(id)}`),
-            outputsFor: (live) => outputsFrom(inputs, live),
-          },
-          news[providerKey],
-        );
+      const adoption = adoptionOf(inputs, client);
+      if (adoption !== undefined) {
+        const adopted = await adoptExisting(adoption, provider);
         return { id: adopted.id, outs: outputsFrom(inputs, adopted) };
       }
 
@@ -507,8 +687,7 @@ export function groupImplementation(
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },
 
-    async read(id, props) {
-      const old = (props ?? {}) as Record<string, unknown>;
+    async read(id, old) {
       const live = await readOrGone(async () =>
         parseGroup(
           await clientFor(old, notTenantScoped).get(groupPath(id)),
@@ -523,8 +702,7 @@ export function groupImplementation(
       return { id: live.id, props: outputsFrom(inputs, live), inputs };
     },
 
-    async update(id, olds, news) {
-      const inputs = groupInputs.parse(withoutProvider(news));
+    async update(id, olds, inputs) {
       const patch = mergePatchFor(olds, createBody(inputs));
       const updated = await patchOrRead(
         clientFor(inputs, notTenantScoped),
@@ -536,8 +714,8 @@ export function groupImplementation(
       return { outs: outputsFrom(inputs, updated) };
     },
 
-    async delete(id, props) {
-      const client = clientFor(props, notTenantScoped);
+    async delete(id, recorded) {
+      const client = clientFor(recorded, notTenantScoped);
       try {
         await client.delete(groupPath(id));
       } catch (error) {
@@ -545,7 +723,7 @@ export function groupImplementation(
         const status = (error as { status?: number }).status;
         const members = status === 400 ? await memberIds(client, id).catch(() => []) : [];
         if (members.length === 0) throw error;
-        const name = typeof props.name === "string" ? `${props.name} ` : "";
+        const name = typeof recorded.name === "string" ? `${recorded.name} ` : "";
         throw new Error(
           `group ${name}(${id}) still has ${members.length} server(s): ${members.join(", ")}. ` +
             "Remove them first (delete or empty the GroupMembership that placed them, or unassign " +
@@ -553,7 +731,7 @@ export function groupImplementation(
         );
       }
     },
-  };
+  });
 }
 
 export const group = groupImplementation();

@@ -16,7 +16,6 @@
  */
 import { z } from "zod";
 import {
-  checkInputs,
   diffResult,
   diffWithUnknowns,
   isGone,
@@ -24,20 +23,20 @@ import {
   readOrGone,
   replacingFields,
   updateUnlessGone,
-  withoutProvider,
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
-import { pick } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  GreenLakeClient,
-  refusedTenantAcid,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { GreenLakeClient } from "./client";
+import { refusedTenantAcid } from "./tenantAcidInput";
 
 /** No device-assignment operation declares Tenant-Acid: the stack's value is not sent. */
 const notTenantScoped = { tenantScoped: false } as const;
-import type { Recovery, ResourceImplementation } from "../core/resource";
+import {
+  resourceSchemas,
+  typedImplementation,
+  type Recovery,
+  type ResourceImplementation,
+} from "../core/resource";
 import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 import { waitForState, WaitClock } from "../core/waitForState";
@@ -50,7 +49,14 @@ const operationTimeoutMs = 10 * 60_000;
 
 export const groupMembershipInputs = z
   .object({
-    groupId: z.string().trim().toLowerCase().uuid("must be a UUID (a server group id)"),
+    groupId: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .uuid("must be a UUID (a server group id)")
+      .describe(
+        "The group's id (a Group's `id`, or `getGroup`'s). Changing it replaces the membership.",
+      ),
     serverIds: z
       .array(
         z
@@ -70,12 +76,40 @@ export const groupMembershipInputs = z
           }
           seen.add(serverId);
         });
-      }),
-    region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: refusedTenantAcid("GroupMembership"),
+      })
+      .describe(
+        "The servers the group holds, by server id (`<productId>+<serialNumber>`, e.g. " +
+          "`P06760-B21+2M212504P8`; see `getServer`). A set. A server added or removed by hand " +
+          "is drift that `up` repairs; a server in another group is not moved.",
+      ),
+    region: z
+      .enum(computeOpsRegions)
+      .optional()
+      .describe(
+        "The Compute Ops Management region, if not the stack's `compute-ops:region`. " +
+          "Changing it replaces the membership.",
+      ),
+    tenantAcid: refusedTenantAcid("GroupMembership").describe(
+      "Deprecated: no device-assignment operation takes `Tenant-Acid`, so a value fails at " +
+        "preview. Kept so programs that set it still compile; removing it replaces nothing.",
+    ),
   })
   .strict();
 export type GroupMembershipInputs = z.infer<typeof groupMembershipInputs>;
+
+/** What the stack records: the inputs, with the servers as the group last held them. */
+export const groupMembershipOutputs = groupMembershipInputs.describe(
+  "The servers of one server group (`/compute-ops-mgmt/v1/groups/{id}/devices`), managed " +
+    "apart from the Group so another team can own them. Creating it fails if the group " +
+    "already holds servers it does not name; destroying it unassigns only its own servers.",
+);
+export type GroupMembershipState = z.infer<typeof groupMembershipOutputs>;
+
+export const groupMembershipSchemas = resourceSchemas({
+  type: "GroupMembership",
+  inputs: groupMembershipInputs,
+  outputs: groupMembershipOutputs,
+});
 
 const immutableFields = resourceTypes.GroupMembership.replacedBy;
 const devicesPath = (groupId: string) => `${groupPath(groupId)}/devices`;
@@ -92,8 +126,9 @@ type Operation = z.infer<typeof operationResponse>;
 
 const doneStates = ["SUCCEEDED", "FAILED", "CANCELLED", "TIMEDOUT", "PAUSED"];
 
+/** Server id lists compared as sets; diff's new value is not parsed yet, so either may be anything. */
 function sameSet(a: unknown, b: unknown): boolean {
-  const sorted = (v: unknown) => [...((v ?? []) as string[])].sort();
+  const sorted = (v: unknown) => (Array.isArray(v) ? [...v] : []).sort();
   return jsonEqual(sorted(a), sorted(b));
 }
 
@@ -219,18 +254,18 @@ export function groupMembershipImplementation(
     return liveMembers(client, groupId);
   }
 
-  function outputs(inputs: Record<string, unknown>, live: string[]) {
+  /** What the stack records: the declared group and region, and the servers as they are. */
+  function outputs(
+    scope: Pick<GroupMembershipState, "groupId" | "region">,
+    declared: string[] | undefined,
+    live: string[],
+  ): GroupMembershipState {
     // Nothing recorded (a `GroupMembership.get`) is the live set, even an empty one.
-    const serverIds =
-      inputs.serverIds !== undefined && sameSet(inputs.serverIds, live) ? inputs.serverIds : live;
-    return definedOnly({ ...pick(inputs, ["groupId", ...immutableFields]), serverIds });
+    const serverIds = declared !== undefined && sameSet(declared, live) ? declared : live;
+    return definedOnly({ groupId: scope.groupId, region: scope.region, serverIds });
   }
 
-  return {
-    async check(_olds, news) {
-      return checkInputs("GroupMembership", news, (raw) => groupMembershipInputs.safeParse(raw));
-    },
-
+  return typedImplementation(groupMembershipSchemas, {
     async diff(id, olds, news) {
       const result = diffWithUnknowns("GroupMembership", olds, news, (known) =>
         diffResult(
@@ -243,8 +278,7 @@ export function groupMembershipImplementation(
       return { ...result, deleteBeforeReplace: (result.replaces ?? []).length > 0 };
     },
 
-    async create(news) {
-      const inputs = groupMembershipInputs.parse(withoutProvider(news));
+    async create(inputs) {
       const client = clientFor(inputs, notTenantScoped);
       let live: string[];
       try {
@@ -268,20 +302,22 @@ export function groupMembershipImplementation(
       );
       return {
         id: inputs.groupId,
-        outs: outputs(inputs, await liveMembers(client, inputs.groupId)),
+        outs: outputs(inputs, inputs.serverIds, await liveMembers(client, inputs.groupId)),
       };
     },
 
-    async read(id, props) {
-      const old = (props ?? {}) as Record<string, unknown>;
+    async read(id, old) {
       const live = await readOrGone(() => liveMembers(clientFor(old, notTenantScoped), id));
       if (live === undefined) return { id: "" };
-      const props2 = outputs({ ...old, groupId: old.groupId ?? id }, live);
-      return { id, props: props2, inputs: props2 };
+      const props = outputs(
+        { groupId: old.groupId ?? id, region: old.region },
+        old.serverIds,
+        live,
+      );
+      return { id, props, inputs: props };
     },
 
-    async update(id, _olds, news) {
-      const inputs = groupMembershipInputs.parse(withoutProvider(news));
+    async update(id, _olds, inputs) {
       const client = clientFor(inputs, notTenantScoped);
       // The membership lives as long as its group: a group gone fails naming it.
       const live = await updateUnlessGone(
@@ -289,22 +325,23 @@ export function groupMembershipImplementation(
         () => converge(client, id, inputs.serverIds),
         () => liveMembers(client, id),
       );
-      return { outs: outputs(inputs, live) };
+      return { outs: outputs(inputs, inputs.serverIds, live) };
     },
 
-    async delete(id, props) {
-      const client = clientFor(props, notTenantScoped);
+    async delete(id, recorded) {
+      const client = clientFor(recorded, notTenantScoped);
       const live = await readOrGone(() => liveMembers(client, id));
       // The group is gone, and its membership with it.
       if (live === undefined) return;
-      const ours = ((props.serverIds ?? []) as string[]).filter((s) => live.includes(s));
+      // Recorded state is not parsed again: a membership recorded without servers unassigns none.
+      const ours = (recorded.serverIds ?? []).filter((s) => live.includes(s));
       try {
         await unassign(client, id, ours);
       } catch (error) {
         if (!isGone(error)) throw error;
       }
     },
-  };
+  });
 }
 
 export const groupMembership = groupMembershipImplementation();

@@ -18,14 +18,18 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick, projectOnto } from "../core/declaredState";
-import {
-  ComputeOpsDependencies,
-  defaultComputeOpsDependencies,
-  GreenLakeClient,
-  tenantAcidInput,
-} from "./client";
+import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
+import { GreenLakeClient } from "./client";
+import { tenantAcidInput } from "./tenantAcidInput";
 import { odataString } from "./odata";
-import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
+import {
+  byCreation,
+  resourceSchemas,
+  typedImplementation,
+  type Recorded,
+  type Recovery,
+  type ResourceImplementation,
+} from "../core/resource";
 import { isTemplateUuid, squash, templateFor } from "./jobTemplates";
 import {
   CatalogRead,
@@ -68,14 +72,23 @@ const maxTemplateLength = 256;
 /** Job parameters as JSON; template parameters are a few settings, never this much. */
 const maxJobParamsBytes = 64 * 1024;
 
-export const jobInputs = z
+/** The inputs' fields; the output schema extends them, the input schema refines them. */
+const jobInputFields = z
   .object({
     // A name is judged against the live catalogue in check (docs/api-facts.md#job-templates),
     // which a schema cannot ask; here only its shape.
     jobTemplate: z
       .string()
       .min(1, "is required: a job template's name or UUID")
-      .max(maxTemplateLength, `must be at most ${maxTemplateLength} characters`),
+      .max(maxTemplateLength, `must be at most ${maxTemplateLength} characters`)
+      .describe(
+        "The job template to run: its UUID, or its name as the API's job-template catalogue " +
+          'lists it, e.g. "Server Power On", "Server Firmware Update", "Group Firmware Update" ' +
+          "(names match ignoring case and spaces). A name is resolved to the catalogue's id " +
+          "when the job is created, since HPE's documented ids have changed over time; an " +
+          "unknown name fails the preview, naming the closest ones. Sent as `jobTemplate`, " +
+          "the ID of the job template for this job.",
+      ),
     // The spec's examples say "compute-ops-mgmt/server"; the job-template table (docs/api-facts.md#job-templates) still
     // says "compute-ops/server". Both spellings reach the API as written.
     resourceType: z
@@ -83,46 +96,151 @@ export const jobInputs = z
       .regex(
         /^compute-ops(-mgmt)?\/[\w-]+$/,
         'must be a resource type like "compute-ops-mgmt/server" or "compute-ops-mgmt/group"',
+      )
+      .describe(
+        'Type of the resource to run this job on, e.g. "compute-ops-mgmt/server" or ' +
+          '"compute-ops-mgmt/group"; it must be the kind the template runs on.',
       ),
     // Server ids hold '+' ("P06760-B21+2M212504P8"): kept raw here and in the JSON
     // body; encoded as %2B wherever it goes into a URL (filters, paths).
     resourceId: z
       .string()
       .min(1, "is required: the id of the server, group or appliance")
-      .max(maxResourceIdLength, `must be at most ${maxResourceIdLength} characters`),
+      .max(maxResourceIdLength, `must be at most ${maxResourceIdLength} characters`)
+      .describe(
+        'Id of the resource to run this job on, e.g. a server id such as "744674-N19+8899744674319686" ' +
+          '(its "+" is sent encoded where a URL needs it).',
+      ),
     jobParams: z
       .record(z.unknown())
       .refine(
         (params) => Buffer.byteLength(JSON.stringify(params)) <= maxJobParamsBytes,
         `must be at most ${maxJobParamsBytes / 1024} KiB as JSON`,
       )
-      .optional(),
-    triggers: z.array(z.unknown()).optional(),
-    waitForCompletion: z.boolean().default(true),
+      .optional()
+      .describe(
+        "Parameters needed to define this job, per the job template's schema. Secret: they " +
+          "may hold credentials.",
+      ),
+    triggers: z
+      .array(z.unknown())
+      .optional()
+      .describe(
+        "Any values; when one of them changes, the job runs again (a new job replaces this " +
+          "one). Jobs otherwise run once.",
+      ),
+    waitForCompletion: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Wait until the job reaches a terminal state (default true). A job that ends in ERROR, " +
+          "with resultCode FAILURE or DECLINED, or that outlasts `timeoutMinutes`, then fails " +
+          "the deployment; its id is still recorded.",
+      ),
     timeoutMinutes: z
       .number()
       .int("must be a whole number of minutes")
       .min(1, "must be 1 to 1440 minutes")
       .max(1440, "must be 1 to 1440 minutes")
-      .default(60),
-    region: z.enum(computeOpsRegions).optional(),
-    tenantAcid: tenantAcidInput,
+      .default(60)
+      .describe(
+        "How long to wait for the job, 1 to 1440 minutes (default 60). Changing it (or " +
+          "`waitForCompletion`) updates in place: no new job runs.",
+      ),
+    region: z
+      .enum(computeOpsRegions)
+      .optional()
+      .describe(
+        "The Compute Ops Management region, if not the stack's `compute-ops:region`. " +
+          "Changing it runs the job again.",
+      ),
+    tenantAcid: tenantAcidInput.describe(
+      "The application customer ID of a tenant, for an MSP workspace acting on behalf of " +
+        "that tenant (sent as the `Tenant-Acid` header), if not the stack's.",
+    ),
   })
-  .strict()
-  .superRefine((inputs, ctx) => {
-    // The job-template table (docs/api-facts.md#job-templates) says what kind of resource each template runs on; a group
-    // template sent to a server would only fail later, in the API.
-    const template = templateFor(inputs.jobTemplate);
-    const kind = inputs.resourceType.split("/")[1];
-    if (template !== undefined && kind !== undefined && kind !== template.resourceKind) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["resourceType"],
-        message: `must be "compute-ops-mgmt/${template.resourceKind}" for the job template "${template.name}"`,
-      });
-    }
-  });
+  .strict();
+
+export const jobInputs = jobInputFields.superRefine((inputs, ctx) => {
+  // The job-template table (docs/api-facts.md#job-templates) says what kind of resource each template runs on; a group
+  // template sent to a server would only fail later, in the API.
+  const template = templateFor(inputs.jobTemplate);
+  const kind = inputs.resourceType.split("/")[1];
+  if (template !== undefined && kind !== undefined && kind !== template.resourceKind) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["resourceType"],
+      message: `must be "compute-ops-mgmt/${template.resourceKind}" for the job template "${template.name}"`,
+    });
+  }
+});
 export type JobInputs = z.infer<typeof jobInputs>;
+
+/**
+ * What the stack records: the inputs as declared (defaults applied), the template id
+ * the job ran with, and the job's read-only fields as last read.
+ */
+export const jobOutputs = jobInputFields
+  .extend({
+    jobTemplateId: z
+      .string()
+      .optional()
+      .describe(
+        "The id of the job template the job was started with (`jobTemplate` resolved); " +
+          "absent for jobs recorded before the provider kept it.",
+      ),
+    state: z
+      .string()
+      .describe(
+        "The current state of the job: PENDING, APPROVAL_PENDING, RUNNING, STALLED, or the " +
+          "terminal ERROR or COMPLETE.",
+      ),
+    resultCode: z
+      .string()
+      .optional()
+      .describe(
+        "The outcome of a completed job: SUCCESS, FAILURE or DECLINED (rejected by the " +
+          "approvers); absent until the job has one.",
+      ),
+    status: z.string().optional().describe("Status message about the job."),
+    statusDetails: z
+      .record(z.unknown())
+      .optional()
+      .describe("Additional information about the job's status."),
+    results: z.record(z.unknown()).optional().describe("Results from job execution."),
+    createdAt: z.string().optional().describe("Time of job creation."),
+    updatedAt: z.string().optional().describe("Time of the last job update."),
+    resourceUri: z
+      .string()
+      .optional()
+      .describe('URI of the job itself, e.g. "/compute-ops-mgmt/v1/jobs/2500759c-…".'),
+    name: z.string().optional().describe("The job's name, as Compute Ops Management reports it."),
+    generation: z.number().optional().describe("Increases with every change of the job record."),
+    resource: z
+      .object({
+        id: z.string().optional().describe("The resource's id."),
+        type: z.string().optional().describe("The resource's type."),
+      })
+      .optional()
+      .describe("The resource the job runs on, as the API reports it."),
+    parentJobId: z.string().optional().describe("The job that started this one, if any."),
+  })
+  .describe(
+    "One run of a Compute Ops Management job template (a multi-step task such as a power " +
+      "operation or a firmware update) on a server, group or appliance. Any change of input " +
+      "but the wait settings (`waitForCompletion`, `timeoutMinutes`, which update in place) " +
+      "runs the job again; `pulumi destroy` only forgets the job, since jobs cannot be deleted.",
+  );
+export type JobState = z.infer<typeof jobOutputs>;
+
+export const jobSchemas = resourceSchemas({
+  type: "Job",
+  inputs: jobInputs,
+  outputs: jobOutputs,
+});
+
+/** The declaration as the stack records it: the inputs, and the template id the job ran with. */
+type JobDeclaration = JobInputs & { jobTemplateId?: string };
 
 // ---------------------------------------------------------------------------
 // API response (job-v1; only the fields used here)
@@ -161,8 +279,8 @@ const inputFields = [...runFields, ...waitFields];
  */
 const recordedFields = [...inputFields, "jobTemplateId"] as const;
 
+/** The job's read-only fields the stack records as the API sends them; `state` is typed apart, as always sent. */
 const outputFields = [
-  "state",
   "resultCode",
   "status",
   "statusDetails",
@@ -209,16 +327,25 @@ function wayOut(live: JobResponse): string {
   return "Its id is recorded; change `triggers` (or another input) to run the job again.";
 }
 
-function outputsFrom(declared: Record<string, unknown>, live: JobResponse) {
-  return definedOnly({
-    ...pick(declared, recordedFields),
-    ...pick(live as unknown as Record<string, unknown>, outputFields),
+/** The job's read-only fields, as outputs. */
+function liveOutputs(live: JobResponse) {
+  return {
+    state: live.state,
+    ...pick(live, outputFields),
     // The API sends null for "no result code yet"; Pulumi outputs have no null-vs-absent.
     resultCode: live.resultCode ?? undefined,
     statusDetails: live.statusDetails ?? undefined,
     // null when the job has no parent: Pulumi outputs have no null-vs-absent.
     parentJobId: live.parentJobId ?? undefined,
-  });
+  };
+}
+
+/**
+ * Outputs: the declaration, and the job's read-only fields. A parsed declaration
+ * holds the input fields only, so it is recorded whole.
+ */
+function outputsFrom(declared: JobDeclaration, live: JobResponse): JobState {
+  return definedOnly({ ...declared, ...liveOutputs(live) });
 }
 
 /** "state ERROR, resultCode FAILURE, status "…", statusDetails {…}" for messages. */
@@ -252,14 +379,14 @@ function awaitJob(
   client: GreenLakeClient,
   id: string,
   inputs: JobInputs,
-  templateId: unknown,
+  templateId: string | undefined,
   provider: unknown,
   lastSeen: JobResponse,
   clock: WaitClock,
-): Promise<Record<string, unknown>> {
+): Promise<JobState> {
   const label = jobLabel(id, inputs);
   const recorded = { ...inputs, jobTemplateId: templateId };
-  return awaitCreated<JobResponse>({
+  return awaitCreated({
     id,
     noun: "job",
     label,
@@ -332,6 +459,14 @@ function changedInputs(
     }
     return !jsonEqual(old, now);
   });
+}
+
+/**
+ * The job as its GET answers, read with the other refreshes of the same client
+ * (job-v1, trusted as the client's typed GETs are).
+ */
+async function readJob(client: GreenLakeClient, id: string): Promise<JobResponse> {
+  return (await batchedRead(client, listRead, id)) as JobResponse;
 }
 
 /** A timestamp as the spec's filter examples write one: bare, to the second. */
@@ -431,7 +566,7 @@ export function jobImplementation(
    * create.
    */
   async function templateProblem(
-    olds: Record<string, unknown>,
+    olds: Recorded<JobState>,
     news: Record<string, unknown>,
   ): Promise<string | undefined> {
     const template = news.jobTemplate;
@@ -465,12 +600,12 @@ export function jobImplementation(
     }
   }
 
-  return {
+  return typedImplementation(jobSchemas, {
     async check(olds, news) {
       // The template stays as the program wrote it (a name reads better in a preview);
       // create maps it to the catalogue's id, and diff compares names, then ids.
       const checked = checkInputs("Job", news, (raw) => jobInputs.safeParse(raw));
-      const reason = await templateProblem(olds ?? {}, news);
+      const reason = await templateProblem(olds, news);
       if (reason === undefined) return checked;
       return {
         inputs: checked.inputs,
@@ -494,9 +629,7 @@ export function jobImplementation(
       );
     },
 
-    async create(news) {
-      const provider = news[providerKey];
-      const inputs = jobInputs.parse(withoutProvider(news));
+    async create(inputs, provider) {
       // Job parameters may hold credentials: no error or log shows them.
       registerEveryStringIn(inputs.jobParams);
       const client = clientFor(inputs);
@@ -538,8 +671,7 @@ export function jobImplementation(
       return { id: created.id, outs };
     },
 
-    async read(id, props) {
-      const recorded = (props ?? {}) as Record<string, unknown>;
+    async read(id, recorded) {
       // The API knows nothing of the inputs (the wait settings are the provider's),
       // so the declared inputs are what was recorded: a refresh shows the job's
       // progress in its outputs and never invents drift.
@@ -547,8 +679,7 @@ export function jobImplementation(
         ...pick(recorded, inputFields),
         [providerKey]: recorded[providerKey],
       });
-      const live = (await readOrGone(() => batchedRead(clientFor(recorded), listRead, id))) as
-        JobResponse | undefined;
+      const live = await readOrGone(() => readJob(clientFor(recorded), id));
       // Jobs with deleteOnComplete vanish once COMPLETE (spec): the run happened,
       // so the job keeps its last known outputs instead of reading as gone (which
       // would make the next `up` run it again).
@@ -565,24 +696,26 @@ export function jobImplementation(
           : recorded;
       return {
         id,
-        props: { ...outputsFrom(described, live), [providerKey]: recorded[providerKey] },
+        props: {
+          ...definedOnly({ ...pick(described, recordedFields), ...liveOutputs(live) }),
+          [providerKey]: recorded[providerKey],
+        },
         inputs,
       };
     },
 
-    async update(id, olds, news) {
+    async update(id, olds, inputs, provider) {
       // Two things come here, and neither runs the job again: a change of a wait
       // setting (raising timeoutMinutes after a timeout, as the timeout's message
       // advises), and a create that failed or timed out. Either way the wait resumes
       // under the new settings, so a job that has since completed clears the
       // failure, one that ended in error fails the step again, and a completed job
       // costs one read.
-      refuseChangeInPlace("Job", changedInputs(runFields, olds, news), "runs the job again");
-      const provider = news[providerKey];
-      const inputs = jobInputs.parse(withoutProvider(news));
+      refuseChangeInPlace("Job", changedInputs(runFields, olds, inputs), "runs the job again");
       registerEveryStringIn(inputs.jobParams);
       const client = clientFor(inputs);
-      const lastSeen = { ...(olds as unknown as JobResponse), id };
+      // The recorded outputs are the job's fields as last read.
+      const lastSeen: JobResponse = { ...olds, id };
       // The id the job was started with, when this version recorded it.
       const templateId = olds.jobTemplateId;
       if (!inputs.waitForCompletion) {
@@ -597,7 +730,7 @@ export function jobImplementation(
     async delete() {
       // The API has no DELETE for jobs (docs/api-facts.md#jobs): forgetting the job is all there is.
     },
-  };
+  });
 }
 
 export const job = jobImplementation();

@@ -9,8 +9,10 @@
  * same configuration, client, retries and errors as the resources; nothing here
  * returns or prints a setting, only API data.
  */
+import { z } from "zod";
 import { applyStackConfig, type StackConfig } from "../core/configuration";
-import { GreenLakeClient, processClients } from "./client";
+import { GreenLakeClient } from "./client";
+import { processClients } from "./clientPool";
 import {
   catalogMatches,
   JobTemplateCatalogs,
@@ -21,48 +23,13 @@ import { odataString } from "./odata";
 
 type Item = Record<string, unknown>;
 
-/** Where a lookup sends its request: the resources' `region`/`tenantAcid` overrides. */
-export interface LookupTarget {
-  region?: string;
-  tenantAcid?: string;
-}
-
-export interface GroupResult {
-  id: string;
-  name: string;
-  deviceType: string;
-  resourceUri: string;
-  /** The ids of the servers in the group when it was read. */
-  serverIds: string[];
-}
-export interface ServerResult {
-  /** `<productId>+<serialNumber>`. */
-  id: string;
-  name: string;
-  serialNumber: string;
-  productId: string;
-  hostname?: string;
-  resourceUri: string;
-}
-export interface SettingResult {
-  id: string;
-  name: string;
-  category: string;
-  /** What a Group's `settingsUris` takes. */
-  resourceUri: string;
-}
-export interface FirmwareBundleResult {
-  id: string;
-  name: string;
-  releaseVersion: string;
-  displayName?: string;
-  bundleGeneration?: string;
-  resourceUri: string;
-}
-export interface JobTemplateResult {
-  id: string;
-  name: string;
-  description?: string;
+/** A lookup's text argument: trimmed, and refused empty. */
+function textArgument(description: string) {
+  return z
+    .string({ required_error: "is required", invalid_type_error: "must be a non-empty string" })
+    .trim()
+    .min(1, "must be a non-empty string")
+    .describe(description);
 }
 
 /** The spec's setting categories. */
@@ -79,22 +46,153 @@ export const settingCategories = [
   "OVE_SERVER_TEMPLATES_VM",
   "OVE_SOFTWARE_VM",
   "OVE_SOFTWARE_SYNERGY",
-];
+] as const;
+
+/** Where a lookup sends its request: the resources' `region`/`tenantAcid` overrides. */
+const lookupTarget = {
+  region: z
+    .string()
+    .optional()
+    .describe("The Compute Ops Management region to look in, if not the stack's."),
+  tenantAcid: z
+    .string()
+    .optional()
+    .describe("The MSP tenant to look in (`Tenant-Acid`), if not the stack's."),
+};
+
+/**
+ * Each lookup's arguments and result, declared once: the SDK's types, the package
+ * schema's functions and the reference page come from these, and the arguments are
+ * checked with them before any request.
+ */
+export const lookupSchemas = {
+  getGroup: {
+    description: "The server group of this name (`/compute-ops-mgmt/v1/groups`, `name eq`).",
+    args: z.object({ name: textArgument("The group's exact name."), ...lookupTarget }),
+    result: z.object({
+      id: z.string().describe("The group's id (a UUID)."),
+      name: z.string().describe("The group's name."),
+      deviceType: z.string().describe("The type of device the group holds."),
+      resourceUri: z.string().describe("The group's URI."),
+      serverIds: z
+        .array(z.string())
+        .describe("The ids of the servers in the group when it was read."),
+    }),
+  },
+  getServer: {
+    description:
+      "The server of this name, host name or serial number (`/compute-ops-mgmt/v1/servers`). " +
+      "Give exactly one of `name` and `serialNumber`.",
+    args: z.object({
+      name: textArgument(
+        "The server's name or host name. The API's `name` filter matches a server's serial " +
+          "number and `host/hostname` its host name; both are asked.",
+      ).optional(),
+      serialNumber: textArgument("The server's serial number.").optional(),
+      ...lookupTarget,
+    }),
+    result: z.object({
+      id: z
+        .string()
+        .describe(
+          "`<productId>+<serialNumber>`, what a Job's `resourceId` and a GroupMembership take.",
+        ),
+      name: z.string().describe("The server's name."),
+      serialNumber: z.string().describe("The server's serial number."),
+      productId: z.string().describe("The server's product id."),
+      hostname: z.string().optional().describe("The server's host name, when it reports one."),
+      resourceUri: z.string().describe("The server's URI."),
+    }),
+  },
+  getSetting: {
+    description:
+      "The setting of this name, and category when given (`/compute-ops-mgmt/v1/settings`).",
+    args: z.object({
+      name: textArgument("The setting's exact name."),
+      category: z
+        .enum(settingCategories, {
+          errorMap: () => ({ message: `must be one of ${settingCategories.join(", ")}` }),
+        })
+        .optional()
+        .describe("The setting's category, to narrow."),
+      ...lookupTarget,
+    }),
+    result: z.object({
+      id: z.string().describe("The setting's id."),
+      name: z.string().describe("The setting's name."),
+      category: z.string().describe("The setting's category."),
+      resourceUri: z.string().describe("What a Group's `settingsUris` takes."),
+    }),
+  },
+  getFirmwareBundle: {
+    description:
+      "The firmware bundle of this release version and/or name " +
+      "(`/compute-ops-mgmt/v1/firmware-bundles`): neither is unique on its own, so both " +
+      "may be given to narrow.",
+    args: z.object({
+      releaseVersion: textArgument('The release version, e.g. "2024.04.00.00".').optional(),
+      name: textArgument('The bundle name, e.g. "Gen11 Service Pack for ProLiant".').optional(),
+      ...lookupTarget,
+    }),
+    result: z.object({
+      id: z.string().describe("The bundle's id."),
+      name: z.string().describe("The bundle's name."),
+      releaseVersion: z.string().describe("The bundle's release version."),
+      displayName: z.string().optional().describe("The bundle's display name."),
+      bundleGeneration: z.string().optional().describe("The server generation it is for."),
+      resourceUri: z.string().describe("The bundle's URI."),
+    }),
+  },
+  getJobTemplate: {
+    description:
+      "The job template of this name, live from `/compute-ops-mgmt/v1beta2/job-templates`: " +
+      "the only version the API offers, which its own description marks deprecated and due " +
+      "for removal. Should it go, a Job's `jobTemplate` still takes the names of the " +
+      "built-in table.",
+    args: z.object({
+      name: textArgument(
+        `The template's name, e.g. "Group Firmware Compliance" (case, spaces and ` +
+          "punctuation are ignored).",
+      ),
+      ...lookupTarget,
+    }),
+    result: z.object({
+      id: z.string().describe("The template's id."),
+      name: z.string().describe("The template's name."),
+      description: z.string().optional().describe("The template's description."),
+    }),
+  },
+} as const;
+
+export type LookupName = keyof typeof lookupSchemas;
+/** A lookup's arguments as a program gives them. */
+export type LookupArgs<K extends LookupName> = z.input<(typeof lookupSchemas)[K]["args"]>;
+/** A lookup's result. */
+export type LookupResult<K extends LookupName> = z.output<(typeof lookupSchemas)[K]["result"]>;
+type CheckedArgs<K extends LookupName> = z.output<(typeof lookupSchemas)[K]["args"]>;
+
+export type GroupResult = LookupResult<"getGroup">;
+export type ServerResult = LookupResult<"getServer">;
+export type SettingResult = LookupResult<"getSetting">;
+export type FirmwareBundleResult = LookupResult<"getFirmwareBundle">;
+export type JobTemplateResult = LookupResult<"getJobTemplate">;
+
+/**
+ * The arguments, checked before any request; an error names the lookup and the
+ * argument (`getGroup: name must be a non-empty string`). A null argument counts as
+ * not given.
+ */
+function checkedArguments<K extends LookupName>(lookup: K, args: object): CheckedArgs<K> {
+  const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== null));
+  const result = lookupSchemas[lookup].args.safeParse(given);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`${lookup}: ${issue.path.join(".")} ${issue.message}`);
+  }
+  return result.data as CheckedArgs<K>;
+}
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-
-/** A string argument, or an error naming it; called before any request. */
-function argument(lookup: string, args: Item, key: string, required: boolean): string | undefined {
-  const value = args[key];
-  if (value === undefined || value === null) {
-    if (required) throw new Error(`${lookup}: ${key} is required`);
-    return undefined;
-  }
-  if (typeof value !== "string" || value.trim() === "") {
-    throw new Error(`${lookup}: ${key} must be a non-empty string`);
-  }
-  return value.trim();
-}
 
 /** The one match, or an error saying there is none or listing them all. */
 export function exactlyOne<T extends Item>(
@@ -113,9 +211,9 @@ export function exactlyOne<T extends Item>(
 
 export async function findGroup(
   client: GreenLakeClient,
-  args: { name?: unknown },
+  args: LookupArgs<"getGroup">,
 ): Promise<GroupResult> {
-  const name = argument("getGroup", args, "name", true) as string;
+  const { name } = checkedArguments("getGroup", args);
   const items = await client.list<Item>("/compute-ops-mgmt/v1/groups", {
     filter: `name eq ${odataString(name)}`,
     pageSize: 1000,
@@ -142,10 +240,9 @@ export async function findGroup(
  */
 export async function findServer(
   client: GreenLakeClient,
-  args: { name?: unknown; serialNumber?: unknown },
+  args: LookupArgs<"getServer">,
 ): Promise<ServerResult> {
-  const name = argument("getServer", args, "name", false);
-  const serialNumber = argument("getServer", args, "serialNumber", false);
+  const { name, serialNumber } = checkedArguments("getServer", args);
   if ((name === undefined) === (serialNumber === undefined)) {
     throw new Error("getServer: give exactly one of name or serialNumber");
   }
@@ -178,13 +275,9 @@ export async function findServer(
 /** By name, and by category too when given (one of the spec's categories). */
 export async function findSetting(
   client: GreenLakeClient,
-  args: { name?: unknown; category?: unknown },
+  args: LookupArgs<"getSetting">,
 ): Promise<SettingResult> {
-  const name = argument("getSetting", args, "name", true) as string;
-  const category = argument("getSetting", args, "category", false);
-  if (category !== undefined && !settingCategories.includes(category)) {
-    throw new Error(`getSetting: category must be one of ${settingCategories.join(", ")}`);
-  }
+  const { name, category } = checkedArguments("getSetting", args);
   const filter =
     `name eq ${odataString(name)}` +
     (category !== undefined ? ` and category eq ${odataString(category)}` : "");
@@ -217,10 +310,9 @@ export async function findSetting(
  */
 export async function findFirmwareBundle(
   client: GreenLakeClient,
-  args: { releaseVersion?: unknown; name?: unknown },
+  args: LookupArgs<"getFirmwareBundle">,
 ): Promise<FirmwareBundleResult> {
-  const releaseVersion = argument("getFirmwareBundle", args, "releaseVersion", false);
-  const name = argument("getFirmwareBundle", args, "name", false);
+  const { releaseVersion, name } = checkedArguments("getFirmwareBundle", args);
   if (releaseVersion === undefined && name === undefined) {
     throw new Error("getFirmwareBundle: give releaseVersion, name, or both");
   }
@@ -263,10 +355,10 @@ export async function findFirmwareBundle(
  */
 export async function findJobTemplate(
   client: GreenLakeClient,
-  args: { name?: unknown },
+  args: LookupArgs<"getJobTemplate">,
   catalogs: JobTemplateCatalogs = processJobTemplateCatalogs,
 ): Promise<JobTemplateResult> {
-  const name = argument("getJobTemplate", args, "name", true) as string;
+  const { name } = checkedArguments("getJobTemplate", args);
   const read = await catalogs.read(client);
   if ("failed" in read) throw read.failed;
   if ("gone" in read) {
@@ -286,14 +378,15 @@ export async function findJobTemplate(
   };
 }
 
-const finders = {
+const finders: {
+  [K in LookupName]: (client: GreenLakeClient, args: LookupArgs<K>) => Promise<LookupResult<K>>;
+} = {
   getGroup: findGroup,
   getServer: findServer,
   getSetting: findSetting,
   getFirmwareBundle: findFirmwareBundle,
-  getJobTemplate: findJobTemplate,
+  getJobTemplate: (client, args) => findJobTemplate(client, args),
 };
-export type LookupName = keyof typeof finders;
 
 /**
  * A lookup in the program's process: settings from the stack's configuration (the
@@ -302,11 +395,12 @@ export type LookupName = keyof typeof finders;
  */
 export async function lookupInProgram<K extends LookupName>(
   lookup: K,
-  args: Parameters<(typeof finders)[K]>[1] & LookupTarget,
+  args: LookupArgs<K>,
   stackConfig: StackConfig,
-): Promise<Awaited<ReturnType<(typeof finders)[K]>>> {
+): Promise<LookupResult<K>> {
   applyStackConfig(stackConfig);
   const client = processClients.forResource(args);
-  const find = finders[lookup] as (c: GreenLakeClient, a: unknown) => Promise<unknown>;
-  return (await find(client, args)) as Awaited<ReturnType<(typeof finders)[K]>>;
+  const find: (client: GreenLakeClient, args: LookupArgs<K>) => Promise<LookupResult<K>> =
+    finders[lookup];
+  return find(client, args);
 }

@@ -42,6 +42,7 @@ const computeOpsKeys = [
   "token",
   "workspaceId",
   "tenantAcid",
+  "adoption",
 ] as const;
 type ComputeOpsKey = (typeof computeOpsKeys)[number];
 
@@ -58,6 +59,7 @@ const computeOpsEnv: Record<ComputeOpsKey, string> = {
   token: "HPE_COM_TOKEN",
   workspaceId: "HPE_COM_WORKSPACE_ID",
   tenantAcid: "HPE_COM_TENANT_ACID",
+  adoption: "HPE_COM_ADOPTION",
 };
 const opsManagerEnv: Record<OpsManagerKey, string> = {
   baseUrl: "OPS_MANAGER_BASE_URL",
@@ -240,6 +242,18 @@ export function computeOpsSettings(overrides: {
   };
 }
 
+/** The values `compute-ops:adoption` accepts; unset means "patch". */
+export const adoptionModes = ["patch", "strict"] as const;
+
+/**
+ * True when adoption must leave the live object exactly as it is
+ * (`compute-ops:adoption` = strict): an admin adopting production objects can
+ * first take them over as they are, and change them in a later, reviewed update.
+ */
+export function strictAdoption(): boolean {
+  return computeOpsValue("adoption") === "strict";
+}
+
 /** Settings for the Ops Manager API. A resource's own `groupId` overrides the stack's. */
 export function opsManagerSettings(overrides: { groupId?: string }): OpsManagerSettings {
   const baseUrl = opsManagerValue("baseUrl");
@@ -340,6 +354,12 @@ export function configurationProblems(
     if (region !== undefined && !(computeOpsRegions as readonly string[]).includes(region)) {
       problems.push(
         `compute-ops:region must be one of ${computeOpsRegions.join(", ")}; got "${region}"`,
+      );
+    }
+    const adoption = computeOpsValue("adoption");
+    if (adoption !== undefined && !(adoptionModes as readonly string[]).includes(adoption)) {
+      problems.push(
+        `compute-ops:adoption must be one of ${adoptionModes.join(", ")}; got "${adoption}"`,
       );
     }
     url("compute-ops:endpoint", computeOpsValue("endpoint"));

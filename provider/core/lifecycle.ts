@@ -5,8 +5,9 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ZodError, ZodType, ZodTypeDef } from "zod";
+import { isApiFailure } from "./apiFailure";
 import { checkFailuresFor } from "./checkInputs";
-import { configurationProblems } from "./configuration";
+import { configurationProblems, strictAdoption } from "./configuration";
 import { jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
 import { resourceTypes, ResourceTypeName } from "./resourceTypes";
 import { containsUnknown } from "./unknowns";
@@ -18,33 +19,16 @@ import { containsUnknown } from "./unknowns";
  */
 export const createRecoveryWindowMs = 60_000;
 
-/**
- * What these steps read of a failed API call. Both HTTP clients throw ApiError
- * (http/apiError.ts), which carries these; core stays below http, so it reads
- * them rather than importing the class.
- */
-interface ApiFailure {
-  status?: number;
-  ambiguous: boolean;
-}
-
-function apiFailure(error: unknown): ApiFailure | undefined {
-  return error instanceof Error && error.name === "ApiError"
-    ? (error as unknown as ApiFailure)
-    : undefined;
-}
-
 /** True for a 404 answer: the object is gone. */
 export function isGone(error: unknown): boolean {
-  return apiFailure(error)?.status === 404;
+  return isApiFailure(error) && error.status === 404;
 }
 
 /** Poll errors worth waiting through: no answer, throttling, a server error. */
 export function isTransient(error: unknown): boolean {
-  const failure = apiFailure(error);
   return (
-    failure !== undefined &&
-    (failure.status === undefined || failure.status === 429 || failure.status >= 500)
+    isApiFailure(error) &&
+    (error.status === undefined || error.status === 429 || error.status >= 500)
   );
 }
 
@@ -232,18 +216,88 @@ export interface Adoption<T extends { id: string }> {
   refuse?: (existing: T) => void;
   /** The merge patch from the live object to the declared state; undefined when they agree. */
   patchFor: (existing: T) => Record<string, unknown> | undefined;
+  /**
+   * The live object in the patch's shape, where the API answers some field in
+   * another (default: the object as read); only the description of the changes
+   * reads it.
+   */
+  liveFor?: (existing: T) => Record<string, unknown>;
+  /** Top-level fields whose values no message shows (the type's secret inputs). */
+  secretFields?: readonly string[];
   /** Sends the patch; resolves to the object as the API answers it. */
   patch: (id: string, body: Record<string, unknown>) => Promise<T>;
   /** What the stack records for `live`, should the patch fail. */
   outputsFor: (live: T) => Record<string, unknown>;
 }
 
+/** What a change line shows instead of a secret, as Pulumi shows secrets. */
+export const secretMask = "[secret]";
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function shownValue(value: unknown): string {
+  return value === undefined || value === null ? "(unset)" : JSON.stringify(value);
+}
+
+/**
+ * What a merge patch changes on the live object, one line a field:
+ * `description: "old" → "new"`. Objects in a merge patch merge, so their fields are
+ * described one by one (`serviceData.region: ...`) and unchanged ones are left out;
+ * arrays and other values replace whole; a null removes. A secret field shows only
+ * the mask on both sides: the declared value must not reach a log, and the live
+ * one is masked by the API anyway.
+ */
+export function describeChanges(
+  live: Record<string, unknown>,
+  patch: Record<string, unknown>,
+  secretFields: readonly string[] = [],
+  prefix = "",
+): string[] {
+  const lines: string[] = [];
+  for (const [field, declared] of Object.entries(patch)) {
+    const path = prefix === "" ? field : `${prefix}.${field}`;
+    const current = live[field];
+    if (prefix === "" && secretFields.includes(field)) {
+      lines.push(`${path}: ${secretMask} → ${secretMask}`);
+      continue;
+    }
+    // Inside an object that changed, a field the patch carries along unchanged.
+    if (prefix !== "" && jsonEqual(current, declared)) continue;
+    if (isPlainObject(declared) && isPlainObject(current)) {
+      const inner = describeChanges(current, declared, [], path);
+      if (inner.length > 0) {
+        lines.push(...inner);
+        continue;
+      }
+    }
+    lines.push(
+      `${path}: ${shownValue(current)} → ${declared === null ? "(removed)" : shownValue(declared)}`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * Why an adoption that would change the live object is refused while
+ * `compute-ops:adoption` is strict: each change, and the two ways out.
+ */
+export function strictAdoptionReason(noun: string, changes: readonly string[]): string {
+  return (
+    `compute-ops:adoption is strict, and adopting this ${noun} would change it: ` +
+    `${changes.join("; ")}. Nothing was changed. To adopt it as it is, declare the live values; ` +
+    "to let the update make these changes, run `pulumi config rm compute-ops:adoption`."
+  );
+}
+
 /**
  * Adopts an existing object instead of creating one: reads it, refuses what cannot
  * be changed in place, and patches on what the program declares; resolves to the
- * object as the API last answered it. Once read, the object is ours: a failed
- * patch still records it (a PartialCreateError), so a later up retries the patch
- * and destroy deletes it.
+ * object as the API last answered it. With `compute-ops:adoption` strict, any
+ * change is refused before a request is sent, whether or not a preview could read
+ * the object. Once read, the object is ours: a failed patch still records it (a
+ * PartialCreateError), so a later up retries the patch and destroy deletes it.
  */
 export async function adoptExisting<T extends { id: string }>(
   adoption: Adoption<T>,
@@ -253,6 +307,10 @@ export async function adoptExisting<T extends { id: string }>(
   adoption.refuse?.(existing);
   const patch = adoption.patchFor(existing);
   if (patch === undefined) return existing;
+  if (strictAdoption()) {
+    const reason = strictAdoptionReason(adoption.noun, changesOf(adoption, existing, patch));
+    throw new Error(`adoptId ${adoption.adoptId}: ${reason}`);
+  }
   try {
     return await adoption.patch(existing.id, patch);
   } catch (error) {
@@ -262,6 +320,79 @@ export async function adoptExisting<T extends { id: string }>(
       { ...adoption.outputsFor(existing), [providerKey]: provider },
     );
   }
+}
+
+function changesOf<T extends { id: string }>(
+  adoption: Adoption<T>,
+  existing: T,
+  patch: Record<string, unknown>,
+): string[] {
+  const live = adoption.liveFor?.(existing) ?? (existing as unknown as Record<string, unknown>);
+  return describeChanges(live, patch, adoption.secretFields);
+}
+
+/**
+ * Check's part in an adoption (docs/design.md#adoption-instead-of-import): with
+ * every input known and an `adoptId` the stack does not manage yet, it reads the
+ * object (a GET, nothing else) and says what the update will change on it, so a
+ * preview shows it before it happens. The dynamic-provider host gives check no
+ * channel to the engine (pulumi.log falls back to the console there), but the CLI
+ * shows each line a provider plugin writes to stderr, so the lines go there. With
+ * `compute-ops:adoption` strict, a change fails the check instead, and so the
+ * preview. What a preview cannot know (unknown inputs) or read is left to `up`,
+ * which judges again: a read that fails says so and fails nothing.
+ */
+export async function checkAdoption<T extends { id: string }>(
+  olds: Record<string, unknown>,
+  checked: dynamic.CheckResult,
+  adoptionFor: (inputs: Record<string, unknown>) => Adoption<T> | undefined,
+  report: (line: string) => void = (line) => console.error(line),
+): Promise<dynamic.CheckResult> {
+  const inputs = checked.inputs;
+  if ((checked.failures ?? []).length > 0 || inputs === undefined) return checked;
+  const known = withoutProvider(inputs);
+  // Already adopted (the same adoptId in the stack) or nothing to adopt: create will not adopt.
+  if (typeof known.adoptId !== "string" || known.adoptId === olds.adoptId) return checked;
+  if (containsUnknown(known)) return checked;
+  const adoption = adoptionFor(inputs);
+  if (adoption === undefined) return checked;
+  const refused = (reason: string): dynamic.CheckResult => ({
+    inputs,
+    failures: [{ property: "adoptId", reason }],
+  });
+  let existing: T | undefined;
+  try {
+    existing = await readOrGone(adoption.read);
+  } catch (error) {
+    report(
+      `adopting ${adoption.noun} ${adoption.adoptId}: could not read it to show what the update changes ` +
+        `(${(error as Error).message}); the update reads it again`,
+    );
+    return checked;
+  }
+  if (existing === undefined) {
+    return refused(`no ${adoption.noun} with this id exists to adopt`);
+  }
+  try {
+    adoption.refuse?.(existing);
+  } catch (error) {
+    return refused((error as Error).message);
+  }
+  const patch = adoption.patchFor(existing);
+  if (patch === undefined) {
+    report(
+      `adopting ${adoption.noun} ${adoption.adoptId}: adopted as it is, the update changes nothing on it`,
+    );
+    return checked;
+  }
+  const changes = changesOf(adoption, existing, patch);
+  if (strictAdoption()) {
+    return refused(strictAdoptionReason(adoption.noun, changes));
+  }
+  for (const change of changes) {
+    report(`adopting ${adoption.noun} ${adoption.adoptId}, the update will change ${change}`);
+  }
+  return checked;
 }
 
 /**
@@ -426,7 +557,7 @@ export async function createProvablyOnce<T extends { id: string }>(
       registry.claim(created.id);
       return created;
     } catch (error) {
-      const failure = apiFailure(error);
+      const failure = isApiFailure(error) ? error : undefined;
       if (create.name !== undefined && failure?.status === 409) {
         // Taken between the before-list and the POST: someone else's, say whose.
         throw nameTakenError(

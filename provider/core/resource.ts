@@ -67,10 +67,16 @@ export function resourceSchemas<T extends ResourceTypeName, Inputs, State>(
  */
 export type Recorded<State> = Partial<State> & { readonly [providerKey]?: unknown };
 
-/** What read answers: the live object in output shape, and in input shape for drift. */
+/**
+ * What read answers: the live object in output shape, and in input shape for drift.
+ * Partial, because an object read by `get` has only what the API shows of it (no
+ * credentials, no input the API does not echo), and a type whose object may vanish
+ * once its work is done (a job deleted on completion) keeps what it recorded, which
+ * `get` may have left partial, and carries the serialized provider along.
+ */
 export interface ReadAnswer<State> {
   id: string;
-  props?: State;
+  props?: Recorded<State>;
   inputs?: Record<string, unknown>;
 }
 

@@ -114,7 +114,10 @@ export async function waitForState<T>(options: WaitOptions<T>): Promise<WaitOutc
   }
 }
 
-export interface AwaitCreatedOptions<T> extends Omit<WaitOptions<T>, "isTransient" | "clock"> {
+export interface AwaitCreatedOptions<
+  T,
+  Outputs extends object = Record<string, unknown>,
+> extends Omit<WaitOptions<T>, "isTransient" | "clock"> {
   /** The object's id, recorded by Pulumi whatever the outcome. */
   id: string;
   /** What the object is called in "could not follow the job". */
@@ -122,7 +125,7 @@ export interface AwaitCreatedOptions<T> extends Omit<WaitOptions<T>, "isTransien
   /** The value read last before waiting: the outputs when none can be read. */
   lastSeen: T;
   /** The resource's outputs for a value read. */
-  outputsOf: (value: T) => Record<string, unknown>;
+  outputsOf: (value: T) => Outputs;
   /** The serialized provider, recorded with the outputs. */
   provider: unknown;
   /** Why the outcome is a failure (a message saying the way out), or undefined when the work is done. */
@@ -136,9 +139,9 @@ export interface AwaitCreatedOptions<T> extends Omit<WaitOptions<T>, "isTransien
  * failure, the timeout, an object that cannot be read) throws a PartialCreateError,
  * so Pulumi records the id and these outputs (docs/design.md#waiting-is-explicit).
  */
-export async function awaitCreated<T>(
-  options: AwaitCreatedOptions<T>,
-): Promise<Record<string, unknown>> {
+export async function awaitCreated<T, Outputs extends object = Record<string, unknown>>(
+  options: AwaitCreatedOptions<T, Outputs>,
+): Promise<Outputs> {
   const { id, noun, lastSeen, outputsOf, provider, failureOf, ...wait } = options;
   const partial = (message: string, value: T) =>
     new PartialCreateError(message, id, { ...outputsOf(value), [providerKey]: provider });

@@ -7,6 +7,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import type { AxiosError } from "axios";
+import { type ApiFailure, apiFailureMark } from "../core/apiFailure";
 import { refusedBeforeActing, requestNeverSent } from "./retry";
 import { redact } from "./redaction";
 
@@ -46,7 +47,7 @@ export interface ApiErrorDetails {
   message?: string;
 }
 
-export class ApiError extends Error {
+export class ApiError extends Error implements ApiFailure {
   readonly method: string;
   readonly path: string;
   readonly status?: number;
@@ -72,6 +73,14 @@ export class ApiError extends Error {
     this.issues = (details.issues ?? []).map(redactIssue);
     this.retries = details.retries ?? 0;
     this.ambiguous = details.ambiguous ?? false;
+  }
+
+  /**
+   * What core recognises an API failure by (core/apiFailure.ts). A getter, so it
+   * sits on the prototype: `util.inspect` of an error shows no extra field.
+   */
+  get [apiFailureMark](): true {
+    return true;
   }
 
   /** True for a 404 answer: the object is gone (a caller's "read as deleted"). */

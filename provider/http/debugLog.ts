@@ -83,11 +83,9 @@ function target(instance: AxiosInstance, config: InternalAxiosRequestConfig): st
 }
 
 /**
- * Writes one line per attempt of the instance's requests. Installed before the
- * client's own interceptors: axios runs request interceptors last-installed first,
- * so the clock starts once the attempt has passed the rate-limit gate and is
- * signed, and response interceptors in order, so each attempt is logged before the
- * retry policy decides on it.
+ * Writes one line per attempt of the instance's requests. transport.ts installs it
+ * first, so the clock starts once the attempt has passed the rate-limit gate and is
+ * signed, and each attempt is logged before the retry policy decides on it.
  */
 export function installDebugLog(instance: AxiosInstance, api: string, log: DebugLog): void {
   const now = log.now ?? (() => Date.now());

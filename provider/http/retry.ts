@@ -13,7 +13,6 @@
  */
 import type { AxiosError, AxiosInstance } from "axios";
 import axiosRetry from "axios-retry";
-import type { RateLimitGate } from "./rateLimit";
 
 declare module "axios" {
   interface AxiosRequestConfig {
@@ -146,31 +145,16 @@ export function retryDelayMs(
 
 /**
  * Puts the retry policy on an axios instance; a policy's parts left out are the
- * defaults. With a rate-limit gate (whose `acquire` the instance's own request
- * interceptor calls), the gate learns from every answer before a retry is decided,
- * and a 429's retry waits in the gate, with every other request of the API client,
- * instead of on its own.
+ * defaults. `gateHolds429`: the instance's rate-limit gate pauses every request
+ * after a 429 and the refused request's retry waits there (transport.ts), so the
+ * policy adds no delay of its own for a 429.
  */
 export function installRetries(
   instance: AxiosInstance,
   policy: Partial<RetryPolicy> = {},
-  gate?: RateLimitGate,
+  gateHolds429 = false,
 ): void {
   const { retries, baseDelayMs, sleep } = { ...defaultRetryPolicy, ...policy };
-  if (gate) {
-    // Registered before axios-retry's, so it runs first: the pause is set before the
-    // refused request's retry goes back through the gate.
-    instance.interceptors.response.use(
-      (response) => {
-        gate.settleAttempt(response.config, response);
-        return response;
-      },
-      (error: AxiosError) => {
-        gate.settleAttempt(error?.config, error?.response);
-        throw error;
-      },
-    );
-  }
   // The delay retryDelay just chose, handed to onRetry: axios-retry calls the two
   // back to back, with no await in between, for one retry of this instance at a time.
   let chosenDelayMs: number | undefined = 0;
@@ -179,7 +163,7 @@ export function installRetries(
     retryCondition: shouldRetry,
     // axios-retry's own timer is told 0: the policy's sleep does the waiting.
     retryDelay: (retryNumber, error) => {
-      const pausedByGate = gate !== undefined && error.response?.status === 429;
+      const pausedByGate = gateHolds429 && error.response?.status === 429;
       chosenDelayMs = pausedByGate ? undefined : retryDelayMs(retryNumber, error, baseDelayMs);
       return 0;
     },

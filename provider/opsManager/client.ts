@@ -6,26 +6,19 @@
  * with an increasing count and a fresh cnonce, so only the first request of a process
  * pays the 401 round trip. A `stale=true` challenge is answered once with the new
  * nonce; a plain 401 right after answering a fresh challenge means the credentials
- * are wrong. Retries, backoff and which POSTs may be repeated live in ../http/retry.ts.
+ * are wrong. The chain each request goes through (rate-limit gate, retries, debug
+ * log) is ../http/transport.ts.
  */
-import axios, { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from "axios";
-import { createHash } from "node:crypto";
+import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from "axios";
 import { inspect } from "node:util";
+import type { OpsManagerSettings } from "../core/configuration";
 import { apiErrorFromAxios } from "../http/apiError";
-import { opsManagerSettings, type OpsManagerSettings } from "../core/configuration";
-import type { CreateRegistry } from "../core/lifecycle";
-import { systemClock, type WaitClock } from "../core/waitForState";
+import { type DebugLog, processDebugLog } from "../http/debugLog";
+import { processGates, type RateLimitGate, type RateLimitGates } from "../http/rateLimit";
 import { registerSecret, registerSecretsIn } from "../http/redaction";
-import { processGates, RateLimitGate, RateLimitGates } from "../http/rateLimit";
-import { DebugLog, installDebugLog, processDebugLog } from "../http/debugLog";
-import {
-  defaultRetryPolicy,
-  installRetries,
-  isRepeatable,
-  retriesMade,
-  RetryPolicy,
-} from "../http/retry";
-import { authorizationHeader, DigestChallenge, parseChallenge } from "./digestAuth";
+import { isRepeatable, retriesMade, type RetryPolicy } from "../http/retry";
+import { createTransport } from "../http/transport";
+import { authorizationHeader, type DigestChallenge, parseChallenge } from "./digestAuth";
 
 export const opsManagerApiPath = "/api/public/v1.0";
 const defaultTimeoutMs = 30_000;
@@ -74,35 +67,21 @@ export class OpsManagerClient {
   ) {
     this.nonces = options.nonces ?? processNonces;
     registerSecret(settings.apiKey);
-    this.http = axios.create({
-      baseURL: `${settings.baseUrl.replace(/\/+$/, "")}${opsManagerApiPath}`,
-      timeout: options.timeoutMs ?? defaultTimeoutMs,
-      headers: { Accept: "application/json" },
-      maxRedirects: 0,
-    });
-    // First, so its request interceptor runs last: it times the attempt on the wire.
-    const debugLog = "debugLog" in options ? options.debugLog : processDebugLog();
-    if (debugLog) installDebugLog(this.http, "ops-manager", debugLog);
     this.gate = (options.gates ?? processGates).gateFor(
       `ops-manager\n${this.nonceKey()}`,
       "ops-manager",
     );
-    const sleep = options.retry?.sleep ?? defaultRetryPolicy.sleep;
-    // Signed per attempt, after its wait under the rate limit, so a request axios-retry
-    // repeats carries a new count in sending order (a server refuses a count it has
-    // seen: RFC 7616 section 3.4).
-    this.http.interceptors.request.use(async (config) => {
-      const ticket = await this.gate.acquire(sleep, config);
-      try {
-        this.sign(config);
-      } catch (error) {
-        this.gate.release(ticket);
-        throw error;
-      }
-      this.gate.hold(config, ticket);
-      return config;
+    this.http = createTransport({
+      api: "ops-manager",
+      baseURL: `${settings.baseUrl.replace(/\/+$/, "")}${opsManagerApiPath}`,
+      timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
+      retry: options.retry,
+      debugLog: "debugLog" in options ? options.debugLog : processDebugLog(),
+      // Signed per attempt, after its wait under the rate limit, so a request
+      // axios-retry repeats carries a new count in sending order (a server refuses a
+      // count it has seen: RFC 7616 section 3.4).
+      access: { gate: this.gate, authorize: (config) => this.sign(config) },
     });
-    installRetries(this.http, options.retry, this.gate);
   }
 
   /** What logs show of a client: where it points and as whom, never the key. */
@@ -221,52 +200,3 @@ export class OpsManagerClient {
     }
   }
 }
-
-/**
- * The clients resources use: one per distinct settings. The cache key is a hash,
- * so no key sits in it in plain text.
- */
-export class OpsManagerClients {
-  private readonly clients = new Map<string, OpsManagerClient>();
-
-  constructor(private readonly options: OpsManagerClientOptions = {}) {}
-
-  /** The client for these settings, made on first use. */
-  clientFor(settings: OpsManagerSettings): OpsManagerClient {
-    const key = createHash("sha256")
-      .update(JSON.stringify([settings.baseUrl, settings.username, settings.apiKey]))
-      .digest("hex");
-    let client = this.clients.get(key);
-    if (!client) {
-      client = new OpsManagerClient(settings, this.options);
-      this.clients.set(key, client);
-    }
-    return client;
-  }
-
-  /** The client for a resource's group (its own `groupId`, or the stack's) and that group. */
-  forGroup = (groupIdInput: unknown): { client: OpsManagerClient; groupId: string } => {
-    const settings = opsManagerSettings({
-      groupId: typeof groupIdInput === "string" ? groupIdInput : undefined,
-    });
-    return { client: this.clientFor(settings), groupId: settings.groupId };
-  };
-}
-
-/** The process's clients, with the default options. */
-export const processClients = new OpsManagerClients();
-
-/** What the server-pool request resource takes from outside; tests pass their own. */
-export interface OpsManagerDependencies {
-  /** The client for a resource's group (its own `groupId`, or the stack's) and that group. */
-  clientFor: (groupIdInput: unknown) => { client: OpsManagerClient; groupId: string };
-  /** How waits sleep, tell time and report progress. */
-  clock: WaitClock;
-  /** What creates share: claimed objects and create queues (default: the process's). */
-  creates?: CreateRegistry;
-}
-
-export const defaultOpsManagerDependencies: OpsManagerDependencies = {
-  clientFor: processClients.forGroup,
-  clock: systemClock,
-};

@@ -6,7 +6,6 @@
  */
 import { z } from "zod";
 import {
-  checkInputs,
   diffResult,
   diffWithUnknowns,
   createProvablyOnce,
@@ -18,8 +17,15 @@ import {
 } from "../core/lifecycle";
 import { opsManagerSettings } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import { byCreation, type Recovery, type ResourceImplementation } from "../core/resource";
-import { defaultOpsManagerDependencies, OpsManagerClient, OpsManagerDependencies } from "./client";
+import {
+  byCreation,
+  resourceSchemas,
+  typedImplementation,
+  type Recovery,
+  type ResourceImplementation,
+} from "../core/resource";
+import { OpsManagerClient } from "./client";
+import { defaultOpsManagerDependencies, OpsManagerDependencies } from "./dependencies";
 import { definedOnly, jsonEqual, providerKey } from "../core/pulumiResults";
 import { awaitCreated, formatElapsed, WaitClock } from "../core/waitForState";
 import { resourceTypes } from "../core/resourceTypes";
@@ -60,22 +66,98 @@ export const serverPoolRequestInputs = z
               .max(maxTextLength, `a property name ${tooLong}`),
             propertyValue,
           )
-          .refine((p) => Object.keys(p).length > 0, "must name at least one property"),
+          .refine((p) => Object.keys(p).length > 0, "must name at least one property")
+          .describe(
+            "One server: pool property names and the value wanted for each, or a list of " +
+              "values for a property whose `multiSelect` option is enabled.",
+          ),
         { invalid_type_error: "must be a list of objects, one per server" },
       )
-      .min(1, "must ask for at least one server"),
-    groupId: objectId.optional(),
-    waitForCompletion: z.boolean().default(true),
+      .min(1, "must ask for at least one server")
+      .describe(
+        "The properties that identify the type of server requested: one object per server, " +
+          "naming pool properties and the value wanted for each, e.g. " +
+          '`[{ Datacenter: "nyc", size: "large" }]`. A value must be given for each property; ' +
+          "a property whose `multiSelect` option is enabled may take a list of values. The " +
+          "pool's properties are listed by GET /groups/{GROUP-ID}/serverPool/properties.",
+      ),
+    groupId: objectId
+      .optional()
+      .describe(
+        "The Ops Manager project (group) id, 24 hexadecimal digits, if not the stack's " +
+          "`ops-manager:groupId`.",
+      ),
+    waitForCompletion: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Wait until the request is COMPLETED (default true). A request that FAILED, was " +
+          "cancelled, expired (no server became available before `expires`) or outlasts " +
+          "`timeoutMinutes` then fails the deployment; its id is still recorded, so " +
+          "`pulumi destroy` can cancel it.",
+      ),
     timeoutMinutes: z
       .number()
       .int("must be a whole number of minutes")
       .min(1, "must be 1 to 1440 minutes")
       .max(1440, "must be 1 to 1440 minutes")
-      .default(30),
-    adoptId: objectId.optional(),
+      .default(30)
+      .describe(
+        "How long to wait for the request, 1 to 1440 minutes (default 30). Changing it (or " +
+          "`waitForCompletion`) updates in place: no new request is made.",
+      ),
+    adoptId: objectId
+      .optional()
+      .describe(
+        "The id of an existing request (24 hexadecimal digits) to manage instead of making " +
+          "one; it must ask for the declared `properties` and not be cancelled.",
+      ),
   })
   .strict();
 export type ServerPoolRequestInputs = z.infer<typeof serverPoolRequestInputs>;
+type Properties = ServerPoolRequestInputs["properties"];
+
+/**
+ * What the stack records: the inputs as declared (defaults applied), the group the
+ * request was made in, and the request's read-only fields as last read.
+ */
+export const serverPoolRequestOutputs = serverPoolRequestInputs
+  .extend({
+    groupId: z
+      .string()
+      .describe(
+        "The project (group) for which the servers are requested: the declared one, or the " +
+          "stack's `ops-manager:groupId`.",
+      ),
+    statusName: z
+      .string()
+      .describe(
+        "The status of the request: EXECUTING (pending), CANCELLING, CANCELLED, FAILED or " +
+          "COMPLETED (fulfilled).",
+      ),
+    numServers: z.number().optional().describe("The number of servers requested."),
+    created: z.string().optional().describe("The date and time the request was issued."),
+    expires: z
+      .string()
+      .optional()
+      .describe("The date and time the request expires if no server is available."),
+    completeDate: z.string().optional().describe("The date and time the request was completed."),
+    cancelDate: z.string().optional().describe("The date and time the request was cancelled."),
+    links: z.array(z.unknown()).optional().describe("Links to the request and related resources."),
+  })
+  .describe(
+    "A request to provision servers from a MongoDB Ops Manager server pool (needs the " +
+      "Automation Admin role). Any change of input but the wait settings " +
+      "(`waitForCompletion`, `timeoutMinutes`) makes a new request; `pulumi destroy` cancels " +
+      "it. Server pools are deprecated since Ops Manager 4.0 and disabled by default.",
+  );
+export type ServerPoolRequestState = z.infer<typeof serverPoolRequestOutputs>;
+
+export const serverPoolRequestSchemas = resourceSchemas({
+  type: "ServerPoolRequest",
+  inputs: serverPoolRequestInputs,
+  outputs: serverPoolRequestOutputs,
+});
 
 // ---------------------------------------------------------------------------
 // API response (docs/api-facts.md#request-entity)
@@ -89,7 +171,8 @@ interface ServerPoolRequestResponse {
   completeDate?: string;
   cancelDate?: string;
   groupId?: string;
-  properties?: unknown[];
+  /** What the request asks for, in the shape a program declares it. */
+  properties?: Properties;
   links?: unknown[];
 }
 
@@ -102,8 +185,8 @@ const requestFields = resourceTypes.ServerPoolRequest.replacedBy;
 const waitFields = resourceTypes.ServerPoolRequest.waitSettings;
 const inputFields = [...requestFields, ...waitFields];
 
+/** The request's read-only fields the stack records as the API sends them; `statusName` is typed apart, as always sent. */
 const outputFields = [
-  "statusName",
   "numServers",
   "created",
   "expires",
@@ -157,10 +240,7 @@ function comparableProperties(properties: unknown): unknown {
   return properties.map((p) =>
     p !== null && typeof p === "object"
       ? Object.fromEntries(
-          Object.entries(p as Record<string, unknown>).map(([k, v]) => [
-            k,
-            Array.isArray(v) ? [...v].map(String).sort() : v,
-          ]),
+          Object.entries(p).map(([k, v]) => [k, Array.isArray(v) ? [...v].map(String).sort() : v]),
         )
       : p,
   );
@@ -170,17 +250,21 @@ function sameProperties(a: unknown, b: unknown): boolean {
   return jsonEqual(comparableProperties(a), comparableProperties(b));
 }
 
-/** The group's recorded outputs always carry the effective group id. */
+/** The request's read-only fields, as outputs. */
+function liveOutputs(live: ServerPoolRequestResponse) {
+  return { statusName: live.statusName, ...pick(live, outputFields) };
+}
+
+/**
+ * Outputs: the declaration, the request's read-only fields, and always the effective
+ * group id. A parsed declaration holds the input fields only, so it is recorded whole.
+ */
 function outputsFrom(
-  declared: Record<string, unknown>,
+  declared: ServerPoolRequestInputs,
   live: ServerPoolRequestResponse,
   groupId: string,
-) {
-  return definedOnly({
-    ...pick(declared, inputFields),
-    ...pick(live as unknown as Record<string, unknown>, outputFields),
-    groupId,
-  });
+): ServerPoolRequestState {
+  return definedOnly({ ...declared, ...liveOutputs(live), groupId });
 }
 
 /** docs/api-facts.md#request-statuses: a request expires if no server becomes available by `expires`. */
@@ -193,16 +277,14 @@ function hasExpired(request: ServerPoolRequestResponse, now: number): boolean {
 }
 
 /** What progress lines and messages call the request: its id and what it asks for. */
-function requestLabel(id: string, properties: unknown): string {
-  const wanted = Array.isArray(properties)
-    ? properties
-        .map((p) =>
-          Object.entries(p as Record<string, unknown>)
-            .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("|") : String(v)}`)
-            .join(" "),
-        )
-        .join("; ")
-    : "";
+function requestLabel(id: string, properties: Properties): string {
+  const wanted = properties
+    .map((p) =>
+      Object.entries(p)
+        .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("|") : v}`)
+        .join(" "),
+    )
+    .join("; ");
   return `ops-manager:ServerPoolRequest ${id} (${wanted})`;
 }
 
@@ -218,19 +300,19 @@ function awaitRequest(
   provider: unknown,
   lastSeen: ServerPoolRequestResponse,
   clock: WaitClock,
-): Promise<Record<string, unknown>> {
+): Promise<ServerPoolRequestState> {
   const id = lastSeen.id;
   const label = requestLabel(id, inputs.properties);
   const retry =
     "Its id is recorded: change `properties` (or run `pulumi up --replace` on it) to make a new request, or `pulumi destroy` to cancel it.";
-  return awaitCreated<ServerPoolRequestResponse>({
+  return awaitCreated({
     id,
     noun: "request",
     label,
     lastSeen,
     provider,
     clock,
-    outputsOf: (live) => outputsFrom(inputs as Record<string, unknown>, live, groupId),
+    outputsOf: (live) => outputsFrom(inputs, live, groupId),
     poll: () => client.get<ServerPoolRequestResponse>(requestPath(groupId, id)),
     stateOf: (r) => r.statusName,
     isTerminal: (r) => terminal.includes(r.statusName) || hasExpired(r, clock.now()),
@@ -314,13 +396,7 @@ export function serverPoolRequestImplementation(
   dependencies: OpsManagerDependencies = defaultOpsManagerDependencies,
 ): ResourceImplementation {
   const { clientFor, clock, creates } = dependencies;
-  return {
-    async check(_olds, news) {
-      return checkInputs("ServerPoolRequest", news, (raw) =>
-        serverPoolRequestInputs.safeParse(raw),
-      );
-    },
-
+  return typedImplementation(serverPoolRequestSchemas, {
     async diff(_id, olds, news) {
       // A changed wait setting updates in place; anything else is a new request.
       return diffWithUnknowns("ServerPoolRequest", olds, news, (known) =>
@@ -331,9 +407,7 @@ export function serverPoolRequestImplementation(
       );
     },
 
-    async create(news) {
-      const provider = news[providerKey];
-      const inputs = serverPoolRequestInputs.parse(withoutProvider(news));
+    async create(inputs, provider) {
       const { client, groupId } = clientFor(inputs.groupId);
       let request: ServerPoolRequestResponse;
 
@@ -388,8 +462,7 @@ export function serverPoolRequestImplementation(
       return { id: request.id, outs };
     },
 
-    async read(id, props) {
-      const recorded = (props ?? {}) as Record<string, unknown>;
+    async read(id, recorded) {
       const { client, groupId } = clientFor(recorded.groupId);
       const live = await readOrGone(() =>
         client.get<ServerPoolRequestResponse>(requestPath(groupId, id)),
@@ -412,25 +485,27 @@ export function serverPoolRequestImplementation(
           : recorded;
       return {
         id,
-        props: { ...outputsFrom(described, live, groupId), [providerKey]: recorded[providerKey] },
+        props: {
+          ...definedOnly({ ...pick(described, inputFields), ...liveOutputs(live), groupId }),
+          [providerKey]: recorded[providerKey],
+        },
         inputs,
       };
     },
 
-    async update(id, olds, news) {
+    async update(id, olds, inputs, provider) {
       // Two things come here, and neither makes a new request: a change of a wait
       // setting, and a create that failed or timed out. Either way the wait resumes
       // under the new settings, so a request that has since COMPLETED clears the
       // failure, and a FAILED or expired one fails the step again.
       refuseChangeInPlace(
         "ServerPoolRequest",
-        changedInputs(requestFields, olds, news),
+        changedInputs(requestFields, olds, inputs),
         "makes a new request",
       );
-      const provider = news[providerKey];
-      const inputs = serverPoolRequestInputs.parse(withoutProvider(news));
       const { client, groupId } = clientFor(olds.groupId ?? inputs.groupId);
-      const lastSeen = { ...(olds as unknown as ServerPoolRequestResponse), id };
+      // The recorded outputs are the request's fields as last read.
+      const lastSeen: ServerPoolRequestResponse = { ...olds, id };
       if (!inputs.waitForCompletion) {
         // A request gone from the API fails naming it and the way out. (While
         // waiting, a 404 already fails as "could not follow the request", id kept.)
@@ -465,7 +540,7 @@ export function serverPoolRequestImplementation(
         throw error;
       }
     },
-  };
+  });
 }
 
 export const serverPoolRequest = serverPoolRequestImplementation();

@@ -1,21 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type {
+  groupMembershipInputs,
+  GroupMembershipState,
+} from "../../provider/computeOps/groupMembership";
 import { providerShim } from "../providerShim";
-import { resourceTypes, stateForGet, withSecretOutputs } from "../resourceType";
+import {
+  resourceTypes,
+  withOutputSlots,
+  withSecretOutputs,
+  type ArgsOf,
+  type OutputsOf,
+} from "../resourceType";
 
-export interface GroupMembershipArgs {
-  /** The group's id (a Group's `id`, or `getGroup`'s). Changing it replaces the membership. */
-  groupId: pulumi.Input<string>;
-  /**
-   * The servers the group holds, by server id (`<productId>+<serialNumber>`, e.g.
-   * `P06760-B21+2M212504P8`; see `getServer`). A set. A server added or removed by
-   * hand is drift that `up` repairs; a server in another group is not moved.
-   */
-  serverIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** The region, if not the stack's. Changing it replaces the membership. */
-  region?: pulumi.Input<string>;
-  /** Act for this MSP tenant (`Tenant-Acid`), if not the stack's. Changing it replaces the membership. */
-  tenantAcid?: pulumi.Input<string>;
-}
+/**
+ * The arguments of a group's membership, derived from the provider's input schema; each
+ * property's meaning is in the schema's descriptions (provider/computeOps/groupMembership.ts).
+ */
+export type GroupMembershipArgs = ArgsOf<z.input<typeof groupMembershipInputs>>;
+
+// The Output properties come from the provider's output schema, merged into the class
+// (an empty interface on purpose: it only adds its supertype's members to the class).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface GroupMembership extends OutputsOf<GroupMembershipState> {}
 
 /**
  * The servers of one server group (`/compute-ops-mgmt/v1/groups/{id}/devices`),
@@ -23,12 +30,8 @@ export interface GroupMembershipArgs {
  * the group already holds servers it does not name; destroying it unassigns only
  * its own servers. Each change waits for the API's asynchronous operation.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class GroupMembership extends pulumi.dynamic.Resource {
-  declare public readonly groupId: pulumi.Output<string>;
-  declare public readonly serverIds: pulumi.Output<string[]>;
-  declare public readonly region: pulumi.Output<string | undefined>;
-  declare public readonly tenantAcid: pulumi.Output<string | undefined>;
-
   /**
    * Reads an existing group's server set (its id is the group's) into the program by its id, without managing it
    * (Pulumi's `get`): nothing is created, changed or deleted, and `pulumi destroy`
@@ -40,18 +43,14 @@ export class GroupMembership extends pulumi.dynamic.Resource {
     state?: Partial<GroupMembershipArgs>,
     opts?: pulumi.CustomResourceOptions,
   ): GroupMembership {
-    return new GroupMembership(
-      name,
-      stateForGet<GroupMembershipArgs>(["groupId", "serverIds"], state),
-      { ...opts, id },
-    );
+    return new GroupMembership(name, (state ?? {}) as GroupMembershipArgs, { ...opts, id });
   }
 
   constructor(name: string, args: GroupMembershipArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       providerShim("GroupMembership", resourceTypes.GroupMembership),
       name,
-      { ...args, region: args.region, tenantAcid: args.tenantAcid },
+      withOutputSlots("GroupMembership", args),
       withSecretOutputs("GroupMembership", opts),
       resourceTypes.GroupMembership.module,
       "GroupMembership",

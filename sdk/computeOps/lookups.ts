@@ -8,96 +8,41 @@
  * Results hold API data only, never a setting or credential.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  LookupArgs,
+  LookupName,
+  LookupResult,
+  lookupInProgram,
+} from "../../provider/computeOps/lookups";
 
-/** Where to look: a region or MSP tenant other than the stack's. */
-export interface LookupTargetArgs {
-  region?: string;
-  tenantAcid?: string;
-}
-
-export interface GetGroupResult {
-  id: string;
-  name: string;
-  deviceType: string;
-  resourceUri: string;
-  /** The servers in the group when it was read. */
-  serverIds: string[];
-}
-export interface GetServerResult {
-  /** `<productId>+<serialNumber>`, what a Job's `resourceId` and a GroupMembership take. */
-  id: string;
-  name: string;
-  serialNumber: string;
-  productId: string;
-  hostname?: string;
-  resourceUri: string;
-}
-export interface GetSettingResult {
-  id: string;
-  name: string;
-  category: string;
-  /** What a Group's `settingsUris` takes. */
-  resourceUri: string;
-}
-export interface GetFirmwareBundleResult {
-  id: string;
-  name: string;
-  releaseVersion: string;
-  displayName?: string;
-  bundleGeneration?: string;
-  resourceUri: string;
-}
-export interface GetJobTemplateResult {
-  id: string;
-  name: string;
-  description?: string;
-}
-
-export interface GetGroupArgs extends LookupTargetArgs {
-  /** The group's exact name. */
-  name: string;
-}
+// Arguments and results come from the provider's lookup schemas (type-only imports,
+// erased at compile time); what each field means is on docs/reference/lookups.md.
+export type GetGroupArgs = LookupArgs<"getGroup">;
+export type GetGroupResult = LookupResult<"getGroup">;
 /** Exactly one of `name` and `serialNumber`. */
-export interface GetServerArgs extends LookupTargetArgs {
-  /**
-   * The server's name or host name. The API's `name` filter matches a server's
-   * serial number and `host/hostname` its host name; both are asked.
-   */
-  name?: string;
-  serialNumber?: string;
-}
-export interface GetSettingArgs extends LookupTargetArgs {
-  name: string;
-  /** BIOS, EXTERNAL_STORAGE, FIRMWARE, ILO, OS, STORAGE or an OVE_* category, to narrow. */
-  category?: string;
-}
+export type GetServerArgs = LookupArgs<"getServer">;
+export type GetServerResult = LookupResult<"getServer">;
+export type GetSettingArgs = LookupArgs<"getSetting">;
+export type GetSettingResult = LookupResult<"getSetting">;
 /** `releaseVersion`, `name`, or both: neither is unique on its own. */
-export interface GetFirmwareBundleArgs extends LookupTargetArgs {
-  /** E.g. "2024.04.00.00". */
-  releaseVersion?: string;
-  /** E.g. "Gen11 Service Pack for ProLiant". */
-  name?: string;
-}
-export interface GetJobTemplateArgs extends LookupTargetArgs {
-  /** E.g. "Group Firmware Compliance" (case, spaces and punctuation are ignored). */
-  name: string;
-}
-
-type Lookup = "getGroup" | "getServer" | "getSetting" | "getFirmwareBundle" | "getJobTemplate";
-type ProviderLookups = {
-  lookupInProgram(
-    lookup: Lookup,
-    args: unknown,
-    stackConfig: { get(key: string): string | undefined },
-  ): Promise<unknown>;
-};
+export type GetFirmwareBundleArgs = LookupArgs<"getFirmwareBundle">;
+export type GetFirmwareBundleResult = LookupResult<"getFirmwareBundle">;
+export type GetJobTemplateArgs = LookupArgs<"getJobTemplate">;
+export type GetJobTemplateResult = LookupResult<"getJobTemplate">;
+/** Where to look: a region or MSP tenant other than the stack's. */
+export type LookupTargetArgs = Pick<GetGroupArgs, "region" | "tenantAcid">;
 
 /** Loaded on first use, so importing the SDK does not load the HTTP client. */
-async function lookup<T>(name: Lookup, args: object): Promise<T> {
-  const provider = require("../../provider/computeOps/lookups") as ProviderLookups;
-  return (await provider.lookupInProgram(name, args, {
+async function lookup<K extends LookupName>(
+  name: K,
+  args: LookupArgs<K>,
+): Promise<LookupResult<K>> {
+  const provider = require("../../provider/computeOps/lookups") as {
+    lookupInProgram: typeof lookupInProgram;
+  };
+  return provider.lookupInProgram(name, args, {
     get: (key) => pulumi.runtime.getConfig(key),
-  })) as T;
+  });
 }
 
 type OutputArgs<T> = { [K in keyof T]: pulumi.Input<T[K]> };

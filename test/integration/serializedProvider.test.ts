@@ -4,24 +4,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import {
+  resourceTypeNames,
+  resourceTypes,
+  type ResourceTypeName,
+} from "../../provider/core/resourceTypes";
 import { providerShim } from "../../sdk/providerShim";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
-// Whether each resource type updates in place (the others are replaced on every change).
-const resourceTypes = {
-  ApprovalPolicy: true,
-  ExternalService: true,
-  ActivationKey: false,
-  Job: true,
-  Group: true,
-  GroupMembership: true,
-  ServerPoolRequest: true,
-} as const;
-type ResourceType = keyof typeof resourceTypes;
-
 /** What Pulumi's dynamic.Resource stores in `__provider` for this resource type. */
-async function serializedShim(resourceType: ResourceType): Promise<string> {
-  const provider = providerShim(resourceType, { updatable: resourceTypes[resourceType] });
+async function serializedShim(resourceType: ResourceTypeName): Promise<string> {
+  const provider = providerShim(resourceType, resourceTypes[resourceType]);
   const serialized = await pulumi.runtime.serializeFunction(() => provider, {
     allowSecrets: true,
   });
@@ -66,7 +59,7 @@ function checkInHostProcess(
 }
 
 describe("The serialized provider", () => {
-  for (const resourceType of Object.keys(resourceTypes) as ResourceType[]) {
+  for (const resourceType of resourceTypeNames) {
     describe(resourceType, () => {
       it("is at most 2 KB and captures only the resource type's name", async () => {
         const text = await serializedShim(resourceType);
@@ -109,7 +102,7 @@ describe("The serialized provider", () => {
 
   it("reaches every resource type's implementation from the host process", async function () {
     this.timeout(60000);
-    for (const resourceType of Object.keys(resourceTypes) as ResourceType[]) {
+    for (const resourceType of resourceTypeNames) {
       const result = checkInHostProcess(await serializedShim(resourceType), {}, {});
       // Empty inputs are invalid for every resource: the failures prove the real check ran.
       expect(result.failures ?? [], resourceType).to.have.length.greaterThan(0);

@@ -1,20 +1,16 @@
 /** Shared set-up for the resources' nock tests: a static token, no real waits. */
 import nock from "nock";
-import {
-  ComputeOpsDependencies,
-  GreenLakeClientOptions,
-  GreenLakeClients,
-  TokenCache,
-} from "../../provider/computeOps/client";
+import { TokenCache } from "../../provider/computeOps/accessTokens";
+import { GreenLakeClientOptions } from "../../provider/computeOps/client";
+import { GreenLakeClients } from "../../provider/computeOps/clientPool";
+import { ComputeOpsDependencies } from "../../provider/computeOps/dependencies";
 import { RateLimitGates } from "../../provider/http/rateLimit";
 import { applyStackConfig } from "../../provider/core/configuration";
 import { CreateRegistry } from "../../provider/core/lifecycle";
 import { systemClock, WaitClock } from "../../provider/core/waitForState";
-import {
-  DigestNonces,
-  OpsManagerClients,
-  OpsManagerDependencies,
-} from "../../provider/opsManager/client";
+import { DigestNonces } from "../../provider/opsManager/client";
+import { OpsManagerClients } from "../../provider/opsManager/clientPool";
+import { OpsManagerDependencies } from "../../provider/opsManager/dependencies";
 
 /** Retries that do not wait. */
 const instantRetries = { sleep: () => undefined };

@@ -414,7 +414,9 @@ describe("ActivationKey", () => {
 
   describe("update", () => {
     it("refuses: every change makes a new key", async () => {
-      const error = await activationKey.update(keyId, {}, {}).catch((e: unknown) => e);
+      // The engine hands update what check returned: valid inputs, parsed before update runs.
+      const inputs = { targetDevice: "ILO" };
+      const error = await activationKey.update(keyId, inputs, inputs).catch((e: unknown) => e);
       expect(String(error)).to.include("cannot be updated in place");
     });
   });

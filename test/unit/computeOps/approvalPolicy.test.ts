@@ -475,8 +475,10 @@ describe("ApprovalPolicy", () => {
     });
 
     it("adopts an existing policy: reads it and patches only what differs, without a POST", async () => {
+      // Read twice: check shows the change before it happens, create makes it.
       const scope = nock(endpoint)
         .get(`${path}/${policyId}`)
+        .twice()
         .reply(200, { ...live, description: "old", remarks: "made by hand" })
         .patch(`${path}/${policyId}`, { description: "firmware" })
         .matchHeader("content-type", "application/merge-patch+json")
@@ -491,6 +493,7 @@ describe("ApprovalPolicy", () => {
       const { description: _d, ...undescribed } = declared;
       const scope = nock(endpoint)
         .get(`${path}/${policyId}`)
+        .twice()
         .reply(200, { ...live, description: "kept: not declared" });
       const result = await approvalPolicy.create(
         await checked({ ...undescribed, adoptId: policyId }),
@@ -502,6 +505,7 @@ describe("ApprovalPolicy", () => {
     it("records the adopted id when bringing it to the declared state fails", async () => {
       const scope = nock(endpoint)
         .get(`${path}/${policyId}`)
+        .twice()
         .reply(200, { ...live, description: "old" })
         .patch(`${path}/${policyId}`)
         .reply(400, { httpStatusCode: 400, errorCode: "HPE_GL_ERROR_BAD_REQUEST", message: "no" });
@@ -514,11 +518,17 @@ describe("ApprovalPolicy", () => {
       scope.done();
     });
 
-    it("says so when the policy to adopt does not exist", async () => {
-      const scope = nock(endpoint).get(`${path}/${policyId}`).reply(404, { message: "not found" });
-      const error = await approvalPolicy
-        .create(await checked({ ...declared, adoptId: policyId }))
-        .catch((e: unknown) => e);
+    it("says so when the policy to adopt does not exist, at preview and at up", async () => {
+      const scope = nock(endpoint)
+        .get(`${path}/${policyId}`)
+        .twice()
+        .reply(404, { message: "not found" });
+      const inputs = { ...declared, adoptId: policyId, __provider: provider };
+      const check = await approvalPolicy.check({}, inputs);
+      expect(check.failures).to.deep.equal([
+        { property: "adoptId", reason: "no approval policy with this id exists to adopt" },
+      ]);
+      const error = await approvalPolicy.create(inputs).catch((e: unknown) => e);
       expect(String(error)).to.include(`adoptId ${policyId}: no approval policy`);
       scope.done();
     });

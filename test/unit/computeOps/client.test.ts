@@ -3,12 +3,9 @@ import nock from "nock";
 import * as util from "node:util";
 import { ApiError } from "../../../provider/http/apiError";
 import { RateLimitGates } from "../../../provider/http/rateLimit";
-import {
-  GreenLakeClient,
-  GreenLakeClientOptions,
-  GreenLakeClients,
-  TokenCache,
-} from "../../../provider/computeOps/client";
+import { TokenCache } from "../../../provider/computeOps/accessTokens";
+import { GreenLakeClient, GreenLakeClientOptions } from "../../../provider/computeOps/client";
+import { GreenLakeClients } from "../../../provider/computeOps/clientPool";
 import { odataString } from "../../../provider/computeOps/odata";
 
 const endpoint = "https://us-west.api.greenlake.hpe.com";

@@ -115,9 +115,9 @@ describe("Lookups", () => {
     expect(await failure(() => findGroup(client(), { name: " " }))).to.equal(
       "getGroup: name must be a non-empty string",
     );
-    expect(await failure(() => findSetting(client(), { name: "x", category: "NET" }))).to.match(
-      /^getSetting: category must be one of BIOS/,
-    );
+    expect(
+      await failure(() => findSetting(client(), { name: "x", category: "NET" as "ILO" })),
+    ).to.match(/^getSetting: category must be one of BIOS/);
     expect(await failure(() => findFirmwareBundle(client(), {}))).to.equal(
       "getFirmwareBundle: give releaseVersion, name, or both",
     );

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import nock from "nock";
-import { GreenLakeClient, TokenCache } from "../../../provider/computeOps/client";
+import { TokenCache } from "../../../provider/computeOps/accessTokens";
+import { GreenLakeClient } from "../../../provider/computeOps/client";
 import { debugLogRequested } from "../../../provider/http/debugLog";
 import { RateLimitGates } from "../../../provider/http/rateLimit";
 import { registerSecret } from "../../../provider/http/redaction";

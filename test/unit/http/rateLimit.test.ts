@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import nock from "nock";
-import { GreenLakeClient, TokenCache } from "../../../provider/computeOps/client";
+import { TokenCache } from "../../../provider/computeOps/accessTokens";
+import { GreenLakeClient } from "../../../provider/computeOps/client";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -8,8 +8,8 @@ import {
   DigestNonces,
   OpsManagerClient,
   OpsManagerClientOptions,
-  OpsManagerClients,
 } from "../../../provider/opsManager/client";
+import { OpsManagerClients } from "../../../provider/opsManager/clientPool";
 
 const baseUrl = "https://opsmanager.example.com:8080";
 const apiKey = "ops-manager-api-key-5b1c";
