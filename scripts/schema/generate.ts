@@ -13,11 +13,16 @@ import { repoRoot, schemaSources } from "./sources";
 
 /** Repository-relative path → content. */
 export async function generatedFiles(): Promise<Map<string, string>> {
-  const schema = packageSchema(schemaSources());
+  const sources = schemaSources();
+  const schema = packageSchema(sources);
   const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
   const files = new Map<string, string>();
   files.set("schema.json", JSON.stringify(schema, null, 2));
-  for (const [name, page] of referencePages(schema, readme)) {
+  for (const [name, page] of referencePages(
+    schema,
+    readme,
+    sources.leftOut as Record<string, string>,
+  )) {
     files.set(path.posix.join("docs", "reference", name), page);
   }
   files.set("README.md", readmeWithReferenceList(readme, schema));

@@ -71,12 +71,14 @@ export type AnyResourceSchemas = ResourceSchemas<unknown, unknown>;
 export interface SchemaSources {
   /** The package version (package.json's). */
   version: string;
+  /** Every type's schemas: a type without them does not compile. */
+  resources: Record<ResourceTypeName, AnyResourceSchemas>;
   /**
-   * Every type's schemas. TRANSITION (issue 20): `null` for a type not yet converted
-   * to zod schemas, which the schema then leaves out; once every type is converted
-   * the `| null` goes and a type without schemas no longer compiles.
+   * Types the schema leaves out for now, each with the reason, which the reference
+   * index shows: a type whose input schema does not expose the object a program
+   * declares cannot be described field by field.
    */
-  resources: Record<ResourceTypeName, AnyResourceSchemas | null>;
+  leftOut: Partial<Record<ResourceTypeName, string>>;
   lookups: readonly LookupDefinition[];
 }
 
@@ -88,7 +90,13 @@ export function tokenOf(module: string, name: string): string {
 /** The properties of an object schema (a resource's inputs may be refined: those are looked through). */
 function shapeOf(schema: ZodTypeAny, what: string): Record<string, ZodTypeAny> {
   const core = unwrap(schema).core as unknown as { shape?: Record<string, ZodTypeAny> };
-  if (!core.shape) throw new Error(`${what} is not an object schema`);
+  if (!core.shape) {
+    throw new Error(
+      `${what} is not an object schema (a z.custom() or a transform of no object hides ` +
+        "the fields a program declares): export the object schema as the inputs, or list " +
+        "the type in leftOut in scripts/schema/sources.ts with the reason",
+    );
+  }
   return core.shape;
 }
 
@@ -171,8 +179,8 @@ export function packageSchema(sources: SchemaSources): PackageSpec {
   const types = new Map<string, ComplexTypeSpec>();
   const resources: [string, ResourceSpec][] = [];
   for (const name of resourceTypeNames) {
+    if (sources.leftOut[name] !== undefined) continue;
     const schemas = sources.resources[name];
-    if (schemas === null) continue; // TRANSITION (issue 20): see SchemaSources.resources.
     if (schemas.type !== name)
       throw new Error(`the schemas given for ${name} are ${schemas.type}'s`);
     resources.push([tokenOf(resourceTypes[name].module, name), resourceSpec(name, schemas, types)]);

@@ -5,31 +5,44 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { activationKeySchemas } from "../../provider/computeOps/activationKey";
 import { approvalPolicySchemas } from "../../provider/computeOps/approvalPolicy";
+import { externalServiceSchemas } from "../../provider/computeOps/externalService";
+import { groupSchemas } from "../../provider/computeOps/group";
+import { groupMembershipSchemas } from "../../provider/computeOps/groupMembership";
+import { jobSchemas } from "../../provider/computeOps/job";
+import { serverPoolRequestSchemas } from "../../provider/opsManager/serverPoolRequest";
 import type { ResourceTypeName } from "../../provider/core/resourceTypes";
 import { lookupDefinitions } from "./lookups";
 import type { AnyResourceSchemas, SchemaSources } from "./packageSchema";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 
-/**
- * TRANSITION (issue 20): the six `null`s are the types being converted to zod
- * schemas on other branches; each becomes its module's export (`externalServiceSchemas`
- * from provider/computeOps/externalService.ts, and so on) as its conversion merges.
- */
-const resources: Record<ResourceTypeName, AnyResourceSchemas | null> = {
+const resources: Record<ResourceTypeName, AnyResourceSchemas> = {
   ApprovalPolicy: approvalPolicySchemas as AnyResourceSchemas,
-  ExternalService: null,
-  ActivationKey: null,
-  Job: null,
-  ServerPoolRequest: null,
-  Group: null,
-  GroupMembership: null,
+  ExternalService: externalServiceSchemas as AnyResourceSchemas,
+  ActivationKey: activationKeySchemas as AnyResourceSchemas,
+  Job: jobSchemas as AnyResourceSchemas,
+  ServerPoolRequest: serverPoolRequestSchemas as AnyResourceSchemas,
+  Group: groupSchemas as AnyResourceSchemas,
+  GroupMembership: groupMembershipSchemas as AnyResourceSchemas,
+};
+
+/**
+ * ExternalService checks its inputs with `z.custom().transform()` over a validation
+ * of its own, so its `inputs` schema shows no fields; the object it validates with
+ * (`declaredExternalService`) is not exported. Exporting that object from
+ * provider/computeOps/externalService.ts and pointing `inputs`' shape at it brings
+ * the type into the schema; until then it is left out, and the reference index says so.
+ */
+const leftOut: SchemaSources["leftOut"] = {
+  ExternalService:
+    "its input schema (`z.custom().transform()`) does not expose the fields a program declares",
 };
 
 export function schemaSources(): SchemaSources {
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
     version: string;
   };
-  return { version: manifest.version, resources, lookups: lookupDefinitions };
+  return { version: manifest.version, resources, leftOut, lookups: lookupDefinitions };
 }

@@ -96,6 +96,7 @@ describe("package schema", () => {
     const result = packageSchema({
       ...sources,
       resources: { ...sources.resources, ExternalService: stand },
+      leftOut: {},
     });
     const service = result.resources["ops-management:compute-ops:ExternalService"];
     expect(service.inputProperties.authentication.secret).to.equal(true);
