@@ -131,6 +131,8 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
       "LICENSE",
       "README.md",
       "CHANGELOG.md",
+      "schema.json",
+      "docs/reference/README.md",
       "dist/sdk/index.js",
       "dist/sdk/index.d.ts",
       "dist/provider/index.js",
