@@ -547,6 +547,7 @@ export type ExternalServiceState = z.infer<typeof externalServiceOutputs>;
 export const externalServiceSchemas = resourceSchemas({
   type: "ExternalService",
   inputs: externalServiceInputs,
+  declared: declaredExternalService,
   outputs: externalServiceOutputs,
   example: {
     name: "ServiceNow",

@@ -29,6 +29,12 @@ export interface ResourceSchemas<Inputs, State> {
   /** What the stack records: the declared inputs and the API's read-only fields. */
   readonly outputs: ZodObject<ZodRawShape, UnknownKeysParam, ZodType, State>;
   /**
+   * The fields a program declares, for a type whose `inputs` checks them in code no
+   * zod object can express (ExternalService's shapes that depend on its serviceType):
+   * the package schema and the reference page read this instead.
+   */
+  readonly declared?: ZodObject<ZodRawShape>;
+  /**
    * A valid declaration that sets every input: the tests put unknowns at each of its
    * paths, the benchmark serializes a resource of it, and the reference page shows it.
    */
@@ -60,6 +66,7 @@ export function resourceSchemas<T extends ResourceTypeName, Inputs, Given, State
     readonly type: T;
     readonly inputs: ZodType<Inputs, ZodTypeDef, Given>;
     readonly outputs: ZodObject<ZodRawShape, UnknownKeysParam, ZodType, State>;
+    readonly declared?: ZodObject<ZodRawShape>;
     readonly example: Given & Readonly<Record<string, unknown>>;
   },
   ..._listed: OutputsListed<State, ListedOutputs<T>>

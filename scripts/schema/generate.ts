@@ -18,11 +18,7 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
   const files = new Map<string, string>();
   files.set("schema.json", JSON.stringify(schema, null, 2));
-  for (const [name, page] of referencePages(
-    schema,
-    readme,
-    sources.leftOut as Record<string, string>,
-  )) {
+  for (const [name, page] of referencePages(schema, readme)) {
     files.set(path.posix.join("docs", "reference", name), page);
   }
   files.set("README.md", readmeWithReferenceList(readme, schema));

@@ -73,12 +73,6 @@ export interface SchemaSources {
   version: string;
   /** Every type's schemas: a type without them does not compile. */
   resources: Record<ResourceTypeName, AnyResourceSchemas>;
-  /**
-   * Types the schema leaves out for now, each with the reason, which the reference
-   * index shows: a type whose input schema does not expose the object a program
-   * declares cannot be described field by field.
-   */
-  leftOut: Partial<Record<ResourceTypeName, string>>;
   lookups: readonly LookupDefinition[];
 }
 
@@ -93,8 +87,8 @@ function shapeOf(schema: ZodTypeAny, what: string): Record<string, ZodTypeAny> {
   if (!core.shape) {
     throw new Error(
       `${what} is not an object schema (a z.custom() or a transform of no object hides ` +
-        "the fields a program declares): export the object schema as the inputs, or list " +
-        "the type in leftOut in scripts/schema/sources.ts with the reason",
+        "the fields a program declares): give the type's resourceSchemas the object as " +
+        "`declared`",
     );
   }
   return core.shape;
@@ -132,7 +126,10 @@ function resourceSpec(
   };
   // Inputs first: a nested type met in both keeps the inputs' required list, which
   // is what a program must give (see objectType in zodToPulumi.ts).
-  const inputs = objectProperties(shapeOf(schemas.inputs, `${name}'s inputs`), context);
+  const inputs = objectProperties(
+    shapeOf(schemas.declared ?? schemas.inputs, `${name}'s inputs`),
+    context,
+  );
   const outputs = objectProperties(shapeOf(schemas.outputs, `${name}'s outputs`), context);
   return {
     ...(schemas.outputs.description !== undefined
@@ -179,7 +176,6 @@ export function packageSchema(sources: SchemaSources): PackageSpec {
   const types = new Map<string, ComplexTypeSpec>();
   const resources: [string, ResourceSpec][] = [];
   for (const name of resourceTypeNames) {
-    if (sources.leftOut[name] !== undefined) continue;
     const schemas = sources.resources[name];
     if (schemas.type !== name)
       throw new Error(`the schemas given for ${name} are ${schemas.type}'s`);

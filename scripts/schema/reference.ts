@@ -289,7 +289,7 @@ function lookupsPage(schema: PackageSpec, readme: string, pageOf: (t: string) =>
   return lines.join("\n");
 }
 
-function indexPage(schema: PackageSpec, leftOut: Record<string, string>): string {
+function indexPage(schema: PackageSpec): string {
   const lines = [
     "# Reference",
     "",
@@ -306,9 +306,6 @@ function indexPage(schema: PackageSpec, leftOut: Record<string, string>): string
   for (const token of Object.keys(schema.resources)) {
     const { module, name } = parts(token);
     lines.push(`- [${namespaceOf(module)}.${name}](${name}.md): \`${token}\``);
-  }
-  for (const [name, reason] of Object.entries(leftOut)) {
-    lines.push(`- ${name}: not in the schema yet: ${reason}.`);
   }
   lines.push(
     "",
@@ -340,11 +337,7 @@ function indexPage(schema: PackageSpec, leftOut: Record<string, string>): string
 }
 
 /** docs/reference/<file> → content, before formatting. */
-export function referencePages(
-  schema: PackageSpec,
-  readme: string,
-  leftOut: Record<string, string> = {},
-): Map<string, string> {
+export function referencePages(schema: PackageSpec, readme: string): Map<string, string> {
   const pages = new Map<string, string>();
   const ownerOf = (token: string): string | undefined => {
     // A nested type is on the page of the resource it belongs to (its name starts
@@ -372,7 +365,7 @@ export function referencePages(
     pages.set(page, resourcePage(token, resource, schema, readme, linksFrom(page)));
   }
   pages.set("lookups.md", lookupsPage(schema, readme, linksFrom("lookups.md")));
-  pages.set("README.md", indexPage(schema, leftOut));
+  pages.set("README.md", indexPage(schema));
   return pages;
 }
 

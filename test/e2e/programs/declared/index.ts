@@ -74,9 +74,10 @@ for (const resource of declared) {
       ? (withReferences(resource.args) as Record<string, unknown>)
       : argsAfter(resource, ids[resource.unknownUntil]);
   if (resource.getId !== undefined) {
-    const get = (ResourceClass as unknown as { get: (...a: unknown[]) => pulumi.CustomResource })
-      .get;
-    ids[resource.name] = get(resource.name, resource.getId, args).id;
+    const withGet = ResourceClass as unknown as {
+      get: (...a: unknown[]) => pulumi.CustomResource;
+    };
+    ids[resource.name] = withGet.get(resource.name, resource.getId, args).id;
     continue;
   }
   ids[resource.name] = new ResourceClass(resource.name, args).id;
