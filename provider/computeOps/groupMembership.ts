@@ -29,8 +29,6 @@ import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./depende
 import { GreenLakeClient } from "./client";
 import { refusedTenantAcid } from "./tenantAcidInput";
 
-/** No device-assignment operation declares Tenant-Acid: the stack's value is not sent. */
-const notTenantScoped = { tenantScoped: false } as const;
 import {
   resourceSchemas,
   typedImplementation,
@@ -42,6 +40,9 @@ import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 import { waitForState, WaitClock } from "../core/waitForState";
 import { groupPath } from "./group";
+
+/** No device-assignment operation declares Tenant-Acid: the stack's value is not sent. */
+const notTenantScoped = { tenantScoped: false } as const;
 
 /** A server id: product id `+` serial number (docs/api-facts.md#percent-encoding). */
 const serverIdPattern = /^[^\s+]+\+[^\s+]+$/;

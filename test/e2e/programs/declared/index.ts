@@ -19,15 +19,8 @@ interface DeclaredResource {
   getId?: string;
 }
 
-const classes: Record<ResourceTypeName, unknown> = {
-  ApprovalPolicy: computeOps.ApprovalPolicy,
-  ExternalService: computeOps.ExternalService,
-  ActivationKey: computeOps.ActivationKey,
-  Job: computeOps.Job,
-  Group: computeOps.Group,
-  GroupMembership: computeOps.GroupMembership,
-  ServerPoolRequest: opsManager.ServerPoolRequest,
-};
+/** Every resource class the package exports, by type name. */
+const classes: Record<string, unknown> = { ...computeOps, ...opsManager };
 
 /** The arguments, with the chosen values made to wait for `dependency`'s id. */
 function argsAfter(
