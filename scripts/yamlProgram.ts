@@ -31,8 +31,9 @@ export function ensureYamlLanguageHost(): string {
 export const pluginDir = path.join(repoRoot, "bin");
 
 /**
- * A private copy of a YAML program's directory (its Pulumi.yaml and any Main.yaml),
- * with every `path:` of a plugin resolved from the program's own directory.
+ * A private copy of a program's project (its Pulumi.yaml and any Main.yaml), with
+ * every plugin `path:` and the `main:` resolved from the program's own directory, and,
+ * for a Node.js program, the repository's node_modules linked beside it.
  */
 export function isolatedYamlProject(programDir: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-yaml-"));
@@ -40,10 +41,14 @@ export function isolatedYamlProject(programDir: string): string {
     if (!/\.ya?ml$/.test(name) || /^Pulumi\..+\.ya?ml$/.test(name)) continue;
     let text = fs.readFileSync(path.join(programDir, name), "utf8");
     text = text.replace(
-      /^(\s*path:\s*)(\S+)\s*$/gm,
+      /^(\s*(?:path|main):\s*)(\S+)\s*$/gm,
       (_line, prefix: string, relative: string) => `${prefix}${path.resolve(programDir, relative)}`,
     );
     fs.writeFileSync(path.join(dir, name), text);
+  }
+  const project = fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8");
+  if (/^runtime:\s*(\n\s+name:\s*)?nodejs/m.test(project)) {
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   }
   return dir;
 }

@@ -99,8 +99,18 @@ export class OpsManagementPlugin implements pluginApi.Provider {
     const secret = secretsOf(type, recorded);
     const result = await implementationOf(type).read(id, plain(recorded));
     if (!result.id) return { id: "" };
-    let inputs = result.inputs === undefined ? undefined : definedOnly(result.inputs as Properties);
-    if (importing && inputs !== undefined) inputs = placeholdersForSecretInputs(type, inputs);
+    let inputs =
+      result.inputs === undefined ? undefined : { ...definedOnly(result.inputs as Properties) };
+    if (importing && inputs !== undefined) {
+      // A read keeps to the fields a program declared (an undeclared description is
+      // not drift); an import declares nothing yet, so every input the object has is
+      // taken from its live outputs, and the generated code and the next diff see them all.
+      const live = definedOnly((result.props ?? {}) as Properties);
+      for (const name of this.served.inputsOf.get(typeTokenOf(urn)) ?? []) {
+        if (inputs[name] === undefined && live[name] !== undefined) inputs[name] = live[name];
+      }
+      inputs = placeholdersForSecretInputs(type, inputs);
+    }
     return {
       id: result.id,
       props: wrapProperties(definedOnly((result.props ?? {}) as Properties), secret),

@@ -28,6 +28,8 @@ export interface LoadedSchema {
   resourceOf: ReadonlyMap<string, ResourceTypeName>;
   /** Function token -> the lookup's name (`getGroup`). */
   lookupOf: ReadonlyMap<string, string>;
+  /** Resource token -> the names of its input properties. */
+  inputsOf: ReadonlyMap<string, readonly string[]>;
 }
 
 /** dist/provider/plugin/schema.js -> the package root, where schema.json is committed. */
@@ -42,7 +44,12 @@ const lastSegment = (token: string) => token.slice(token.lastIndexOf(":") + 1);
  */
 export function indexSchema(schema: PackageSchema): LoadedSchema {
   const resourceOf = new Map<string, ResourceTypeName>();
-  for (const token of Object.keys(schema.resources ?? {})) {
+  const inputsOf = new Map<string, readonly string[]>();
+  for (const [token, spec] of Object.entries(schema.resources ?? {})) {
+    inputsOf.set(
+      token,
+      Object.keys((spec as { inputProperties?: Record<string, unknown> }).inputProperties ?? {}),
+    );
     const type = lastSegment(token);
     if (!Object.prototype.hasOwnProperty.call(resourceTypes, type)) {
       throw new Error(`schema.json names ${token}, but this package has no resource type ${type}`);
@@ -56,6 +63,7 @@ export function indexSchema(schema: PackageSchema): LoadedSchema {
     packageName: schema.name,
     resourceOf,
     lookupOf,
+    inputsOf,
   };
 }
 
