@@ -162,11 +162,16 @@ describe("Pulumi YAML programs through the provider plugin", function () {
     expect(await policies(emulator)).to.deep.equal([]);
 
     await workspace.runOk(["config", "set", "secondRegion", ""]);
-    await workspace.runOk(["up", "--yes", "--skip-preview"]);
-    expect((await policies(emulator)).map((p) => p.name).sort()).to.deep.equal([
+    // With its preview: one policy's description is unknown until the other exists.
+    await workspace.runOk(["up", "--yes"]);
+    const made = await policies(emulator);
+    expect(made.map((p) => p.name).sort()).to.deep.equal([
       "yaml-default-provider",
       "yaml-explicit-provider",
     ]);
+    const first = made.find((p) => p.name === "yaml-default-provider");
+    const second = made.find((p) => p.name === "yaml-explicit-provider");
+    expect(second?.description).to.equal(`declared after ${String(first?.id)}`);
     const exported = await workspace.exportStack();
     expect(exported).not.to.include(secrets["compute-ops:clientSecret"]);
     await workspace.runOk(["destroy", "--yes", "--skip-preview"]);
