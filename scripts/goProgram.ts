@@ -108,3 +108,20 @@ export function ensureGoProgram(generators: string): string {
   fs.renameSync(`${binary}.tmp`, binary);
   return binary;
 }
+
+// `node dist/scripts/goProgram.js`, run by `npm test` before mocha: the first build of
+// the SDKs' generators and the Go program takes minutes, better spent before the
+// parallel test workers start than inside one of them.
+if (require.main === module) {
+  const generators = sdkgenDir();
+  if (generators === undefined) {
+    console.error("goProgram: scripts/ensure-sdkgen.sh is not here yet; the SDK tests will skip");
+  } else {
+    try {
+      console.log(ensureGoProgram(generators));
+    } catch (error) {
+      // Not fatal here: the SDK test builds again and fails with the cause in its report.
+      console.error(`goProgram: ${(error as Error).message}`);
+    }
+  }
+}
