@@ -177,4 +177,25 @@ describe("Pulumi YAML programs through the provider plugin", function () {
     await workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     expect(await policies(emulator)).to.deep.equal([]);
   });
+
+  it("serves other types and a lookup: a group, an activation key kept secret, getServer", async () => {
+    const workspace = await workspaceFor(
+      path.join(repoRoot, "test", "e2e", "programs", "yaml-types"),
+    );
+    const up = await workspace.runOk(["up", "--yes"]);
+    expect(up.stdout).to.match(/serverId\s*: "\S+"/);
+    await workspace.runOk(["preview", "--refresh", "--expect-no-changes"]);
+    const key = (await stateOf(workspace)).find((r) => r.type.endsWith(":ActivationKey"));
+    expect(key?.outputs?.activationKey).to.have.property("ciphertext");
+    const made = await emulatorObjects(emulator);
+    expect(made.groups?.map((g) => g.name)).to.deep.equal(["web-servers"]);
+    expect(made.activationKeys).to.have.length(1);
+    expect(made.activationKeys?.[0].activationKey).to.be.a("string");
+    expect(await workspace.exportStack()).not.to.include(
+      String(made.activationKeys?.[0].activationKey),
+    );
+    await workspace.runOk(["destroy", "--yes", "--skip-preview"]);
+    const left = await emulatorObjects(emulator);
+    expect([...(left.groups ?? []), ...(left.activationKeys ?? [])]).to.deep.equal([]);
+  });
 });
