@@ -71,9 +71,12 @@ interface Exported {
   deployment: Deployment;
 }
 
-/** The resource type a Pulumi type token names, when it is one of ours. */
+/**
+ * The resource type a Pulumi type token names, when it is one of ours: a dynamic
+ * resource's, or the provider plugin's (`ops-management:<module>:<Type>`, docs/plugin.md).
+ */
 export function ourType(token: string): ResourceTypeName | undefined {
-  if (!token.startsWith("pulumi-nodejs:")) return undefined;
+  if (!token.startsWith("pulumi-nodejs:") && !token.startsWith("ops-management:")) return undefined;
   const name = token.slice(token.lastIndexOf(":") + 1);
   return (resourceTypeNames as string[]).includes(name) ? (name as ResourceTypeName) : undefined;
 }

@@ -6,6 +6,10 @@
 import { spawn } from "node:child_process";
 import { applyStackConfig } from "../provider/core/configuration";
 import { redact, registerSecret } from "../provider/http/redaction";
+import { pluginSettings } from "../provider/plugin/providerConfig";
+
+/** `compute-ops:region` -> `ops-management:computeOpsRegion`: a plugin stack's name for it. */
+const pluginKeys = new Map(pluginSettings.map((s) => [s.stackKey, `ops-management:${s.name}`]));
 
 /** Where and how a command runs `pulumi`. */
 export interface PulumiTarget {
@@ -40,7 +44,8 @@ export function runPulumi(args: string[], target: PulumiTarget, stdin?: string):
 }
 
 /**
- * Reads the stack's config (`pulumi config --show-secrets --json`, through a pipe)
+ * Reads the stack's config (`pulumi config --show-secrets --json`, through a pipe; the
+ * provider plugin's `ops-management:*` names count as the dynamic providers' keys)
  * and makes it the settings of this process; its secret values are registered for
  * redaction before anything can print them.
  */
@@ -54,7 +59,8 @@ export async function useStackConfig(pulumi: (args: string[]) => Promise<string>
   }
   applyStackConfig({
     get: (key) => {
-      const value = config[key]?.value;
+      // A stack of the provider plugin's resources names its settings the plugin's way.
+      const value = config[key]?.value ?? config[pluginKeys.get(key) ?? ""]?.value;
       return typeof value === "string" ? value : undefined;
     },
   });

@@ -33,7 +33,8 @@ export interface OpsManagerSettings {
   groupId: string;
 }
 
-const computeOpsKeys = [
+// Exported for the provider plugin, which names its configuration after these keys.
+export const computeOpsKeys = [
   "region",
   "endpoint",
   "tokenUrl",
@@ -44,13 +45,13 @@ const computeOpsKeys = [
   "tenantAcid",
   "adoption",
 ] as const;
-type ComputeOpsKey = (typeof computeOpsKeys)[number];
+export type ComputeOpsKey = (typeof computeOpsKeys)[number];
 
-const opsManagerKeys = ["baseUrl", "username", "apiKey", "groupId"] as const;
-type OpsManagerKey = (typeof opsManagerKeys)[number];
+export const opsManagerKeys = ["baseUrl", "username", "apiKey", "groupId"] as const;
+export type OpsManagerKey = (typeof opsManagerKeys)[number];
 
 // Environment fallbacks: HPE_COM_REGION, HPE_COM_TOKEN_URL, OPS_MANAGER_API_KEY, ...
-const computeOpsEnv: Record<ComputeOpsKey, string> = {
+export const computeOpsEnv: Record<ComputeOpsKey, string> = {
   region: "HPE_COM_REGION",
   endpoint: "HPE_COM_ENDPOINT",
   tokenUrl: "HPE_COM_TOKEN_URL",
@@ -61,7 +62,7 @@ const computeOpsEnv: Record<ComputeOpsKey, string> = {
   tenantAcid: "HPE_COM_TENANT_ACID",
   adoption: "HPE_COM_ADOPTION",
 };
-const opsManagerEnv: Record<OpsManagerKey, string> = {
+export const opsManagerEnv: Record<OpsManagerKey, string> = {
   baseUrl: "OPS_MANAGER_BASE_URL",
   username: "OPS_MANAGER_USERNAME",
   apiKey: "OPS_MANAGER_API_KEY",
@@ -105,7 +106,7 @@ export class ConfigurationError extends Error {
   }
 }
 
-const secretKeys = ["clientSecret", "token", "apiKey"];
+export const secretKeys = ["clientSecret", "token", "apiKey"];
 
 /**
  * A credential that cannot be right whatever the API holds: whitespace or a control
