@@ -8,7 +8,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { resourceTypes, type ResourceTypeName } from "../core/resourceTypes";
-import { configSchemaProperties } from "./providerConfig";
 
 export interface PackageSchema {
   name: string;
@@ -59,30 +58,11 @@ export function indexSchema(schema: PackageSchema): LoadedSchema {
   const lookupOf = new Map<string, string>();
   for (const token of Object.keys(schema.functions ?? {})) lookupOf.set(token, lastSegment(token));
   return {
-    text: JSON.stringify(withConfig(schema)),
+    text: JSON.stringify(schema),
     packageName: schema.name,
     resourceOf,
     lookupOf,
     inputsOf,
-  };
-}
-
-/**
- * TRANSITION (issue 20): the generated schema has no `config` or `provider` section
- * yet; until it does, the plugin adds them from providerConfig.ts, so Pulumi YAML
- * can type an explicit provider's properties. A schema that carries them is served as
- * it is.
- */
-export function withConfig(schema: PackageSchema): PackageSchema {
-  if (schema.config !== undefined && schema.provider !== undefined) return schema;
-  const variables = configSchemaProperties();
-  return {
-    ...schema,
-    config: schema.config ?? { variables },
-    provider: schema.provider ?? {
-      description: "Where and as whom the resources talk to their APIs.",
-      inputProperties: variables,
-    },
   };
 }
 

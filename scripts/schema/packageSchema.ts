@@ -20,6 +20,7 @@ import {
   type ResourceTypeName,
 } from "../../provider/core/resourceTypes";
 import { computeOpsRegions } from "../../provider/core/configuration";
+import { configSchemaProperties } from "../../provider/plugin/providerConfig";
 import type { LookupDefinition } from "./lookups";
 import {
   objectProperties,
@@ -60,6 +61,8 @@ export interface PackageSpec {
   license: string;
   meta: { moduleFormat: string };
   language: Record<string, unknown>;
+  config: { variables: Record<string, PropertySpec> };
+  provider: { description: string; inputProperties: Record<string, PropertySpec> };
   resources: Record<string, ResourceSpec>;
   functions: Record<string, FunctionSpec>;
   types: Record<string, ComplexTypeSpec>;
@@ -215,6 +218,13 @@ export function packageSchema(sources: SchemaSources): PackageSpec {
         // write `package compute-ops`, which does not compile.
         moduleToPackage: Object.fromEntries(modules.map((m) => [m, m.replace(/-/g, "")])),
       },
+    },
+    // The provider plugin's settings (docs/plugin.md#configuration): from stack config,
+    // or from an explicit provider resource, so one stack may use several accounts.
+    config: { variables: configSchemaProperties() },
+    provider: {
+      description: "Where and as whom the resources talk to their APIs.",
+      inputProperties: configSchemaProperties(),
     },
     resources: sorted(resources),
     functions: sorted(functions),
