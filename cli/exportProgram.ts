@@ -90,8 +90,11 @@ function propertyName(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key);
 }
 
-/** `value` as a TypeScript expression, indented for its place at `indent`. */
-function literal(value: unknown, indent: string): string {
+/**
+ * `value` as a TypeScript expression, indented for its place at `indent`. A
+ * resource's arguments (`compact` false) take one line per input.
+ */
+function literal(value: unknown, indent: string, compact = indent !== ""): string {
   if (value instanceof Code) return value.text;
   if (value === null) return "null";
   if (Array.isArray(value)) {
@@ -108,6 +111,11 @@ function literal(value: unknown, indent: string): string {
     );
     if (entries.length === 0) return "{}";
     const inner = indent + "  ";
+    // A small object of plain values stays on one line, as a person would write it.
+    if (compact && entries.every(([, v]) => v instanceof Code || typeof v !== "object")) {
+      const oneLine = `{ ${entries.map(([k, v]) => `${propertyName(k)}: ${literal(v, inner)}`).join(", ")} }`;
+      if (oneLine.length + indent.length <= 80) return oneLine;
+    }
     return `{\n${entries
       .map(([k, v]) => `${inner}${propertyName(k)}: ${literal(v, inner)},`)
       .join("\n")}\n${indent}}`;
@@ -240,7 +248,7 @@ class ProgramWriter {
     );
     this.serverVariables.set(serverId, variable);
     this.serverLookups.push(
-      `const ${variable} = computeOps.getServerOutput(${literal(args, "")});`,
+      `const ${variable} = computeOps.getServerOutput(${literal(args, "", true)});`,
     );
     return code(`${variable}.id`);
   }

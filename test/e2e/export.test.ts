@@ -275,7 +275,7 @@ describe("export: a workspace made by hand, adopted with zero writes", function 
     expect(program).to.include('new computeOps.Group("rack-group-0", {');
     expect(program).to.include('new computeOps.Group("rack-group-0-2", {');
     expect(program).to.match(/resourceId: rackGroup\d+Group\.id/);
-    expect(program).to.include('computeOps.getServerOutput({\n  name: "rack-00",\n})');
+    expect(program).to.include('computeOps.getServerOutput({ name: "rack-00" })');
   });
 
   it("type-checks against the packed package", async () => {

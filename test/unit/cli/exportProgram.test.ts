@@ -115,13 +115,11 @@ describe("export's program (pure: live objects in, program text out)", () => {
     expect(text).to.include('new computeOps.Group("web-servers", {');
     expect(text).to.include(`adoptId: "${groupId}"`);
     // Only the policies that are not the spec's defaults are written.
-    expect(text).to.match(
-      /policies: \{\n\s+onDeviceAdd: \{\n\s+firmwareUpdate: true,\n\s+\},\n\s+\}/,
-    );
-    expect(text).to.include('autoAddTags: {\n    Role: "web",\n  }');
+    expect(text).to.include("  policies: {\n    onDeviceAdd: { firmwareUpdate: true },\n  },");
+    expect(text).to.include('autoAddTags: { Role: "web" },');
     expect(text).to.include("groupId: webServersGroup.id");
     expect(text).to.include("resourceId: webServersGroup.id");
-    expect(text).to.include('computeOps.getServerOutput({\n  name: "web-01",\n})');
+    expect(text).to.include('computeOps.getServerOutput({ name: "web-01" })');
     // "dup" finds two servers: the serial number finds one.
     expect(text).to.include('serialNumber: "SER2"');
     expect(result.memberships).to.equal(1);
