@@ -203,7 +203,11 @@ class ProgramWriter {
   private readonly serverLookups: string[] = [];
   memberships = 0;
 
-  constructor(readonly live: LiveWorkspace) {}
+  constructor(
+    readonly live: LiveWorkspace,
+    /** The kinds being written: a policy's group is a reference only when groups are. */
+    readonly kinds: readonly ExportKindName[],
+  ) {}
 
   add(section: string, text: string): void {
     this.statements.push({ section, text });
@@ -564,6 +568,10 @@ const approvalPoliciesKind: ExportKind = {
     const written = resources.map((r) => {
       const group = writer.groupVariables.get(r.resourceId);
       if (group !== undefined) return { ...r, resourceId: code(`${group}.id`) };
+      if (!writer.kinds.includes("groups")) {
+        writer.notes.push("groups are not exported: approval policies name their groups by id");
+        return r;
+      }
       writer.notes.push(
         `approval policy ${JSON.stringify(nameOf(policy))} names group ${r.resourceId}, which is not exported: its id is written as is`,
       );
@@ -597,7 +605,10 @@ const variableSuffix: Record<ExportKindName, string> = {
 /** The program that adopts the workspace's objects of the chosen kinds and names. */
 export function exportProgram(live: LiveWorkspace, options: ExportOptions = {}): ExportResult {
   const kinds = exportKinds.filter((k) => (options.kinds ?? exportKindNames).includes(k.name));
-  const writer = new ProgramWriter(live);
+  const writer = new ProgramWriter(
+    live,
+    kinds.map((k) => k.name),
+  );
   for (const kind of kinds) {
     const resourceNames = new NameSet("-");
     for (const object of inStableOrder(kind.objects(live))) {

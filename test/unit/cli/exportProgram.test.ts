@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { exportReport, nameFilterOf } from "../../../cli/export";
 import { exportProgram, slugOf, type LiveWorkspace } from "../../../cli/exportProgram";
 
 const groupId = "7c1b8a52-3f0e-4a8e-9b59-1e6f0c3f4a01";
@@ -177,5 +178,29 @@ describe("export's program (pure: live objects in, program text out)", () => {
     expect(result.program).not.to.include("computeOps.Group(");
     expect(result.program).not.to.include("pulumi.Config");
     expect(result.program).to.include(`resourceId: "${groupId}"`);
+    // One note for them all, not one per policy.
+    expect(result.notes).to.deep.equal([
+      "groups are not exported: approval policies name their groups by id",
+    ]);
+  });
+
+  it("reports what it wrote, what it left out and why, and placeholders only", () => {
+    const result = exportProgram(workspace());
+    const report = exportReport(result, "index.ts").join("\n");
+    expect(report).to.include(
+      "Wrote index.ts: 1 group(s), 1 external service(s), 2 approval policy(ies), 1 group membership(s), 2 server lookup(s).",
+    );
+    expect(report).to.include("Left out: activation keys, jobs and server-pool requests");
+    expect(report).to.include('approval-policies "bad" (id 5d7e0000-0000-4000-8000-000000000003)');
+    expect(report).to.include('pulumi config set --secret servicenowClientSecret "<clientSecret>"');
+    expect(report).not.to.include("**********");
+  });
+
+  it("filters names by substring, or by /regex/ with flags", () => {
+    expect(nameFilterOf(undefined)("anything")).to.equal(true);
+    expect(nameFilterOf("fw")("prod fw approvals")).to.equal(true);
+    expect(nameFilterOf("fw")("FW")).to.equal(false);
+    expect(nameFilterOf("/^fw/i")("FW approvals")).to.equal(true);
+    expect(nameFilterOf("/^fw/i")("prod fw")).to.equal(false);
   });
 });
