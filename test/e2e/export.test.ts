@@ -294,7 +294,15 @@ describe("export: a workspace made by hand, adopted with zero writes", function 
       standIns[key] = `stand-in-${key}-not-the-live-one`;
       return ["--secret", `${key}=${standIns[key]}`];
     });
-    await stack.workspace.runOk(["config", "set-all", ...pairs]);
+    // Strict adoption refuses any change to a live object: the provider itself
+    // guarantees what the request log checks.
+    await stack.workspace.runOk([
+      "config",
+      "set-all",
+      "--plaintext",
+      "compute-ops:adoption=strict",
+      ...pairs,
+    ]);
   }
 
   it("up adopts every object with no POST, PATCH or DELETE, and a refresh finds no change", async () => {
