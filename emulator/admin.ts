@@ -108,6 +108,26 @@ export function adminReply(req: EmulatorRequest, state: AdminState): Reply {
     computeOps.setJobTemplate(body.id, body.name);
     return { status: 204 };
   }
+  if (route === "/servers" && req.method === "POST") {
+    const parsed = parseJsonBody(req);
+    const body = (parsed.ok ? parsed.value : undefined) as Record<string, unknown> | undefined;
+    const { productId, serialNumber, name, hostname } = body ?? {};
+    if (
+      typeof productId !== "string" ||
+      !/^[A-Za-z0-9-]+$/.test(productId) ||
+      typeof serialNumber !== "string" ||
+      !/^[A-Za-z0-9]+$/.test(serialNumber) ||
+      typeof name !== "string" ||
+      (hostname !== undefined && hostname !== null && typeof hostname !== "string")
+    ) {
+      return json(400, {
+        message: "give the server's productId, serialNumber and name (hostname optional)",
+      });
+    }
+    return computeOps.addServer(productId, serialNumber, name, (hostname as string) ?? null)
+      ? { status: 204 }
+      : json(409, { message: "a server with that id exists" });
+  }
   if (route === "/expire-nonces" && req.method === "POST") {
     return json(200, { expired: opsManager.expireNonces() });
   }

@@ -115,6 +115,14 @@ export async function setJobTemplate(
   await axios.post(adminUrl(emulator, "job-templates"), template);
 }
 
+/** The inventory holds one more server (id `<productId>+<serialNumber>`), as when one is onboarded. */
+export async function addServer(
+  emulator: RunningEmulator,
+  server: { productId: string; serialNumber: string; name: string; hostname?: string },
+): Promise<void> {
+  await axios.post(adminUrl(emulator, "servers"), server);
+}
+
 /** The job stops making progress and stays STALLED. */
 export async function stallJob(emulator: RunningEmulator, jobId: string): Promise<void> {
   await axios.post(adminUrl(emulator, `jobs/${encodeURIComponent(jobId)}/stall`));

@@ -17,6 +17,7 @@
  *   POST jobs/{id}/approval             {approvalState: APPROVED|DECLINED} answers a held job
  *   POST jobs/{id}/stall                the job turns STALLED
  *   POST job-templates                  {id, name} the catalogue lists it in place of that name
+ *   POST servers                        {productId, serialNumber, name, hostname?} one more server
  *   GET|POST|DELETE rate-limit          {limit, windowSeconds} per API client; DELETE turns it off
  */
 import * as http from "node:http";

@@ -11,6 +11,7 @@
  *   5. whole `pulumi up` / `preview --refresh` / `destroy` runs of N resources, and
  *      the same with 429s injected
  *   6. the same whole runs against an API that enforces a rate limit
+ *   7. `export` of a workspace made by hand, and the `pulumi up` that adopts it
  *
  * Every timing is a median of several runs, compared with its baseline measured in
  * the same run. Prints a table and writes bench-results/latest.json (and .md).
@@ -29,6 +30,7 @@ import { BenchOptions, parseOptions } from "./bench/options";
 import { measureSerializedProvider } from "./bench/serializedProvider";
 import { measureWholeRuns } from "./bench/wholeRuns";
 import { measureRateLimitedRuns } from "./bench/rateLimitedRuns";
+import { measureExportRuns } from "./bench/exportRuns";
 import { ensurePulumiCli, repoRoot } from "./pulumiRunner";
 import { execFileSync } from "node:child_process";
 
@@ -70,7 +72,7 @@ function machine(withCli: boolean): Machine {
 async function run(options: BenchOptions): Promise<void> {
   resetClock();
   const wants = (part: number) => options.parts.includes(part);
-  const host = machine(wants(5) || wants(6));
+  const host = machine(wants(5) || wants(6) || wants(7));
   progress(
     `machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, Node ${host.node}` +
       (host.pulumiCli ? `, Pulumi CLI ${host.pulumiCli}` : ""),
@@ -108,6 +110,7 @@ async function run(options: BenchOptions): Promise<void> {
       measurements.push(...whole);
     }
     if (wants(6)) measurements.push(...(await measureRateLimitedRuns(emulator, options)));
+    if (wants(7)) measurements.push(...(await measureExportRuns(emulator, options)));
   } finally {
     await emulator.close();
   }

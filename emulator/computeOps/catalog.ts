@@ -16,7 +16,12 @@ export interface Catalog {
 
 const seededAt = "2025-01-06T09:00:00.000Z";
 
-function server(productId: string, serial: string, name: string, hostname: string | null): Obj {
+export function server(
+  productId: string,
+  serial: string,
+  name: string,
+  hostname: string | null,
+): Obj {
   const id = `${productId}+${serial}`;
   return {
     id,

@@ -14,6 +14,7 @@ import {
   jobTemplate,
   jobTemplateList,
   seedCatalog,
+  server,
   servers,
   withJobTemplate,
   settings,
@@ -50,6 +51,8 @@ export class ComputeOpsApi {
   private readonly tenants = new Map<string, TenantData>();
   /** Templates set through the admin endpoint, for tenants seen later too. */
   private readonly templateChanges: Obj[] = [];
+  /** Servers added through the admin endpoint, for tenants seen later too. */
+  private readonly addedServers: Obj[] = [];
   private readonly tokens: TokenIssuer;
   private readonly timers = new Timers();
 
@@ -72,6 +75,7 @@ export class ComputeOpsApi {
   reset(): void {
     this.tenants.clear();
     this.templateChanges.length = 0;
+    this.addedServers.length = 0;
     this.stopTimers();
   }
 
@@ -80,6 +84,29 @@ export class ComputeOpsApi {
    * of the one of the same name: HPE has changed template ids between editions
    * of its docs (docs/api-facts.md#job-templates). Jobs already made keep theirs.
    */
+  /**
+   * Every tenant's inventory holds one more server from now on, as when a server is
+   * onboarded: a workspace bigger than the four seeded servers (the export's test).
+   * False when a server of that id exists already.
+   */
+  addServer(
+    productId: string,
+    serialNumber: string,
+    name: string,
+    hostname: string | null,
+  ): boolean {
+    const added = server(productId, serialNumber, name, hostname);
+    if (
+      this.addedServers.some((s) => s.id === added.id) ||
+      seedCatalog().servers.has(added.id as string)
+    ) {
+      return false;
+    }
+    this.addedServers.push(added);
+    for (const data of this.tenants.values()) data.catalog.servers.set(added.id as string, added);
+    return true;
+  }
+
   setJobTemplate(id: string, name: string): void {
     const template = jobTemplate(id, name);
     this.templateChanges.push(template);
@@ -244,6 +271,7 @@ export class ComputeOpsApi {
       for (const template of this.templateChanges) {
         data.catalog.jobTemplates = withJobTemplate(data.catalog.jobTemplates, template);
       }
+      for (const added of this.addedServers) data.catalog.servers.set(added.id as string, added);
       this.tenants.set(acid, data);
     }
     return data;

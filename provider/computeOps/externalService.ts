@@ -338,6 +338,17 @@ const declaredExternalService = z
           "test incident, a DSCC connection test); the result is recorded as an activity. " +
           "Default false.",
       ),
+    keepCredentialsOnAdopt: z
+      .boolean()
+      .optional()
+      .describe(
+        "With `adoptId`: leave the credentials the integration holds as they are. The API " +
+          "never shows them, so the declared ones are recorded without being sent, and the " +
+          "adoption patches only the other fields that differ; a later change of the " +
+          "declared credentials sends them. What `npx pulumi-ops-management export` writes, " +
+          "so that adopting a workspace changes nothing. Default false: the declared " +
+          "credentials are sent on adoption.",
+      ),
     region: z
       .enum(computeOpsRegions)
       .optional()
@@ -611,7 +622,14 @@ const apiFields = [
 /** The API fields a PATCH may change (docs/api-facts.md#service-types: serviceType and authenticationType cannot be). */
 const updatableFields = ["name", "description", "authentication", "serviceData", "state"] as const;
 /** Every input. */
-const inputFields = [...apiFields, "testOnCreate", "region", "tenantAcid", "adoptId"] as const;
+const inputFields = [
+  ...apiFields,
+  "testOnCreate",
+  "keepCredentialsOnAdopt",
+  "region",
+  "tenantAcid",
+  "adoptId",
+] as const;
 /**
  * docs/api-facts.md#service-types: serviceType and authenticationType cannot be changed by PATCH; a
  * different region or tenant is a different object space. `adoptId` is handled in
@@ -817,14 +835,17 @@ function sameDeclaredService(
  */
 function liveInputsFrom(
   old: Partial<Record<(typeof apiFields)[number], unknown>> &
-    Pick<RecordedInputs, "testOnCreate" | "region" | "tenantAcid" | "adoptId">,
+    Pick<
+      RecordedInputs,
+      "testOnCreate" | "keepCredentialsOnAdopt" | "region" | "tenantAcid" | "adoptId"
+    >,
   live: ExternalServiceResponse,
 ): RecordedInputs {
   /** The live value where the program declared the field and the API answers one. */
   const declared = <T>(field: (typeof apiFields)[number], value: T | null | undefined) =>
     old[field] === undefined || value === null ? undefined : value;
   return definedOnly({
-    ...pick(old, ["testOnCreate", "region", "tenantAcid", "adoptId"]),
+    ...pick(old, ["testOnCreate", "keepCredentialsOnAdopt", "region", "tenantAcid", "adoptId"]),
     name: declared("name", live.name),
     description: declared("description", live.description),
     serviceType: declared("serviceType", live.serviceType),
@@ -838,20 +859,25 @@ function liveInputsFrom(
   });
 }
 
+/**
+ * Live serviceData in the form check() sends, so that a fingerprint answered as
+ * colon-separated pairs compares equal to its 64 lower-case hex digits.
+ */
+function comparableServiceData(live: unknown): Record<string, unknown> {
+  const data = isObject(live) ? { ...live } : {};
+  if (typeof data.vCenterCertFingerprint === "string") {
+    data.vCenterCertFingerprint = data.vCenterCertFingerprint.replace(/:/g, "").toLowerCase();
+  }
+  return data;
+}
+
 /** The live serviceData restricted to the declared keys, in the form check() sends. */
 function liveServiceData(
   old: { serviceType?: unknown; serviceData?: unknown },
   live: unknown,
 ): Record<string, unknown> {
   const declaredData = declarableServiceData(old.serviceType, old.serviceData);
-  const liveData = isObject(live) ? { ...live } : {};
-  // Compared in the form check() sends: 64 lower-case hex digits.
-  if (typeof liveData.vCenterCertFingerprint === "string") {
-    liveData.vCenterCertFingerprint = liveData.vCenterCertFingerprint
-      .replace(/:/g, "")
-      .toLowerCase();
-  }
-  const projected = projectOnto(declaredData, liveData);
+  const projected = projectOnto(declaredData, comparableServiceData(live));
   // Both are objects, so the projection is one; the test only tells the compiler.
   return isObject(projected) ? projected : {};
 }
@@ -899,15 +925,22 @@ function adoptionOf(
       }
     },
     // The credentials in effect cannot be read back (they are masked), so the
-    // declared ones are always sent; the rest only where it differs.
+    // declared ones are sent, the rest only where it differs. With
+    // keepCredentialsOnAdopt the masked secrets count as the declared ones, as on
+    // refresh: an adoption that changes nothing else sends nothing
+    // (docs/design.md#exporting-a-workspace).
     patchFor: (existing) => {
+      const keep = inputs.keepCredentialsOnAdopt === true;
       const current = {
         ...pick(existing, updatableFields),
-        serviceData: existing.serviceData ?? undefined,
+        serviceData: isObject(existing.serviceData)
+          ? comparableServiceData(existing.serviceData)
+          : undefined,
         description: inputs.description === undefined ? undefined : existing.description,
-        authentication: undefined,
+        authentication: keep ? (existing.authentication ?? undefined) : undefined,
       };
-      const patch = mergePatchFor(current, inputs) ?? {};
+      const patch = mergePatchFor(current, inputs);
+      if (keep) return patch;
       return { ...patch, authentication: inputs.authentication };
     },
     secretFields: resourceTypes.ExternalService.secretInputs,

@@ -98,6 +98,7 @@ export const resourceTypes = {
       "serviceData",
       "state",
       "testOnCreate",
+      "keepCredentialsOnAdopt",
       "region",
       "tenantAcid",
       "adoptId",

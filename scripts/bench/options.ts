@@ -4,7 +4,7 @@
  */
 
 export interface BenchOptions {
-  /** Which parts to run (1-6). */
+  /** Which parts to run (1-7). */
   parts: number[];
   /** Artificial latency the emulator adds to every API request, in ms. */
   latencyMs: number;
@@ -28,11 +28,13 @@ export interface BenchOptions {
   limitedSizes: number[];
   /** Repetitions of each rate-limited run (part 6). */
   limitedRepeat: number;
+  /** Approval policies in each workspace exported and adopted (part 7). */
+  exportSizes: number[];
 }
 
 export const usage = `npm run bench [-- --flag=value ...]
 
-  --parts=1,2,3,4,5,6     BENCH_PARTS         which parts to run (default all)
+  --parts=1,2,3,4,5,6,7   BENCH_PARTS         which parts to run (default all)
   --latency-ms=20         BENCH_LATENCY_MS    emulator latency per API request
   --op-samples=25         BENCH_OP_SAMPLES    samples per in-process operation (part 1)
   --cold-runs=10          BENCH_COLD_RUNS     fresh processes per side (part 4)
@@ -43,7 +45,8 @@ export const usage = `npm run bench [-- --flag=value ...]
   --retry-after=1         BENCH_RETRY_AFTER   Retry-After of each 429, in seconds
   --rate-limit=100/10     BENCH_RATE_LIMIT    requests per window (s) in the rate-limited runs (part 6)
   --limited-sizes=50,200  BENCH_LIMITED_SIZES resources per rate-limited run (part 6)
-  --limited-repeat=1      BENCH_LIMITED_REPEAT repetitions of each rate-limited run (part 6)`;
+  --limited-repeat=1      BENCH_LIMITED_REPEAT repetitions of each rate-limited run (part 6)
+  --export-sizes=50,200   BENCH_EXPORT_SIZES  approval policies per workspace exported and adopted (part 7)`;
 
 function numberList(text: string, what: string): number[] {
   const values = text
@@ -98,6 +101,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     "rate-limit",
     "limited-sizes",
     "limited-repeat",
+    "export-sizes",
   ];
   for (const flag of flags.keys()) {
     if (!known.includes(flag)) throw new Error(`unknown flag --${flag}\n\n${usage}`);
@@ -107,7 +111,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     (env[variable] !== undefined && env[variable] !== "" ? env[variable] : fallback);
 
   const options: BenchOptions = {
-    parts: numberList(setting("parts", "BENCH_PARTS", "1,2,3,4,5,6"), "--parts"),
+    parts: numberList(setting("parts", "BENCH_PARTS", "1,2,3,4,5,6,7"), "--parts"),
     latencyMs: oneNumber(setting("latency-ms", "BENCH_LATENCY_MS", "20"), "--latency-ms"),
     operationSamples: oneNumber(setting("op-samples", "BENCH_OP_SAMPLES", "25"), "--op-samples"),
     coldStartRuns: oneNumber(setting("cold-runs", "BENCH_COLD_RUNS", "10"), "--cold-runs"),
@@ -125,9 +129,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       setting("limited-repeat", "BENCH_LIMITED_REPEAT", "1"),
       "--limited-repeat",
     ),
+    exportSizes: numberList(
+      setting("export-sizes", "BENCH_EXPORT_SIZES", "50,200"),
+      "--export-sizes",
+    ),
   };
-  if (options.parts.some((p) => ![1, 2, 3, 4, 5, 6].includes(p))) {
-    throw new Error("--parts takes numbers from 1 to 6");
+  if (options.parts.some((p) => ![1, 2, 3, 4, 5, 6, 7].includes(p))) {
+    throw new Error("--parts takes numbers from 1 to 7");
   }
   if (
     options.repeat < 1 ||
