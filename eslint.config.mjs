@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint's recommended rules over the TypeScript sources.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import importCycles from "./scripts/lint/importCycles.cjs";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "**/node_modules/**", "coverage/**"] },
@@ -31,6 +32,12 @@ export default tseslint.config(
   layer("provider/http/**", ["**/computeOps/**", "**/opsManager/**"]),
   layer("provider/computeOps/**", ["**/opsManager/**"]),
   layer("provider/opsManager/**", ["**/computeOps/**"]),
+  // No import circle inside provider/, type-only imports included (scripts/lint/importCycles.cjs).
+  {
+    files: ["provider/**/*.ts"],
+    plugins: { local: { rules: { "no-import-cycle": importCycles.rule } } },
+    rules: { "local/no-import-cycle": ["error", { root: "provider" }] },
+  },
   // The SDK loads only the import-free resource type definitions of the provider. Its
   // argument and output types come from the provider's schemas by type-only imports,
   // which compile to nothing, so loading the SDK stays as light as it is.
