@@ -25,10 +25,9 @@ function cacheDir(): string {
   return process.env.PULUMI_OPS_CACHE_DIR ?? path.join(xdg, "pulumi-ops-management");
 }
 
-/** The directory holding the SDK-generating language plugins, or undefined without the script. */
-export function sdkgenDir(): string | undefined {
+/** The directory holding the SDK-generating language plugins (built once, then cached). */
+export function sdkgenDir(): string {
   const script = path.join(repoRoot, "scripts", "ensure-sdkgen.sh");
-  if (!fs.existsSync(script)) return undefined;
   const out = execFileSync("bash", [script], {
     cwd: repoRoot,
     encoding: "utf8",
@@ -113,15 +112,10 @@ export function ensureGoProgram(generators: string): string {
 // the SDKs' generators and the Go program takes minutes, better spent before the
 // parallel test workers start than inside one of them.
 if (require.main === module) {
-  const generators = sdkgenDir();
-  if (generators === undefined) {
-    console.error("goProgram: scripts/ensure-sdkgen.sh is not here yet; the SDK tests will skip");
-  } else {
-    try {
-      console.log(ensureGoProgram(generators));
-    } catch (error) {
-      // Not fatal here: the SDK test builds again and fails with the cause in its report.
-      console.error(`goProgram: ${(error as Error).message}`);
-    }
+  try {
+    console.log(ensureGoProgram(sdkgenDir()));
+  } catch (error) {
+    // Not fatal here: the SDK test builds again and fails with the cause in its report.
+    console.error(`goProgram: ${(error as Error).message}`);
   }
 }

@@ -2,7 +2,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { answerJobApproval, setJobTemplate, stallJob } from "../../emulator/adminClient";
+import {
+  answerJobApproval,
+  emulatorRequestLog,
+  setJobTemplate,
+  stallJob,
+} from "../../emulator/adminClient";
 import { RunResult } from "../../scripts/pulumiRunner";
 import { DeclaredResource, E2EStack } from "./harness";
 
@@ -171,6 +176,16 @@ describe("Job under the real Pulumi engine", function () {
         const jobs = (await stack.objects()).jobs as { id: string; state: string }[];
         held = jobs.find((j) => j.state === "APPROVAL_PENDING")?.id;
         if (held === undefined) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      // The provider says it waits for approval when a poll finds the job held: answer
+      // only once a read of the job has come after the job was seen held.
+      const readsOfHeld = async () =>
+        (await emulatorRequestLog(stack.emulator)).filter(
+          (r) => r.method === "GET" && r.path.includes(held as string),
+        ).length;
+      const readsBefore = await readsOfHeld();
+      while ((await readsOfHeld()) <= readsBefore) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
       await answer(held);
       return up;
