@@ -22,7 +22,7 @@ import {
 } from "../../emulator/adminClient";
 import { repoRoot } from "../../scripts/pulumiRunner";
 import { recordRequest } from "../support/recordedRequests";
-import { E2EStack, packTarball } from "./harness";
+import { E2EStack, packedTypeScriptProject } from "./harness";
 
 const run = promisify(execFile);
 const cli = path.join(repoRoot, "dist", "cli", "main.js");
@@ -153,60 +153,6 @@ async function seedByHand(stack: E2EStack): Promise<{ changeMeId: string }> {
   return { changeMeId };
 }
 
-/** Writes a TypeScript Pulumi project that installs the packed tarball. */
-async function packedProgramDir(tempDir: string): Promise<string> {
-  const tarball = await packTarball(path.join(tempDir, "pack"));
-  const programDir = path.join(tempDir, "program");
-  fs.mkdirSync(programDir);
-  const pinned = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"))
-    .devDependencies as Record<string, string>;
-  fs.writeFileSync(
-    path.join(programDir, "package.json"),
-    JSON.stringify(
-      {
-        name: "exported-workspace",
-        private: true,
-        main: "index.ts",
-        dependencies: {
-          "@pulumi/pulumi": pinned["@pulumi/pulumi"],
-          "pulumi-ops-management": `file:${tarball}`,
-        },
-        devDependencies: {
-          "@types/node": pinned["@types/node"],
-          "ts-node": "^10.9.2",
-          typescript: pinned.typescript,
-        },
-      },
-      null,
-      2,
-    ),
-  );
-  fs.writeFileSync(
-    path.join(programDir, "Pulumi.yaml"),
-    "name: exported-workspace\nruntime: nodejs\ndescription: a workspace exported by pulumi-ops-management\n",
-  );
-  fs.writeFileSync(
-    path.join(programDir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        target: "ES2020",
-        module: "commonjs",
-        moduleResolution: "node",
-        esModuleInterop: true,
-        skipLibCheck: true,
-        types: ["node"],
-      },
-      files: ["index.ts"],
-    }),
-  );
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
-    cwd: programDir,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return programDir;
-}
-
 describe("export: a workspace made by hand, adopted with zero writes", function () {
   // npm install may reach the registry; the seeded workspace is 80 objects.
   this.timeout(600_000);
@@ -222,7 +168,10 @@ describe("export: a workspace made by hand, adopted with zero writes", function 
 
   before(async () => {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-export-"));
-    programDir = await packedProgramDir(tempDir);
+    ({ programDir } = await packedTypeScriptProject(tempDir, {
+      name: "exported-workspace",
+      description: "a workspace exported by pulumi-ops-management",
+    }));
     stack = await E2EStack.start({
       programDir,
       isolate: false,

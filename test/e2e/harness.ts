@@ -186,4 +186,58 @@ export async function packTarball(directory: string): Promise<string> {
   return path.join(directory, tarballs[0]);
 }
 
+/**
+ * A TypeScript Pulumi project in `tempDir/program` that installs the packed tarball
+ * (with the @pulumi/pulumi, @types/node and typescript this repository pins), as a
+ * user's new program would; its `index.ts` is the caller's to write. Pulumi runs the
+ * program through ts-node, so nothing is compiled beforehand.
+ */
+export async function packedTypeScriptProject(
+  tempDir: string,
+  project: { name: string; description: string },
+): Promise<{ tarball: string; programDir: string }> {
+  const tarball = await packTarball(path.join(tempDir, "pack"));
+  const programDir = path.join(tempDir, "program");
+  fs.mkdirSync(programDir);
+  const pinned = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"))
+    .devDependencies as Record<string, string>;
+  const manifest = {
+    name: project.name,
+    private: true,
+    main: "index.ts",
+    dependencies: {
+      "@pulumi/pulumi": pinned["@pulumi/pulumi"],
+      "pulumi-ops-management": `file:${tarball}`,
+    },
+    devDependencies: {
+      "@types/node": pinned["@types/node"],
+      "ts-node": "^10.9.2",
+      typescript: pinned.typescript,
+    },
+  };
+  fs.writeFileSync(path.join(programDir, "package.json"), JSON.stringify(manifest, null, 2));
+  fs.writeFileSync(
+    path.join(programDir, "Pulumi.yaml"),
+    `name: ${project.name}\nruntime: nodejs\ndescription: ${project.description}\n`,
+  );
+  const compilerOptions = {
+    strict: true,
+    target: "ES2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: ["node"],
+  };
+  fs.writeFileSync(
+    path.join(programDir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions, files: ["index.ts"] }, null, 2),
+  );
+  await promisify(execFile)("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
+    cwd: programDir,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { tarball, programDir };
+}
+
 export { mergePatchHeaders as mergePatch } from "../../emulator/adminClient";

@@ -9,8 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
-import { repoRoot } from "../../scripts/pulumiRunner";
-import { E2EStack, packTarball } from "./harness";
+import { E2EStack, packedTypeScriptProject } from "./harness";
 
 const run = promisify(execFile);
 const groupId = "29d8ba78-16bd-4b2f-b3c1-0395f38ee741";
@@ -54,62 +53,11 @@ describe("The packed npm tarball in a fresh TypeScript program", function () {
 
   before(async () => {
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-ops-packed-"));
-    tarball = await packTarball(path.join(tempDir, "pack"));
-
-    programDir = path.join(tempDir, "program");
-    fs.mkdirSync(programDir);
-    const devDependencies = fs.readFileSync(path.join(repoRoot, "package.json"), "utf8");
-    const pinned = JSON.parse(devDependencies).devDependencies as Record<string, string>;
-    fs.writeFileSync(
-      path.join(programDir, "package.json"),
-      JSON.stringify(
-        {
-          name: "packed-tarball-program",
-          private: true,
-          main: "index.ts",
-          dependencies: {
-            "@pulumi/pulumi": pinned["@pulumi/pulumi"],
-            "pulumi-ops-management": `file:${tarball}`,
-          },
-          devDependencies: {
-            "@types/node": pinned["@types/node"],
-            "ts-node": "^10.9.2",
-            typescript: pinned.typescript,
-          },
-        },
-        null,
-        2,
-      ),
-    );
-    // A TypeScript program: no `typescript: false`, so Pulumi runs index.ts through ts-node.
-    fs.writeFileSync(
-      path.join(programDir, "Pulumi.yaml"),
-      "name: packed-tarball-program\nruntime: nodejs\ndescription: installs pulumi-ops-management from its tarball\n",
-    );
-    fs.writeFileSync(
-      path.join(programDir, "tsconfig.json"),
-      JSON.stringify(
-        {
-          compilerOptions: {
-            strict: true,
-            target: "ES2020",
-            module: "commonjs",
-            moduleResolution: "node",
-            esModuleInterop: true,
-            skipLibCheck: true,
-            types: ["node"],
-          },
-          files: ["index.ts"],
-        },
-        null,
-        2,
-      ),
-    );
+    ({ tarball, programDir } = await packedTypeScriptProject(tempDir, {
+      name: "packed-tarball-program",
+      description: "installs pulumi-ops-management from its tarball",
+    }));
     fs.writeFileSync(path.join(programDir, "index.ts"), programSource);
-    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
-      cwd: programDir,
-      maxBuffer: 64 * 1024 * 1024,
-    });
     stack = await E2EStack.start({ programDir, isolate: false });
   });
   after(async () => {
