@@ -11,8 +11,6 @@ import { z } from "zod";
 import {
   Adoption,
   adoptExisting,
-  checkAdoption,
-  checkInputs,
   createProvablyOnce,
   deleteIgnoringGone,
   diffResult,
@@ -542,15 +540,7 @@ export function approvalPolicyImplementation(
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
   return typedImplementation(approvalPolicySchemas, {
-    async check(olds, news) {
-      const checked = checkInputs("ApprovalPolicy", news, (raw) =>
-        approvalPolicyInputs.safeParse(raw),
-      );
-      return checkAdoption(olds, checked, (valid) => {
-        const inputs = approvalPolicyInputs.parse(withoutProvider(valid));
-        return adoptionOf(inputs, clientFor(inputs, notTenantScoped));
-      });
-    },
+    adoptionOf: (inputs) => adoptionOf(inputs, clientFor(inputs, notTenantScoped)),
 
     async diff(id, olds, news) {
       return diffWithUnknowns("ApprovalPolicy", olds, news, (known) => {

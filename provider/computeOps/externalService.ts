@@ -12,7 +12,6 @@ import { z } from "zod";
 import {
   Adoption,
   adoptExisting,
-  checkAdoption,
   checkInputs,
   createProvablyOnce,
   deleteIgnoringGone,
@@ -959,13 +958,10 @@ export function externalServiceImplementation(
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
   return typedImplementation(externalServiceSchemas, {
-    async check(olds, news) {
-      const checked = checkInputs("ExternalService", news, validateExternalService);
-      return checkAdoption(olds, checked, (valid) => {
-        const inputs = externalServiceInputs.parse(withoutProvider(valid));
-        return adoptionOf(inputs, clientFor(inputs));
-      });
+    async check(_olds, news) {
+      return checkInputs("ExternalService", news, validateExternalService);
     },
+    adoptionOf: (inputs) => adoptionOf(inputs, clientFor(inputs)),
 
     async diff(id, olds, news) {
       // testOnCreate only matters when the integration is created: no call, no change.

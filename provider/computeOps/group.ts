@@ -13,8 +13,6 @@ import { z } from "zod";
 import {
   Adoption,
   adoptExisting,
-  checkAdoption,
-  checkInputs,
   createProvablyOnce,
   diffResult,
   diffWithUnknowns,
@@ -656,13 +654,7 @@ export function groupImplementation(
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
   return typedImplementation(groupSchemas, {
-    async check(olds, news) {
-      const checked = checkInputs("Group", news, (raw) => groupInputs.safeParse(raw));
-      return checkAdoption(olds, checked, (valid) => {
-        const inputs = groupInputs.parse(withoutProvider(valid));
-        return adoptionOf(inputs, clientFor(inputs, notTenantScoped));
-      });
-    },
+    adoptionOf: (inputs) => adoptionOf(inputs, clientFor(inputs, notTenantScoped)),
 
     async diff(id, olds, news) {
       const result = diffWithUnknowns("Group", olds, news, (known) =>

@@ -6,7 +6,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { UnknownKeysParam, ZodObject, ZodRawShape, ZodType, ZodTypeDef } from "zod";
-import { checkInputs, withoutProvider } from "./lifecycle";
+import { checkAdoption, checkInputs, withoutProvider, type Adoption } from "./lifecycle";
 import { providerKey } from "./pulumiResults";
 import type { resourceTypes, ResourceTypeName } from "./resourceTypes";
 
@@ -110,9 +110,15 @@ export interface ReadAnswer<State> {
  * serialized provider, which a partial create must carry. Diff's new inputs stay
  * unparsed: during a preview they may hold unknowns, which the check let through.
  */
-export interface TypedLifecycle<Inputs, State> {
+export interface TypedLifecycle<Inputs, State, Adopted extends { id: string } = { id: string }> {
   /** Defaults to validating the inputs with the type's schema. */
   check?(olds: Recorded<State>, news: Record<string, unknown>): Promise<dynamic.CheckResult>;
+  /**
+   * For a type that adopts: how the object `adoptId` names is adopted (undefined
+   * without an adoptId). Check then previews the adoption (`checkAdoption`), and
+   * create is expected to adopt through the same description.
+   */
+  adoptionOf?(inputs: Inputs): Adoption<Adopted> | undefined;
   diff(id: string, olds: State, news: Record<string, unknown>): Promise<dynamic.DiffResult>;
   create(inputs: Inputs, provider: unknown): Promise<{ id: string; outs: State }>;
   read(id: string, recorded: Recorded<State>): Promise<ReadAnswer<State>>;
@@ -125,15 +131,19 @@ export interface TypedLifecycle<Inputs, State> {
  * the provider are here: state is what this provider returned, so it is read as the
  * type's outputs rather than parsed again (older releases' state must still load).
  */
-export function typedImplementation<Inputs, State>(
+export function typedImplementation<Inputs, State, Adopted extends { id: string }>(
   schemas: ResourceSchemas<Inputs, State>,
-  lifecycle: TypedLifecycle<Inputs, State>,
+  lifecycle: TypedLifecycle<Inputs, State, Adopted>,
 ): ResourceImplementation {
   const parse = (news: Record<string, unknown>) => schemas.inputs.parse(withoutProvider(news));
   return {
     async check(olds, news) {
-      if (lifecycle.check) return lifecycle.check(olds as Recorded<State>, news);
-      return checkInputs(schemas.type, news, (raw) => schemas.inputs.safeParse(raw));
+      const checked = lifecycle.check
+        ? await lifecycle.check(olds as Recorded<State>, news)
+        : checkInputs(schemas.type, news, (raw) => schemas.inputs.safeParse(raw));
+      const adoptionOf = lifecycle.adoptionOf;
+      if (adoptionOf === undefined) return checked;
+      return checkAdoption(olds, checked, (valid) => adoptionOf(parse(valid)));
     },
     async diff(id, olds, news) {
       return lifecycle.diff(id, olds as State, news);
