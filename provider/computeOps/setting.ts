@@ -61,8 +61,11 @@ export const serverSettingCategories = [
 /** The categories a program can create: iLO settings are HPE's own. */
 const creatableCategories = serverSettingCategories.filter((c) => c !== "ILO");
 
+/** zod's enum message, in the project's words; it names the value given, as zod's own does. */
 const enumMessage = (values: readonly string[]) => ({
-  errorMap: () => ({ message: `must be one of: ${values.join(", ")}` }),
+  errorMap: (_issue: unknown, ctx: { data: unknown }) => ({
+    message: `must be one of: ${values.join(", ")}; got ${JSON.stringify(ctx.data)}`,
+  }),
 });
 
 /** A key a settings object does not take: named with what the category takes. */
@@ -750,6 +753,7 @@ export function settingImplementation(
         const replaces = replacingFields(id, olds, known, immutableFields);
         // A key the program dropped that a merge patch cannot remove: only a new setting lacks it.
         if (
+          replaces.length === 0 &&
           changes.includes("settings") &&
           settingsPatch(olds.settings, known.settings).blocked.length > 0
         ) {
