@@ -32,6 +32,21 @@ function live(fields: Record<string, unknown> = {}) {
   };
 }
 
+// Compile-time checks of the SDK's types, loading no SDK at run time: a Group takes a
+// Setting's resourceUri Output, and a setting's args are one shape per category.
+declare const Group: typeof import("../../../sdk/computeOps/group").Group;
+declare const Setting: typeof import("../../../sdk/computeOps/setting").Setting;
+export function sdkTypes(baseline: InstanceType<typeof Setting>): void {
+  new Group("web", {
+    name: "web",
+    deviceType: "DIRECT_CONNECT_SERVER",
+    settingsUris: [baseline.resourceUri],
+  });
+  new Setting("fw", { name: "fw", category: "FIRMWARE", settings: { GEN10: { id: baseline.id } } });
+  // @ts-expect-error: a BIOS setting takes DEFAULT, not a firmware generation.
+  new Setting("bios", { name: "bios", category: "BIOS", settings: { GEN10: { id: "x" } } });
+}
+
 describe("Setting", () => {
   useTestApis();
 
