@@ -156,6 +156,34 @@ describe("Setting against the emulator", function () {
     expect(category.replaces).to.include("category");
   });
 
+  it("adopts an existing setting of its category, patching only what the program declares", async () => {
+    const seededBios = "3e2a63c4-8a44-4e0e-9f44-1a1d0b7f1002";
+    const declared = {
+      name: "Virtualization - max performance",
+      category: "BIOS",
+      description: "adopted",
+      settings: {
+        DEFAULT: {
+          redfishData: { Attributes: { WorkloadProfile: "Virtualization-MaxPerformance" } },
+        },
+      },
+      adoptId: seededBios,
+    };
+    await resetEmulatorStats(session.emulator);
+    const adopted = await created(declared);
+    expect(adopted.id).to.equal(seededBios);
+    const byRoute = (await emulatorStats(session.emulator)).requests.byRoute;
+    expect(byRoute["POST /compute-ops-mgmt/v1/settings"]).to.equal(undefined);
+    const live = (await session.com("GET", `/compute-ops-mgmt/v1/settings/${seededBios}`)).data;
+    expect(live).to.include({ description: "adopted", generation: 2 });
+
+    let refused: Error | undefined;
+    await setting
+      .create({ ...declared, category: "FIRMWARE", settings: { GEN10: { id: "x" } } })
+      .catch((error: Error) => (refused = error));
+    expect(refused?.message).to.contain("the setting's category is BIOS, not FIRMWARE");
+  });
+
   it("records the setting its POST made when the answer is lost, and refuses a taken name", async () => {
     const declared = {
       name: "raid",
