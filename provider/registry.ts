@@ -25,6 +25,8 @@ const modules: Record<ResourceTypeName, () => ResourceModule> = {
   Job: () => (require("./computeOps/job") as typeof import("./computeOps/job")).resourceModule,
   Group: () =>
     (require("./computeOps/group") as typeof import("./computeOps/group")).resourceModule,
+  Setting: () =>
+    (require("./computeOps/setting") as typeof import("./computeOps/setting")).resourceModule,
   GroupMembership: () =>
     (require("./computeOps/groupMembership") as typeof import("./computeOps/groupMembership"))
       .resourceModule,

@@ -1,7 +1,8 @@
 /**
  * What every tenant already has and the provider only reads: servers (ids with a
- * `+`, docs/api-facts.md#percent-encoding), settings, firmware bundles and job
- * templates. Seeded per tenant; none of it counts as an object a stack made.
+ * `+`, docs/api-facts.md#percent-encoding), firmware bundles and job templates.
+ * Seeded per tenant; none of it counts as an object a stack made. (Settings are a
+ * collection of their own, seeded too: settings.ts.)
  */
 import { badRequest, EmulatorRequest, json, notFound, Reply } from "../httpKit";
 import { jobTemplates } from "./jobs";
@@ -9,7 +10,6 @@ import { listReply, methodNotAllowed, Obj, prefix } from "./shared";
 
 export interface Catalog {
   servers: Map<string, Obj>;
-  settings: Obj[];
   firmwareBundles: Obj[];
   jobTemplates: Obj[];
 }
@@ -34,21 +34,6 @@ export function server(
     hardware: { serialNumber: serial, productId, model: "ProLiant DL360 Gen10 Plus" },
     host: { hostname },
     state: { connected: true, managed: true, subscriptionState: "SUBSCRIBED" },
-  };
-}
-
-function setting(id: string, name: string, category: string): Obj {
-  return {
-    id,
-    type: "compute-ops-mgmt/setting",
-    name,
-    category,
-    description: null,
-    generation: 1,
-    createdAt: seededAt,
-    updatedAt: seededAt,
-    resourceUri: `${prefix}/v1/settings/${id}`,
-    settings: {},
   };
 }
 
@@ -103,11 +88,6 @@ export function seedCatalog(): Catalog {
   ];
   return {
     servers: new Map(servers.map((s) => [s.id as string, s])),
-    settings: [
-      setting("3e2a63c4-8a44-4e0e-9f44-1a1d0b7f1001", "Default firmware", "FIRMWARE"),
-      setting("3e2a63c4-8a44-4e0e-9f44-1a1d0b7f1002", "Virtualization - max performance", "BIOS"),
-      setting("3e2a63c4-8a44-4e0e-9f44-1a1d0b7f1003", "iLO security baseline", "ILO"),
-    ],
     // Two Gen10 bundles and a Gen11 one sharing a release version: names and
     // release versions alone are not unique (docs/api-facts.md#lookups).
     firmwareBundles: [
@@ -143,13 +123,6 @@ export function servers(req: EmulatorRequest, catalog: Catalog, id?: string): Re
   }
   const found = catalog.servers.get(id);
   return found ? json(200, found) : notFound(`Server ${id}`);
-}
-
-/** GET /v1/settings: a filter, no paging. */
-export function settings(req: EmulatorRequest, catalog: Catalog): Reply {
-  if (req.method !== "GET") return methodNotAllowed();
-  const refused = undeclaredQuery(req, ["filter"]);
-  return refused ?? listReply(req, catalog.settings, catalog.settings.length);
 }
 
 /** GET /v1/firmware-bundles: offset and limit (default 10, max 1000), no filter. */

@@ -60,6 +60,8 @@ export interface GroupData {
   groups: Map<string, Obj>;
   asyncOperations: Map<string, Obj>;
   placements: Map<string, Placement>;
+  /** The tenant's settings, which settingsUris must name. */
+  settings: Map<string, Obj>;
   catalog: Catalog;
 }
 
@@ -102,7 +104,7 @@ function groupIssues(group: Obj, data: GroupData): Issue[] {
     if (!Array.isArray(group.settingsUris)) {
       issues.push({ subject: "settingsUris", description: "must be an array" });
     } else {
-      const known = new Set(data.catalog.settings.map((s) => s.resourceUri));
+      const known = new Set([...data.settings.values()].map((s) => s.resourceUri));
       group.settingsUris.forEach((uri, i) => {
         if (!known.has(uri)) {
           issues.push({ subject: `settingsUris[${i}]`, description: "is not a setting's URI" });

@@ -17,8 +17,8 @@ import {
   server,
   servers,
   withJobTemplate,
-  settings,
 } from "./catalog";
+import { seededSettingIds, seedSettings, settings } from "./settings";
 import { asyncOperations, groups, Placement } from "./groups";
 import { externalServices, maskSecrets } from "./externalServices";
 import { answerApproval, JobRunner, jobs, stallJob } from "./jobs";
@@ -36,7 +36,9 @@ interface TenantData {
   asyncOperations: Map<string, Obj>;
   /** Server id -> its group and eTag. */
   placements: Map<string, Placement>;
-  /** Seeded servers, settings, firmware bundles and job templates; read-only. */
+  /** Settings: seeded ones (HPE's iLO baseline among them) and those made through the API. */
+  settings: Map<string, Obj>;
+  /** Seeded servers, firmware bundles and job templates; read-only. */
   catalog: Catalog;
 }
 
@@ -128,8 +130,14 @@ export class ComputeOpsApi {
       activationKeys: [],
       jobs: [],
       groups: [],
+      settings: [],
     };
     for (const [tenant, data] of this.tenants) {
+      out.settings.push(
+        ...[...data.settings.values()]
+          .filter((o) => !seededSettingIds.has(o.id as string))
+          .map((o) => ({ tenant, ...o })),
+      );
       out.approvalPolicies.push(
         ...[...data.approvalPolicies.values()].map((o) => ({ tenant, ...o })),
       );
@@ -204,7 +212,9 @@ export class ComputeOpsApi {
     if ((m = /^\/v1\/servers(?:\/([^/]+))?$/.exec(rest))) {
       return servers(req, data.catalog, m[1] && decodeURIComponent(m[1]));
     }
-    if (rest === "/v1/settings") return settings(req, data.catalog);
+    if ((m = /^\/v1\/settings(?:\/([^/]+))?$/.exec(rest))) {
+      return settings(req, data, m[1] && decodeURIComponent(m[1]));
+    }
     if (rest === "/v1/firmware-bundles") return firmwareBundles(req, data.catalog);
     if (rest === "/v1beta2/job-templates") return jobTemplateList(req, data.catalog);
     return notFound(`Path ${req.path}`);
@@ -266,6 +276,7 @@ export class ComputeOpsApi {
         groups: new Map(),
         asyncOperations: new Map(),
         placements: new Map(),
+        settings: seedSettings(),
         catalog: seedCatalog(),
       };
       for (const template of this.templateChanges) {

@@ -239,7 +239,8 @@ const groupInputFields = z
       })
       .describe(
         "The settings the group applies, by their `resourceUri` " +
-          "(`/compute-ops-mgmt/v1/settings/<uuid>`; see `getSetting`). A set: order is not drift.",
+          "(`/compute-ops-mgmt/v1/settings/<uuid>`): a Setting's `resourceUri` output, or " +
+          "`getSetting`'s. A set: order is not drift.",
       ),
     policies: policiesInput
       .optional()

@@ -32,7 +32,8 @@ function oneIssuePerKey(issues: readonly ZodIssue[]): ZodIssue[] {
       ? issue.keys.map((key) => ({
           code: "custom",
           path: [...issue.path, key],
-          message: unknownKeyReason,
+          // A schema that says what its object takes (`.strict(message)`) keeps its message.
+          message: issue.message.startsWith("Unrecognized key") ? unknownKeyReason : issue.message,
           params: { keyNotValue: true },
         }))
       : [issue],

@@ -248,6 +248,30 @@ export const resourceTypes = {
       "securityStatus",
     ],
   },
+  Setting: {
+    module: "compute-ops",
+    updatable: true,
+    // The PATCH has no category; a region or tenant is another object space. Diff
+    // also replaces when the program drops a settings field a merge patch cannot clear.
+    replacedBy: ["category", "region", "tenantAcid"],
+    waitSettings: [],
+    secretOutputs: [],
+    secretInputs: [],
+    maskedCredentials: [],
+    outputs: [
+      "name",
+      "description",
+      "category",
+      "settings",
+      "region",
+      "tenantAcid",
+      "adoptId",
+      "generation",
+      "createdAt",
+      "updatedAt",
+      "resourceUri",
+    ],
+  },
   GroupMembership: {
     module: "compute-ops",
     updatable: true,

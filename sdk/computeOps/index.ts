@@ -9,6 +9,8 @@ export { Job } from "./job";
 export type { JobArgs } from "./job";
 export { Group } from "./group";
 export type { GroupArgs, GroupPoliciesArgs, GroupOnDeviceAddArgs } from "./group";
+export { Setting } from "./setting";
+export type { SettingArgs } from "./setting";
 export { GroupMembership } from "./groupMembership";
 export type { GroupMembershipArgs } from "./groupMembership";
 export * from "./lookups";

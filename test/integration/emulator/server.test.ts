@@ -37,6 +37,12 @@ describe("Emulator", function () {
         name: "web",
         deviceType: "DIRECT_CONNECT_SERVER",
       });
+      await create("/compute-ops-mgmt/v1/settings", {
+        name: "os",
+        category: "OS",
+        settings: { DEFAULT: { osType: "RHEL", mediaUrl: "https://example.com/rhel.iso" } },
+      });
+      expect((await objects()).settings).to.have.length(1);
       await http.post(`${session.emulator.url}/__emulator/reset`);
       const all = await objects();
       expect(Object.keys(all)).to.have.members([
@@ -45,6 +51,7 @@ describe("Emulator", function () {
         "activationKeys",
         "jobs",
         "groups",
+        "settings",
         "serverPoolRequests",
       ]);
       for (const list of Object.values(all)) expect(list).to.deep.equal([]);

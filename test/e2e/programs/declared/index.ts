@@ -44,12 +44,18 @@ function argsAfter(
 
 const declared = JSON.parse(new pulumi.Config("e2e").require("resources")) as DeclaredResource[];
 const ids: Record<string, pulumi.Output<string>> = {};
+const made: Record<string, pulumi.CustomResource> = {};
 
-/** The args with every string "${<name>.id}" replaced by the id of the resource declared as <name> before. */
+/**
+ * The args with every string "${<name>.id}" replaced by the id of the resource declared
+ * as <name> before, and "${<name>.<output>}" by that output (a Setting's resourceUri).
+ */
 function withReferences(value: unknown): unknown {
   if (typeof value === "string") {
-    const reference = /^\$\{([^.}]+)\.id\}$/.exec(value);
-    return reference ? ids[reference[1]] : value;
+    const reference = /^\$\{([^.}]+)\.([A-Za-z]+)\}$/.exec(value);
+    if (!reference) return value;
+    const [, name, output] = reference;
+    return output === "id" ? ids[name] : (made[name] as unknown as Record<string, unknown>)[output];
   }
   if (Array.isArray(value)) return value.map(withReferences);
   if (value !== null && typeof value === "object") {
@@ -73,7 +79,8 @@ for (const resource of declared) {
     ids[resource.name] = withGet.get(resource.name, resource.getId, args).id;
     continue;
   }
-  ids[resource.name] = new ResourceClass(resource.name, args).id;
+  made[resource.name] = new ResourceClass(resource.name, args);
+  ids[resource.name] = made[resource.name].id;
 }
 
 export const resourceIds = ids;
