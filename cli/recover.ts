@@ -17,12 +17,18 @@
  * update keeps the resource as recorded before it: the next up applies it again.
  * Without --adopt or --delete it only shows what it found and would do.
  *
+ * Every read, delete and search runs with the settings of the provider that made the
+ * resource: the stack's config, or, for a resource of an explicit provider resource of
+ * the provider plugin, that provider's own properties as the stack records them.
+ *
  * Secrets travel through pipes only: the export and the config are read from the
  * CLI's stdout, and the new state goes to `pulumi stack import` on stdin.
  */
+import { applyStackConfig, type StackConfig } from "../provider/core/configuration";
 import { resourceTypeNames, resourceTypes, ResourceTypeName } from "../provider/core/resourceTypes";
 import { implementationOf, recoveryOf } from "../provider/registry";
-import { redact } from "../provider/http/redaction";
+import { redact, registerSecret } from "../provider/http/redaction";
+import { stackConfigFrom } from "../provider/plugin/providerConfig";
 import { runPulumi, useStackConfig } from "./stackConfig";
 import {
   deleteTargets,
@@ -102,6 +108,67 @@ export function plainValues(value: unknown): unknown {
   return value;
 }
 
+/** Registers every secret's plaintext in a shown-secrets value for redaction. */
+function registerSecretsIn(value: unknown): void {
+  if (isSecret(value)) {
+    const plain = plainValues(value);
+    const strings: string[] = [];
+    const collect = (v: unknown): void => {
+      if (typeof v === "string") strings.push(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (typeof v === "object" && v !== null) Object.values(v).forEach(collect);
+    };
+    collect(plain);
+    strings.forEach(registerSecret);
+  } else if (Array.isArray(value)) {
+    value.forEach(registerSecretsIn);
+  } else if (typeof value === "object" && value !== null) {
+    Object.values(value).forEach(registerSecretsIn);
+  }
+}
+
+/** The type of the provider plugin's provider resources (docs/plugin.md#configuration). */
+const pluginProviderType = "pulumi:providers:ops-management";
+
+/** A provider reference (`<urn>::<id>`) -> its URN's type and name. */
+function providerOf(reference: string): { type: string; name: string } {
+  const urn = reference.slice(0, reference.lastIndexOf("::"));
+  const [, , qualifiedType = "", name = ""] = urn.split("::");
+  return { type: qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1), name };
+}
+
+/**
+ * The settings each pending operation's provider ran with, undefined when the stack no
+ * longer holds that provider. The engine names the default provider of a package
+ * `default` or `default_<version>` and gives it the stack's config, as it gives the
+ * dynamic providers; any other provider of the plugin is a provider resource the
+ * program declared, whose properties (its own endpoint and credentials, another
+ * workspace's or account's) are recorded as its inputs. Reading those, not the stack's
+ * config, is what finds the objects it made.
+ */
+export function providerSettings(
+  resources: readonly StateResource[],
+  stackConfig: StackConfig,
+): (operation: PendingOperation) => StackConfig | undefined {
+  const explicit = new Map<string, StackConfig>();
+  for (const resource of resources) {
+    if (resource.type !== pluginProviderType || resource.id === undefined) continue;
+    const inputs = (resource.inputs ?? {}) as Record<string, unknown>;
+    registerSecretsIn(inputs);
+    explicit.set(
+      `${resource.urn}::${resource.id}`,
+      stackConfigFrom(plainValues(inputs) as Record<string, unknown>),
+    );
+  }
+  return (operation) => {
+    const reference = operation.resource.provider;
+    if (typeof reference !== "string") return stackConfig;
+    const { type, name } = providerOf(reference);
+    if (type !== pluginProviderType || /^default(_|$)/.test(name)) return stackConfig;
+    return explicit.get(reference);
+  };
+}
+
 /** A value Pulumi stores as a secret on import. */
 function asSecret(value: unknown): Record<string, unknown> {
   return { [secretSig.key]: secretSig.value, plaintext: JSON.stringify(value) };
@@ -166,11 +233,16 @@ function reason(error: unknown): string {
 async function readDeleteTargets(
   targets: ReturnType<typeof deleteTargets>,
   deps: RecoverDependencies,
+  useProviderOf: (operation: PendingOperation) => boolean,
 ): Promise<Map<PendingOperation, DeleteReading>> {
   const readings = new Map<PendingOperation, DeleteReading>();
   for (const { operation, entry } of targets) {
     if (!entry || !operation.resource.id) continue;
     const type = ourType(operation.resource.type) as ResourceTypeName;
+    if (!useProviderOf(operation)) {
+      readings.set(operation, { state: "unreadable", reason: missingProvider(operation) });
+      continue;
+    }
     try {
       const props = plainValues(operation.resource.outputs ?? {}) as Record<string, unknown>;
       const read = await deps.implementationOf(type).read(operation.resource.id, props);
@@ -182,13 +254,19 @@ async function readDeleteTargets(
   return readings;
 }
 
+function missingProvider(operation: PendingOperation): string {
+  return (
+    `its provider ${String(operation.resource.provider)} is not in the stack, so the ` +
+    "settings it ran with are unknown"
+  );
+}
+
 /**
  * Settles this package's pending operations: finds, shows and then adopts or deletes
  * what pending creates made; drops pending deletes whose object is gone and keeps
  * the rest; keeps pending updates as recorded.
  */
 export async function recover(options: RecoverOptions): Promise<number> {
-  const { print } = options;
   const deps: RecoverDependencies = {
     pulumi: (args, stdin) => runPulumi(args, options, stdin),
     implementationOf,
@@ -196,8 +274,21 @@ export async function recover(options: RecoverOptions): Promise<number> {
     ...options.dependencies,
   };
   const exported = JSON.parse(await deps.pulumi(["stack", "export", "--show-secrets"])) as Exported;
-  await useStackConfig(deps.pulumi);
+  const stackConfig = await useStackConfig(deps.pulumi);
+  try {
+    return await settle(exported, options, deps, stackConfig);
+  } finally {
+    applyStackConfig(stackConfig);
+  }
+}
 
+async function settle(
+  exported: Exported,
+  options: RecoverOptions,
+  deps: RecoverDependencies,
+  stackConfig: StackConfig,
+): Promise<number> {
+  const { print } = options;
   const deployment = exported.deployment;
   const pending = deployment.pending_operations ?? [];
   const foreign = pending.filter((op) => !isOurs(op));
@@ -218,10 +309,17 @@ export async function recover(options: RecoverOptions): Promise<number> {
   }
 
   const stateResources = [...(deployment.resources ?? [])];
+  const settingsOf = providerSettings(stateResources, stackConfig);
+  /** Makes the operation's provider's settings this process's; false when they are unknown. */
+  const useProviderOf = (operation: PendingOperation): boolean => {
+    const settings = settingsOf(operation);
+    if (settings !== undefined) applyStackConfig(settings);
+    return settings !== undefined;
+  };
   const targets = deleteTargets(deletes, stateResources);
   const settlements = settleDeletes(
     targets,
-    await readDeleteTargets(targets, deps),
+    await readDeleteTargets(targets, deps, useProviderOf),
     stateResources,
   );
   for (const settlement of settlements) print(settlement.line);
@@ -246,6 +344,11 @@ export async function recover(options: RecoverOptions): Promise<number> {
   let problems = settlements.filter((settlement) => settlement.problem).length;
   for (const operation of ours) {
     const type = ourType(operation.resource.type) as ResourceTypeName;
+    if (!useProviderOf(operation)) {
+      print(`${operation.resource.urn}: ${missingProvider(operation)}; left pending.`);
+      problems++;
+      continue;
+    }
     const raw = plainValues(operation.resource.inputs ?? {}) as Record<string, unknown>;
     const checked = await deps.implementationOf(type).check({}, raw);
     if (checked.failures && checked.failures.length > 0) {
@@ -280,6 +383,7 @@ export async function recover(options: RecoverOptions): Promise<number> {
   const resources = stateResources.filter((r) => !dropped.has(r)) as Record<string, unknown>[];
   for (const { entry, candidate } of plan) {
     if (!candidate) continue;
+    useProviderOf(entry.operation);
     const implementation = deps.implementationOf(entry.type);
     const props = { ...entry.inputs, ...candidate.props };
     if (options.action === "delete" && !historyOnly.includes(entry.type)) {

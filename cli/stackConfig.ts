@@ -4,7 +4,7 @@
  * as the provider does) so that the commands reach the APIs the stack does.
  */
 import { spawn } from "node:child_process";
-import { applyStackConfig } from "../provider/core/configuration";
+import { applyStackConfig, type StackConfig } from "../provider/core/configuration";
 import { redact, registerSecret } from "../provider/http/redaction";
 import { pluginSettings } from "../provider/plugin/providerConfig";
 
@@ -47,9 +47,12 @@ export function runPulumi(args: string[], target: PulumiTarget, stdin?: string):
  * Reads the stack's config (`pulumi config --show-secrets --json`, through a pipe; the
  * provider plugin's `ops-management:*` names count as the dynamic providers' keys)
  * and makes it the settings of this process; its secret values are registered for
- * redaction before anything can print them.
+ * redaction before anything can print them. Resolves to the settings it applied, for a
+ * command that applies others for a while (recover, for an explicit provider's resources).
  */
-export async function useStackConfig(pulumi: (args: string[]) => Promise<string>): Promise<void> {
+export async function useStackConfig(
+  pulumi: (args: string[]) => Promise<string>,
+): Promise<StackConfig> {
   const config = JSON.parse(await pulumi(["config", "--show-secrets", "--json"])) as Record<
     string,
     { value?: unknown; secret?: boolean }
@@ -57,11 +60,13 @@ export async function useStackConfig(pulumi: (args: string[]) => Promise<string>
   for (const entry of Object.values(config)) {
     if (entry.secret && typeof entry.value === "string") registerSecret(entry.value);
   }
-  applyStackConfig({
+  const stackConfig: StackConfig = {
     get: (key) => {
       // A stack of the provider plugin's resources names its settings the plugin's way.
       const value = config[key]?.value ?? config[pluginKeys.get(key) ?? ""]?.value;
       return typeof value === "string" ? value : undefined;
     },
-  });
+  };
+  applyStackConfig(stackConfig);
+  return stackConfig;
 }

@@ -3,8 +3,9 @@
  * modules (scripts/ensure-yaml-host.sh) and the provider plugin
  * `pulumi-resource-ops-management`, against the emulator: the YAML quickstart's whole
  * life (up, a clean refresh preview, drift, an update, `pulumi import` of an object
- * made by hand, destroy), and two accounts in one stack, one of them an explicit
- * provider whose settings checkConfig judges.
+ * made by hand, destroy), two accounts in one stack, one of them an explicit
+ * provider whose settings checkConfig judges, and one stack of every other type
+ * (group membership, activation key, job, server-pool request) and a lookup.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -178,17 +179,36 @@ describe("Pulumi YAML programs through the provider plugin", function () {
     expect(await policies(emulator)).to.deep.equal([]);
   });
 
-  it("serves other types and a lookup: a group, an activation key kept secret, getServer", async () => {
+  it("serves every other type and a lookup: a group and its membership, an activation key kept secret, a job, a server-pool request, getServer", async () => {
     const workspace = await workspaceFor(
       path.join(repoRoot, "test", "e2e", "programs", "yaml-types"),
     );
     const up = await workspace.runOk(["up", "--yes"]);
-    expect(up.stdout).to.match(/serverId\s*: "\S+"/);
+    const serverId = /serverId\s*: "(\S+)"/.exec(up.stdout)?.[1];
+    expect(serverId, up.stdout).to.be.a("string");
+    // The job waited for its end and the request for its server, as on the dynamic path.
+    expect(up.stdout).to.match(/jobState\s*: "COMPLETE"/);
+    expect(up.stdout).to.match(/poolRequestStatus\s*: "COMPLETED"/);
     await workspace.runOk(["preview", "--refresh", "--expect-no-changes"]);
-    const key = (await stateOf(workspace)).find((r) => r.type.endsWith(":ActivationKey"));
+    const state = await stateOf(workspace);
+    const key = state.find((r) => r.type.endsWith(":ActivationKey"));
     expect(key?.outputs?.activationKey).to.have.property("ciphertext");
     const made = await emulatorObjects(emulator);
     expect(made.groups?.map((g) => g.name)).to.deep.equal(["web-servers"]);
+    const groupId = String(made.groups?.[0].id);
+    const api = await computeOpsApi(emulator);
+    const devices = await api.get(`/compute-ops-mgmt/v1/groups/${groupId}/devices`);
+    expect((devices.data.items as { deviceId: string }[]).map((d) => d.deviceId)).to.deep.equal([
+      serverId,
+    ]);
+    const job = state.find((r) => r.type === "ops-management:compute-ops:Job");
+    expect(
+      made.jobs?.map((j) => [j.id, (j.resource as { id?: string } | undefined)?.id, j.state]),
+    ).to.deep.equal([[job?.id, serverId, "COMPLETE"]]);
+    const request = state.find((r) => r.type === "ops-management:ops-manager:ServerPoolRequest");
+    expect(made.serverPoolRequests?.map((r) => [r.id, r.statusName])).to.deep.equal([
+      [request?.id, "COMPLETED"],
+    ]);
     expect(made.activationKeys).to.have.length(1);
     expect(made.activationKeys?.[0].activationKey).to.be.a("string");
     expect(await workspace.exportStack()).not.to.include(
@@ -197,5 +217,9 @@ describe("Pulumi YAML programs through the provider plugin", function () {
     await workspace.runOk(["destroy", "--yes", "--skip-preview"]);
     const left = await emulatorObjects(emulator);
     expect([...(left.groups ?? []), ...(left.activationKeys ?? [])]).to.deep.equal([]);
+    // Ops Manager keeps a request it cancelled; a job is history the API never deletes.
+    expect(left.serverPoolRequests).to.have.length(1);
+    expect(left.serverPoolRequests?.[0].statusName).to.match(/^CANCELL(ING|ED)$/);
+    expect(left.jobs?.map((j) => j.id)).to.deep.equal([job?.id]);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ourType, plainValues, recover } from "../../../cli/recover";
+import { ourType, plainValues, providerSettings, recover } from "../../../cli/recover";
 
 describe("recover", () => {
   it("knows this package's type tokens and no other provider's", () => {
@@ -287,5 +287,58 @@ describe("recover settles pending operations", () => {
     const text = result.lines.join("\n");
     expect(text).to.include(`${urnOf("new")}: pending create; no matching object was found`);
     expect(text).not.to.include("never reached the API");
+  });
+});
+
+describe("recover's settings per provider", () => {
+  const providerUrn = (name: string) =>
+    `urn:pulumi:dev::proj::pulumi:providers:ops-management::${name}`;
+  const operationOf = (provider: string) => ({
+    type: "creating",
+    resource: {
+      urn: "urn:pulumi:dev::proj::ops-management:compute-ops:Group::g",
+      type: "x",
+      provider,
+    },
+  });
+  const stackConfig = {
+    get: (key: string) => (key === "compute-ops:endpoint" ? "https://stack" : undefined),
+  };
+  const secret = (value: string) => ({
+    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+    plaintext: JSON.stringify(value),
+  });
+  const settingsOf = providerSettings(
+    [
+      {
+        urn: providerUrn("second"),
+        id: "p2",
+        type: "pulumi:providers:ops-management",
+        inputs: {
+          computeOpsEndpoint: "https://second",
+          computeOpsClientSecret: secret("second-secret"),
+          version: "0.1.0",
+        },
+      },
+    ],
+    stackConfig,
+  );
+
+  it("takes an explicit provider's recorded properties, secrets unwrapped", () => {
+    const settings = settingsOf(operationOf(`${providerUrn("second")}::p2`));
+    expect(settings?.get("compute-ops:endpoint")).to.equal("https://second");
+    expect(settings?.get("compute-ops:clientSecret")).to.equal("second-secret");
+  });
+
+  it("takes the stack's config for a default provider and the dynamic providers", () => {
+    expect(settingsOf(operationOf(`${providerUrn("default_0_1_0")}::p1`))).to.equal(stackConfig);
+    expect(settingsOf(operationOf(`${providerUrn("default")}::p1`))).to.equal(stackConfig);
+    expect(
+      settingsOf(operationOf("urn:pulumi:dev::proj::pulumi:providers:pulumi-nodejs::default::a")),
+    ).to.equal(stackConfig);
+  });
+
+  it("knows no settings for an explicit provider the stack does not hold", () => {
+    expect(settingsOf(operationOf(`${providerUrn("gone")}::p3`))).to.equal(undefined);
   });
 });
