@@ -20,6 +20,7 @@ import {
   deleteIgnoringGone,
   diffResult,
   diffWithUnknowns,
+  isTransient,
   parseResponse,
   readOrGone,
   recoverCommand,
@@ -28,7 +29,7 @@ import {
 } from "../core/lifecycle";
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
-import { definedOnly, jsonEqual, PartialCreateError, providerKey } from "../core/pulumiResults";
+import { definedOnly, jsonEqual } from "../core/pulumiResults";
 import {
   byCreation,
   resourceSchemas,
@@ -38,7 +39,13 @@ import {
   type ResourceModule,
 } from "../core/resource";
 import { resourceTypes } from "../core/resourceTypes";
-import { formatElapsed, waitForState, type WaitClock } from "../core/waitForState";
+import {
+  awaitCreated,
+  formatElapsed,
+  waitForState,
+  type WaitClock,
+  type WaitOutcome,
+} from "../core/waitForState";
 import { registerEveryStringIn } from "../http/redaction";
 import { batchedRead, ListReadSpec } from "./batchedReads";
 import type { GreenLakeClient } from "./client";
@@ -366,53 +373,43 @@ export function webhookRecovery(
 // ---------------------------------------------------------------------------
 // Lifecycle
 
-/**
- * Waits until the handshake is no longer PENDING. ACTIVE (or a webhook declared
- * DISABLED) is done; WARNING or ERROR fail, naming the API's reason and the way out.
- * A failure after a create is a PartialCreateError, so the webhook is recorded.
- */
-async function awaitHandshake(
-  client: GreenLakeClient,
-  live: WebhookResponse,
-  clock: WaitClock,
-  failure: (message: string, last: WebhookResponse) => Error,
-): Promise<WebhookResponse> {
-  if (live.status !== "PENDING") return checkedStatus(live, failure);
-  const outcome = await waitForState({
+/** How the handshake is awaited: polls of the webhook until its status leaves PENDING. */
+function handshakeWait(client: GreenLakeClient, live: WebhookResponse, clock: WaitClock) {
+  return {
     label: `compute-ops:Webhook ${live.id} (${live.name ?? ""})`,
     poll: async () => parseWebhook(await client.get(itemPath(live.id)), `GET ${itemPath(live.id)}`),
-    stateOf: (value) => value.status ?? "unknown",
-    isTerminal: (value) => value.status !== "PENDING",
+    stateOf: (value: WebhookResponse) => value.status ?? "unknown",
+    isTerminal: (value: WebhookResponse) => value.status !== "PENDING",
     timeoutMs: handshakeTimeoutMs,
     intervalMs: 250,
     maxIntervalMs: 5_000,
     clock,
-  });
-  if (!outcome.finished) {
-    throw failure(
-      `webhook ${live.id}: the destination's handshake was still PENDING after ` +
-        `${formatElapsed(outcome.elapsedMs)}; check that the destination answers the API's GET, ` +
-        "then run `pulumi up` again",
-      outcome.value,
-    );
-  }
-  return checkedStatus(outcome.value, failure);
+  };
 }
 
-function checkedStatus(
-  live: WebhookResponse,
-  failure: (message: string, last: WebhookResponse) => Error,
-): WebhookResponse {
-  if (live.status === "WARNING" || live.status === "ERROR") {
-    throw failure(
-      `webhook ${live.id} is ${live.status}: ${live.statusReason ?? "no reason given"}. ` +
-        "Fix the destination (it must answer the handshake GET and accept POSTs with the " +
-        "declared headers), then run `pulumi up` again: an enabled webhook that is not ACTIVE " +
-        "is enabled anew, which starts a new handshake",
-      live,
+/**
+ * Why the handshake's outcome is a failure, or undefined for ACTIVE (or a webhook
+ * declared DISABLED): still PENDING at the timeout, or WARNING or ERROR, each with
+ * the API's reason and the way out.
+ */
+function handshakeFailure(outcome: WaitOutcome<WebhookResponse>): string | undefined {
+  const live = outcome.value;
+  if (!outcome.finished) {
+    return (
+      `webhook ${live.id}: the destination's handshake was still PENDING after ` +
+      `${formatElapsed(outcome.elapsedMs)}; check that the destination answers the API's GET, ` +
+      "then run `pulumi up` again"
     );
   }
-  return live;
+  if (live.status === "WARNING" || live.status === "ERROR") {
+    return (
+      `webhook ${live.id} is ${live.status}: ${live.statusReason ?? "no reason given"}. ` +
+      "Fix the destination (it must answer the handshake GET and accept POSTs with the " +
+      "declared headers), then run `pulumi up` again: an enabled webhook that is not ACTIVE " +
+      "is enabled anew, which starts a new handshake"
+    );
+  }
+  return undefined;
 }
 
 /** The webhook lifecycle on the given dependencies (the process's own by default). */
@@ -466,13 +463,18 @@ export function webhookImplementation(
         },
         creates,
       );
-      const settled = await awaitHandshake(client, created, clock, (message, last) => {
-        return new PartialCreateError(message, created.id, {
-          ...outputsFrom(inputs, last),
-          [providerKey]: provider,
-        });
+      // Whatever ends the wait (a failed handshake, the timeout, polls that keep
+      // failing) records the webhook with what was last read: it exists.
+      const outs = await awaitCreated({
+        ...handshakeWait(client, created, clock),
+        id: created.id,
+        noun: "webhook",
+        lastSeen: created,
+        outputsOf: (live) => outputsFrom(inputs, live),
+        provider,
+        failureOf: handshakeFailure,
       });
-      return { id: settled.id, outs: outputsFrom(inputs, settled) };
+      return { id: created.id, outs };
     },
 
     async read(id, old) {
@@ -503,10 +505,15 @@ export function webhookImplementation(
         id,
         name: inputs.name,
       });
-      const settled = startsHandshake(patch, inputs)
-        ? await awaitHandshake(client, updated, clock, (message) => new Error(message))
-        : updated;
-      return { outs: outputsFrom(inputs, settled) };
+      if (!startsHandshake(patch, inputs)) return { outs: outputsFrom(inputs, updated) };
+      const outcome = await waitForState({
+        ...handshakeWait(client, updated, clock),
+        isTransient,
+      });
+      // The change is made; the next `up` sees the same difference and sends it again.
+      const failure = handshakeFailure(outcome);
+      if (failure !== undefined) throw new Error(failure);
+      return { outs: outputsFrom(inputs, outcome.value) };
     },
 
     async delete(id, recorded) {

@@ -7,12 +7,19 @@ import { expect } from "chai";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import {
   clearFaults,
+  clearRateLimit,
   computeOpsApi,
   emulatorStackConfig,
   setFaults,
+  setRateLimit,
 } from "../../emulator/adminClient";
-import { webhookImplementation } from "../../provider/computeOps/webhook";
+import { webhookImplementation, webhookRecovery } from "../../provider/computeOps/webhook";
+import { TokenCache } from "../../provider/computeOps/accessTokens";
+import { GreenLakeClients } from "../../provider/computeOps/clientPool";
 import { applyStackConfig } from "../../provider/core/configuration";
+import { CreateRegistry } from "../../provider/core/lifecycle";
+import { systemClock } from "../../provider/core/waitForState";
+import { RateLimitGates } from "../../provider/http/rateLimit";
 import { PartialCreateError, providerKey } from "../../provider/core/pulumiResults";
 import { recordRequest } from "../support/recordedRequests";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver";
@@ -174,6 +181,88 @@ describe("Webhook against the emulator and a real destination", function () {
     expect(id).not.to.equal(theirs.data.id);
     const all = (await api.get(webhooksPath)).data.items as { name: string }[];
     expect(all.filter((w) => w.name === "lost answer")).to.have.length(2);
+  });
+
+  it("turns WARNING, then ERROR and DISABLED as deliveries fail, and `up` enables it again", async () => {
+    const { id, outs } = await webhook.create(
+      await checked(declared({ name: "failing", eventFilter: "type eq 'compute-ops/job'" })),
+    );
+    receiver.refuse = 503;
+    const api = await computeOpsApi(emulator);
+    const live = async () => (await api.get(`${webhooksPath}/${id}`)).data;
+    const runJob = () =>
+      api.post(jobsPath, {
+        jobTemplate: powerOnTemplate,
+        resourceId: serverId,
+        resourceType: "compute-ops-mgmt/server",
+      });
+    const until = async (done: (w: { status: string }) => boolean) => {
+      for (let i = 0; i < 200 && !done(await live()); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return live();
+    };
+    // Each job is three events (created, RUNNING, COMPLETE); two jobs fail five deliveries.
+    await runJob();
+    await runJob();
+    expect((await until((w) => w.status === "WARNING")).status).to.equal("WARNING");
+    await runJob();
+    await runJob();
+    const disabled = await until((w) => w.status === "ERROR");
+    expect(disabled).to.include({ status: "ERROR", state: "DISABLED" });
+
+    receiver.refuse = undefined;
+    const read = await webhook.read(id, outs);
+    expect(read.inputs?.state).to.equal("DISABLED");
+    const news = await checked(
+      declared({ name: "failing", eventFilter: "type eq 'compute-ops/job'" }),
+    );
+    const diff = await webhook.diff(id, read.props as typeof outs, news);
+    expect(diff.changes).to.equal(true);
+    const { outs: enabled } = await webhook.update(id, read.props as typeof outs, news);
+    expect(enabled).to.include({ state: "ENABLED", status: "ACTIVE" });
+    const deliveries = (await api.get(`${webhooksPath}/${id}/deliveries`)).data.items as {
+      statusCode: string;
+    }[];
+    // The ten most recent, and the five most recent failures among them.
+    expect(deliveries).to.have.length(10);
+    expect(deliveries.every((d) => d.statusCode === "503")).to.equal(true);
+    await webhook.delete(id, enabled);
+  });
+
+  it("lets recover find a killed run's webhook by its name and fields", async () => {
+    const inputs = await checked(declared({ name: "killed run" }));
+    const api = await computeOpsApi(emulator);
+    const made = await api.post(webhooksPath, {
+      ...declared({ name: "killed run" }),
+      state: "ENABLED",
+    });
+    await api.post(webhooksPath, {
+      ...declared({ name: "killed run", eventFilter: "type eq 'compute-ops/server'" }),
+      state: "ENABLED",
+    });
+    const candidates = await webhookRecovery(testComputeOps()).candidates(inputs);
+    expect(candidates.map((c) => c.id)).to.deep.equal([made.data.id]);
+  });
+
+  it("keeps to a rate limit the emulator enforces", async () => {
+    // The process's own retry policy and pacing: waits as long as the API asks.
+    const paced = webhookImplementation({
+      clientFor: new GreenLakeClients({ tokens: new TokenCache(), gates: new RateLimitGates() })
+        .forResource,
+      clock: { ...systemClock, log: () => undefined },
+      creates: new CreateRegistry(),
+    });
+    await setRateLimit(emulator, 3, 1);
+    try {
+      const { id, outs } = await paced.create(await checked(declared({ name: "paced" })));
+      expect(outs.status).to.equal("ACTIVE");
+      const read = await paced.read(id, outs);
+      expect(read.id).to.equal(id);
+      await paced.delete(id, outs);
+    } finally {
+      await clearRateLimit(emulator);
+    }
   });
 
   it("never writes a header value to the debug log", () => {

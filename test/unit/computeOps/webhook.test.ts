@@ -2,6 +2,7 @@ import { expect } from "chai";
 import nock from "nock";
 import { destinationProblem, webhookImplementation } from "../../../provider/computeOps/webhook";
 import { redact } from "../../../provider/http/redaction";
+import { PartialCreateError } from "../../../provider/core/pulumiResults";
 import { unknownSentinels } from "../../../provider/core/unknowns";
 import { endpoint, provider, testComputeOps, useTestApis } from "../resourceTestSetup";
 
@@ -146,6 +147,27 @@ describe("Webhook", () => {
   });
 
   describe("create", () => {
+    it("records the webhook when the handshake cannot be followed", async () => {
+      nock(endpoint)
+        .get(path)
+        .reply(200, listOf([]))
+        .post(path)
+        .reply(201, { id: webhookId, ...declared(), headers: undefined, status: "PENDING" })
+        .get(`${path}/${webhookId}`)
+        .reply(403, { httpStatusCode: 403, errorCode: "HPE_GL_ERROR_FORBIDDEN", message: "no" });
+      const inputs = (await webhook.check({}, { ...declared(), __provider: provider })).inputs;
+      const error = await webhook.create(inputs).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(PartialCreateError);
+      expect((error as PartialCreateError).id).to.equal(webhookId);
+      expect((error as PartialCreateError).properties).to.deep.include({
+        status: "PENDING",
+        __provider: provider,
+      });
+    });
+
     it("waits for the handshake and records the declared headers with the API's fields", async () => {
       const pending = {
         id: webhookId,
