@@ -37,6 +37,14 @@ describe("Emulator", function () {
         name: "web",
         deviceType: "DIRECT_CONNECT_SERVER",
       });
+      // DISABLED: no handshake, so no request leaves for the destination.
+      await create("/compute-ops-mgmt/v1beta1/webhooks", {
+        name: "events",
+        destination: "https://hooks.example.com/events",
+        eventFilter: "type eq 'compute-ops/job'",
+        headers: {},
+        state: "DISABLED",
+      });
       await http.post(`${session.emulator.url}/__emulator/reset`);
       const all = await objects();
       expect(Object.keys(all)).to.have.members([
@@ -46,6 +54,7 @@ describe("Emulator", function () {
         "jobs",
         "groups",
         "serverPoolRequests",
+        "webhooks",
       ]);
       for (const list of Object.values(all)) expect(list).to.deep.equal([]);
       expect((await com("GET", policies)).status).to.equal(200);
