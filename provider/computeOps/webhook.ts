@@ -292,14 +292,24 @@ function changedFields(
 }
 
 /**
- * The merge patch from `olds` to `inputs`. Headers go whole: a merge patch of the
- * object would keep a header the program dropped unless it were sent as null, and
- * the API cannot show which headers it holds.
+ * The merge patch from `olds` to `inputs`. A merge patch merges objects key by key,
+ * so `headers` carries every declared header (the API cannot show which values it
+ * holds, so all are sent) and null for each header the program no longer declares.
  */
 function mergePatchFor(olds: Partial<WebhookState>, inputs: WebhookInputs) {
   const changed = changedFields(olds, inputs);
   if (changed.length === 0) return undefined;
-  return Object.fromEntries(changed.map((field) => [field, inputs[field as keyof WebhookInputs]]));
+  const patch: Record<string, unknown> = Object.fromEntries(
+    changed.map((field) => [field, inputs[field as keyof WebhookInputs]]),
+  );
+  if (changed.includes("headers")) {
+    const dropped = Object.keys(olds.headers ?? {}).filter((name) => !(name in inputs.headers));
+    patch.headers = {
+      ...Object.fromEntries(dropped.map((name) => [name, null])),
+      ...inputs.headers,
+    };
+  }
+  return patch;
 }
 
 /**

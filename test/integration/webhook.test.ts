@@ -118,14 +118,17 @@ describe("Webhook against the emulator and a real destination", function () {
   it("updates in place, verifying the destination again when the headers change", async () => {
     const { id, outs } = await webhook.create(await checked(declared()));
     const handshakesBefore = receiver.handshakes().length;
-    const news = await checked(declared({ headers: { "X-Api-Key": `${headerValue}-2` } }));
+    const news = await checked(declared({ headers: { "X-Rotated-Key": `${headerValue}-2` } }));
     const diff = await webhook.diff(id, outs, news);
     expect(diff.changes).to.equal(true);
     expect(diff.replaces ?? []).to.deep.equal([]);
     const { outs: updated } = await webhook.update(id, outs, news);
     expect(updated.status).to.equal("ACTIVE");
     expect(receiver.handshakes().length).to.be.greaterThan(handshakesBefore);
-    expect(receiver.handshakes().at(-1)!.headers["x-api-key"]).to.equal(`${headerValue}-2`);
+    const handshake = receiver.handshakes().at(-1)!;
+    expect(handshake.headers["x-rotated-key"]).to.equal(`${headerValue}-2`);
+    // The header the program dropped is gone, not merged into the new set.
+    expect(handshake.headers).not.to.have.property("x-api-key");
     await webhook.delete(id, updated);
   });
 
