@@ -39,6 +39,7 @@ import {
   type ResourceModule,
 } from "../core/resource";
 import { resourceTypes } from "../core/resourceTypes";
+import { isUnknown } from "../core/unknowns";
 import {
   awaitCreated,
   formatElapsed,
@@ -433,8 +434,12 @@ export function webhookImplementation(
   return typedImplementation(webhookSchemas, {
     async check(_olds, news) {
       const checked = checkInputs("Webhook", news, (raw) => webhookInputs.safeParse(raw));
-      // The header values go into every text redacted from now on, before any call.
-      registerEveryStringIn(withoutProvider(news).headers);
+      // The header values go into every text redacted from now on, before any call
+      // (not an unknown's placeholder, which is no secret).
+      const headers = withoutProvider(news).headers;
+      if (headers !== null && typeof headers === "object") {
+        registerEveryStringIn(Object.values(headers).filter((value) => !isUnknown(value)));
+      }
       return checked;
     },
 

@@ -112,6 +112,8 @@ describe("Webhook against the emulator and a real destination", function () {
     expect(deliveries.data.items[0]).to.include({ statusCode: "200", webhookId: id });
     expect(deliveries.data.items[0].eventType).to.equal("compute-ops/job:UPDATE");
     expect(JSON.stringify(deliveries.data)).not.to.include(headerValue);
+    const one = await api.get(`${webhooksPath}/${id}/deliveries/${deliveries.data.items[0].id}`);
+    expect(one.data).to.deep.equal(deliveries.data.items[0]);
     await webhook.delete(id, outs);
   });
 
