@@ -21,6 +21,10 @@ const usage = `Usage: pulumi-ops-management-emulator [options]
   --fault SPEC      inject faults; repeatable. SPEC is ${faultSpecHelp}
   --rate-limit N/S  allow each API client N requests per S-second window, then 429
                     (off by default; env EMULATOR_RATE_LIMIT)
+  --allow-http-destinations
+                    let webhook destinations be plain http, for a local receiver
+                    (off by default: the API's destinations are https endpoints;
+                    env EMULATOR_ALLOW_HTTP_DESTINATIONS=1)
   --help            show this text
 
 Credentials can be changed with EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET,
@@ -48,6 +52,7 @@ async function main(argv: string[]): Promise<void> {
     env.EMULATOR_SERVER_POOL_DELAY_MS,
   );
   let tokenTtlSeconds = numberFrom("EMULATOR_TOKEN_TTL_SECONDS", env.EMULATOR_TOKEN_TTL_SECONDS);
+  let allowHttpDestinations = env.EMULATOR_ALLOW_HTTP_DESTINATIONS === "1";
   const faults: FaultRule[] = [];
   let rateLimit: RateLimitSetting | undefined = env.EMULATOR_RATE_LIMIT
     ? parseRateLimitSpec(env.EMULATOR_RATE_LIMIT, "EMULATOR_RATE_LIMIT")
@@ -70,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
     else if (arg === "--token-ttl-seconds") tokenTtlSeconds = numberFrom(arg, value());
     else if (arg === "--fault") faults.push(parseFaultSpec(value()));
     else if (arg === "--rate-limit") rateLimit = parseRateLimitSpec(value(), arg);
+    else if (arg === "--allow-http-destinations") allowHttpDestinations = true;
     else throw new Error(`unknown option ${arg}\n\n${usage}`);
   }
   const emulator = await startEmulator({
@@ -81,6 +87,7 @@ async function main(argv: string[]): Promise<void> {
     tokenTtlSeconds,
     faults,
     rateLimit,
+    allowHttpDestinations,
   });
   const c = emulator.credentials;
   console.log(`Emulator listening on ${emulator.url}

@@ -57,6 +57,11 @@ export interface EmulatorOptions {
   onRequest?: (request: RecordedRequest) => void;
   /** A rate limit per API client from the start (default: none). */
   rateLimit?: RateLimitSetting;
+  /**
+   * Let webhook destinations be plain http (default false, as the contract's
+   * destinations are https endpoints): for a local receiver in a test or a demo.
+   */
+  allowHttpDestinations?: boolean;
   quiet?: boolean;
 }
 
@@ -153,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clientSecret: credentials.clientSecret,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
     jobStepMs: options.jobStepMs ?? 300,
+    allowHttpDestinations: options.allowHttpDestinations,
   });
   const opsManager = new OpsManagerApi({
     username: credentials.opsManagerUsername,

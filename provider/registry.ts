@@ -30,6 +30,8 @@ const modules: Record<ResourceTypeName, () => ResourceModule> = {
   GroupMembership: () =>
     (require("./computeOps/groupMembership") as typeof import("./computeOps/groupMembership"))
       .resourceModule,
+  Webhook: () =>
+    (require("./computeOps/webhook") as typeof import("./computeOps/webhook")).resourceModule,
   ServerPoolRequest: () =>
     (require("./opsManager/serverPoolRequest") as typeof import("./opsManager/serverPoolRequest"))
       .resourceModule,

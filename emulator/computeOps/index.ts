@@ -1,7 +1,7 @@
 /**
  * The Compute Ops Management half of the emulator: GreenLake tokens, then, behind
  * the bearer check and the content-type rules, each tenant's approval policies,
- * external services, activation keys and jobs, routed to their handlers.
+ * external services, activation keys, jobs and webhooks, routed to their handlers.
  */
 import { badRequest, comError, EmulatorRequest, notFound, Reply } from "../httpKit";
 import { Timers } from "../timers";
@@ -24,6 +24,7 @@ import { externalServices, maskSecrets } from "./externalServices";
 import { answerApproval, JobRunner, jobs, stallJob } from "./jobs";
 import { Obj, prefix } from "./shared";
 import { TokenIssuer } from "./tokens";
+import { ObservedStore, Webhooks } from "./webhooks";
 
 interface TenantData {
   approvalPolicies: Map<string, Obj>;
@@ -47,6 +48,8 @@ export interface ComputeOpsOptions {
   clientSecret: string;
   tokenTtlSeconds: number;
   jobStepMs: number;
+  /** Webhook destinations may be plain http (a test's local receiver); default false. */
+  allowHttpDestinations?: boolean;
 }
 
 export class ComputeOpsApi {
@@ -57,9 +60,15 @@ export class ComputeOpsApi {
   private readonly addedServers: Obj[] = [];
   private readonly tokens: TokenIssuer;
   private readonly timers = new Timers();
+  /** The workspace's webhooks: no webhook operation takes Tenant-Acid. */
+  private readonly webhooks: Webhooks;
 
   constructor(private readonly options: ComputeOpsOptions) {
     this.tokens = new TokenIssuer(options);
+    this.webhooks = new Webhooks({
+      allowHttpDestinations: options.allowHttpDestinations === true,
+      timers: this.timers,
+    });
   }
 
   get tokenRequests(): number {
@@ -76,6 +85,7 @@ export class ComputeOpsApi {
 
   reset(): void {
     this.tenants.clear();
+    this.webhooks.clear();
     this.templateChanges.length = 0;
     this.addedServers.length = 0;
     this.stopTimers();
@@ -131,6 +141,7 @@ export class ComputeOpsApi {
       jobs: [],
       groups: [],
       settings: [],
+      webhooks: this.webhooks.all().map((o) => ({ tenant: "", ...o })),
     };
     for (const [tenant, data] of this.tenants) {
       out.settings.push(
@@ -189,6 +200,16 @@ export class ComputeOpsApi {
         data.externalServices,
         m[1] && decodeURIComponent(m[1]),
         m[2] !== undefined,
+      );
+    }
+    if ((m = /^\/v1beta1\/webhooks(?:\/([^/]+)(\/deliveries(?:\/([^/]+))?)?)?$/.exec(rest))) {
+      const id = m[1] && decodeURIComponent(m[1]);
+      const deliveryId = m[3] && decodeURIComponent(m[3]);
+      return this.webhooks.handle(
+        req,
+        id || undefined,
+        m[2] !== undefined,
+        deliveryId || undefined,
       );
     }
     if ((m = /^\/v1beta1\/activation-keys(?:\/([^/]+))?$/.exec(rest))) {
@@ -272,7 +293,11 @@ export class ComputeOpsApi {
         approvalPolicies: new Map(),
         externalServices: new Map(),
         activationKeys: new Map(),
-        jobs: new Map(),
+        // The workspace's job changes are events its webhooks may receive.
+        jobs:
+          acid === ""
+            ? new ObservedStore("compute-ops/job", (event) => this.webhooks.publish(event))
+            : new Map(),
         groups: new Map(),
         asyncOperations: new Map(),
         placements: new Map(),

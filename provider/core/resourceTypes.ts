@@ -283,6 +283,34 @@ export const resourceTypes = {
     maskedCredentials: [],
     outputs: ["groupId", "serverIds", "region", "tenantAcid"],
   },
+  Webhook: {
+    module: "compute-ops",
+    updatable: true,
+    // A different region is a different object space. No webhook operation takes
+    // Tenant-Acid, so the type has no tenantAcid input.
+    replacedBy: ["region"],
+    waitSettings: [],
+    // Header values are credentials (API keys, Basic credentials); Pulumi marks
+    // outputs whole, so the names are secret too.
+    secretOutputs: ["headers"],
+    secretInputs: ["headers"],
+    maskedCredentials: [],
+    outputs: [
+      "name",
+      "destination",
+      "eventFilter",
+      "headers",
+      "state",
+      "region",
+      "status",
+      "statusReason",
+      "deliveriesUri",
+      "generation",
+      "createdAt",
+      "updatedAt",
+      "resourceUri",
+    ],
+  },
 } as const satisfies Record<string, ResourceTypeDefinition>;
 
 export type ResourceTypeName = keyof typeof resourceTypes;

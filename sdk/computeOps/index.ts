@@ -13,4 +13,6 @@ export { Setting } from "./setting";
 export type { SettingArgs } from "./setting";
 export { GroupMembership } from "./groupMembership";
 export type { GroupMembershipArgs } from "./groupMembership";
+export { Webhook } from "./webhook";
+export type { WebhookArgs } from "./webhook";
 export * from "./lookups";

@@ -43,6 +43,14 @@ describe("Emulator", function () {
         settings: { DEFAULT: { osType: "RHEL", mediaUrl: "https://example.com/rhel.iso" } },
       });
       expect((await objects()).settings).to.have.length(1);
+      // DISABLED: no handshake, so no request leaves for the destination.
+      await create("/compute-ops-mgmt/v1beta1/webhooks", {
+        name: "events",
+        destination: "https://hooks.example.com/events",
+        eventFilter: "type eq 'compute-ops/job'",
+        headers: {},
+        state: "DISABLED",
+      });
       await http.post(`${session.emulator.url}/__emulator/reset`);
       const all = await objects();
       expect(Object.keys(all)).to.have.members([
@@ -53,6 +61,7 @@ describe("Emulator", function () {
         "groups",
         "settings",
         "serverPoolRequests",
+        "webhooks",
       ]);
       for (const list of Object.values(all)) expect(list).to.deep.equal([]);
       expect((await com("GET", policies)).status).to.equal(200);
