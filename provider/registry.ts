@@ -28,6 +28,8 @@ const modules: Record<ResourceTypeName, () => ResourceModule> = {
   GroupMembership: () =>
     (require("./computeOps/groupMembership") as typeof import("./computeOps/groupMembership"))
       .resourceModule,
+  Schedule: () =>
+    (require("./computeOps/schedule") as typeof import("./computeOps/schedule")).resourceModule,
   ServerPoolRequest: () =>
     (require("./opsManager/serverPoolRequest") as typeof import("./opsManager/serverPoolRequest"))
       .resourceModule,

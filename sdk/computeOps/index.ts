@@ -11,4 +11,6 @@ export { Group } from "./group";
 export type { GroupArgs, GroupPoliciesArgs, GroupOnDeviceAddArgs } from "./group";
 export { GroupMembership } from "./groupMembership";
 export type { GroupMembershipArgs } from "./groupMembership";
+export { Schedule } from "./schedule";
+export type { ScheduleArgs } from "./schedule";
 export * from "./lookups";

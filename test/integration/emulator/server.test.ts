@@ -45,6 +45,7 @@ describe("Emulator", function () {
         "activationKeys",
         "jobs",
         "groups",
+        "schedules",
         "serverPoolRequests",
       ]);
       for (const list of Object.values(all)) expect(list).to.deep.equal([]);
