@@ -45,11 +45,16 @@ function argsAfter(
 const declared = JSON.parse(new pulumi.Config("e2e").require("resources")) as DeclaredResource[];
 const ids: Record<string, pulumi.Output<string>> = {};
 
-/** The args with every string "${<name>.id}" replaced by the id of the resource declared as <name> before. */
+/**
+ * The args with every string "${<name>.id}" replaced by the id of the resource declared
+ * as <name> before; inside a longer string ("/groups/${web.id}"), the id is put in its place.
+ */
 function withReferences(value: unknown): unknown {
   if (typeof value === "string") {
     const reference = /^\$\{([^.}]+)\.id\}$/.exec(value);
-    return reference ? ids[reference[1]] : value;
+    if (reference) return ids[reference[1]];
+    const embedded = /\$\{([^.}]+)\.id\}/.exec(value);
+    return embedded ? ids[embedded[1]].apply((id) => value.replace(embedded[0], id)) : value;
   }
   if (Array.isArray(value)) return value.map(withReferences);
   if (value !== null && typeof value === "object") {
