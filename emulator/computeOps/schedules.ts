@@ -347,7 +347,7 @@ export function schedules(
   const now = runner.timers.now();
   if (id === undefined) {
     if (req.method === "GET") {
-      return listReply(req, [...data.schedules.values()], 10000, 50, filterView);
+      return listReply(req, [...data.schedules.values()], 1000, 50, filterView);
     }
     if (req.method !== "POST") return methodNotAllowed();
     const parsed = readBody(req);
