@@ -69,7 +69,7 @@ function markedDescription(description: string | undefined, marker: string): str
 }
 
 /** The live description without the marker: what the program declares. */
-function declaredDescription(live: string | null | undefined): string | undefined {
+export function declaredDescription(live: string | null | undefined): string | undefined {
   if (live === null || live === undefined) return undefined;
   const stripped = live.replace(markerPattern, "");
   return stripped === "" ? undefined : stripped;
