@@ -14,7 +14,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import {
-  checkInputs,
   createProvablyOnce,
   createRecoveryWindowMs,
   deleteIgnoringGone,
@@ -627,10 +626,6 @@ export function scheduleImplementation(
 ): ResourceImplementation {
   const { clientFor, creates } = dependencies;
   return typedImplementation(scheduleSchemas, {
-    async check(_olds, news) {
-      return checkInputs("Schedule", news, (raw) => scheduleInputs.safeParse(raw));
-    },
-
     async diff(_id, olds, news) {
       const result = diffWithUnknowns("Schedule", olds, news, (known) =>
         diffResult(changedPatchableFields(olds, known), replacingFields(olds, known)),
