@@ -427,6 +427,9 @@ function sameField(field: PatchableField, a: unknown, b: unknown): boolean {
       return sameWhen(a, b);
     case "operation":
       return changedOperationFields(a, b, patchableOperationFields).length === 0;
+    case "description":
+      // An empty description reads back as none: only the marker was sent.
+      return (a ?? "") === (b ?? "");
     default:
       // The API answers null for what is not set.
       return jsonEqual(a ?? null, b ?? null);

@@ -122,6 +122,15 @@ describe("Schedule", () => {
       expect(result.changes).to.equal(false);
     });
 
+    it("sees no change between an empty description and none (only the marker was sent)", async () => {
+      const olds = (await schedule.check({}, { ...declared(), __provider: provider })).inputs!;
+      const result = await schedule.diff("id", olds, {
+        ...(await schedule.check({}, { ...declared({ description: "" }), __provider: provider }))
+          .inputs!,
+      });
+      expect(result.changes).to.equal(false);
+    });
+
     it("updates in place for a new time, name or body, and replaces for a new method or uri", async () => {
       const inPlace = await diff(
         declared({
