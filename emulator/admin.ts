@@ -2,7 +2,7 @@
  * The admin endpoints under /__emulator/ (listed in ./index.ts): what the emulator
  * holds, its request log and counters, resets, fault rules, and the state changes
  * tests force (an expired key, a stale nonce, a server-pool request's status, a
- * job's approval or stall, a job template whose id changed).
+ * job's approval or stall, a job template whose id changed, the clock moved on).
  */
 import type { ComputeOpsApi } from "./computeOps";
 import { FaultInjector, validateRules } from "./faults";
@@ -127,6 +127,18 @@ export function adminReply(req: EmulatorRequest, state: AdminState): Reply {
     return computeOps.addServer(productId, serialNumber, name, (hostname as string) ?? null)
       ? { status: 204 }
       : json(409, { message: "a server with that id exists" });
+  }
+  if (route === "/clock/advance" && req.method === "POST") {
+    const parsed = parseJsonBody(req);
+    const seconds = parsed.ok
+      ? (parsed.value as { seconds?: unknown } | undefined)?.seconds
+      : undefined;
+    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+      return json(400, { message: "give seconds, a non-negative number" });
+    }
+    // Job steps and schedules due by the new time run before the answer.
+    computeOps.advanceClock(seconds * 1000);
+    return { status: 204 };
   }
   if (route === "/expire-nonces" && req.method === "POST") {
     return json(200, { expired: opsManager.expireNonces() });

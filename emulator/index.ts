@@ -18,6 +18,7 @@
  *   POST jobs/{id}/stall                the job turns STALLED
  *   POST job-templates                  {id, name} the catalogue lists it in place of that name
  *   POST servers                        {productId, serialNumber, name, hostname?} one more server
+ *   POST clock/advance                  {seconds} the clock moves on; due job steps and schedules run
  *   GET|POST|DELETE rate-limit          {limit, windowSeconds} per API client; DELETE turns it off
  */
 import * as http from "node:http";

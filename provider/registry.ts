@@ -32,6 +32,8 @@ const modules: Record<ResourceTypeName, () => ResourceModule> = {
       .resourceModule,
   Webhook: () =>
     (require("./computeOps/webhook") as typeof import("./computeOps/webhook")).resourceModule,
+  Schedule: () =>
+    (require("./computeOps/schedule") as typeof import("./computeOps/schedule")).resourceModule,
   ServerPoolRequest: () =>
     (require("./opsManager/serverPoolRequest") as typeof import("./opsManager/serverPoolRequest"))
       .resourceModule,

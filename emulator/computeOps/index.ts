@@ -22,6 +22,13 @@ import { seededSettingIds, seedSettings, settings } from "./settings";
 import { asyncOperations, groups, Placement } from "./groups";
 import { externalServices, maskSecrets } from "./externalServices";
 import { answerApproval, JobRunner, jobs, stallJob } from "./jobs";
+import {
+  dropSchedulesOf,
+  objectKey,
+  ScheduleRunner,
+  schedules,
+  scheduledRequest,
+} from "./schedules";
 import { Obj, prefix } from "./shared";
 import { TokenIssuer } from "./tokens";
 import { ObservedStore, Webhooks } from "./webhooks";
@@ -41,6 +48,9 @@ interface TenantData {
   settings: Map<string, Obj>;
   /** Seeded servers, firmware bundles and job templates; read-only. */
   catalog: Catalog;
+  schedules: Map<string, Obj>;
+  /** Schedule id -> its runs, oldest first. */
+  scheduleHistory: Map<string, Obj[]>;
 }
 
 export interface ComputeOpsOptions {
@@ -142,6 +152,7 @@ export class ComputeOpsApi {
       groups: [],
       settings: [],
       webhooks: this.webhooks.all().map((o) => ({ tenant: "", ...o })),
+      schedules: [],
     };
     for (const [tenant, data] of this.tenants) {
       out.settings.push(
@@ -157,6 +168,7 @@ export class ComputeOpsApi {
       );
       out.activationKeys.push(...[...data.activationKeys.values()].map((o) => ({ tenant, ...o })));
       out.jobs.push(...[...data.jobs.values()].map((o) => ({ tenant, ...o })));
+      out.schedules.push(...[...data.schedules.values()].map((o) => ({ tenant, ...o })));
       out.groups.push(
         ...[...data.groups.values()].map((o) => ({
           tenant,
@@ -179,6 +191,16 @@ export class ComputeOpsApi {
     if (!this.tokens.authorizes(req)) {
       return comError(401, "HPE_GL_ERROR_UNAUTHORIZED", "Missing, invalid or expired bearer token");
     }
+    return this.route(req);
+  }
+
+  /** The emulator's clock moves forward: every job step and schedule due by then runs. */
+  advanceClock(ms: number): void {
+    this.timers.advance(ms);
+  }
+
+  /** An authorized request, checked against the contract and handed to its handler. */
+  private route(req: EmulatorRequest): Reply {
     const rest = req.path.slice(prefix.length);
     const tenantHeader = req.headers["tenant-acid"];
     const tenantAcid = typeof tenantHeader === "string" ? tenantHeader : undefined;
@@ -225,7 +247,25 @@ export class ComputeOpsApi {
     }
     if ((m = /^\/v1\/groups(?:\/([^/]+)(\/devices(?:\/unassign)?)?)?$/.exec(rest))) {
       const runner = { stepMs: this.options.jobStepMs, timers: this.timers };
-      return groups(req, data, runner, m[1] && decodeURIComponent(m[1]), m[2]);
+      const reply = groups(req, data, runner, m[1] && decodeURIComponent(m[1]), m[2]);
+      // "If the resource associated with a schedule is deleted, the schedule is also
+      // deleted" (docs/api-facts.md#schedules).
+      if (req.method === "DELETE" && reply.status === 204 && m[2] === undefined) {
+        for (const tenant of this.tenants.values()) dropSchedulesOf(tenant, req.path);
+      }
+      return reply;
+    }
+    if ((m = /^\/v1beta2\/schedules(?:\/([^/]+)(?:\/history(?:\/([^/]+))?)?)?$/.exec(rest))) {
+      const history = /\/history(\/|$)/.test(rest)
+        ? { historyId: m[2] && decodeURIComponent(m[2]) }
+        : undefined;
+      return schedules(
+        req,
+        data,
+        this.scheduleRunner(data, tenantAcid ?? ""),
+        m[1] && decodeURIComponent(m[1]),
+        history,
+      );
     }
     if ((m = /^\/v1\/async-operations\/([^/]+)$/.exec(rest))) {
       return asyncOperations(req, data, decodeURIComponent(m[1]));
@@ -256,6 +296,31 @@ export class ComputeOpsApi {
   /** The job turns STALLED; false when no unfinished job has that id. */
   stallJob(jobId: string): boolean {
     return [...this.tenants.values()].some((data) => stallJob(data.jobs, jobId));
+  }
+
+  /**
+   * How a tenant's schedules run: on the emulator's clock, through its router as
+   * that tenant (authorized as the schedule's owner, checked by the contract), and
+   * associated only with objects the tenant has (groups and servers).
+   */
+  private scheduleRunner(data: TenantData, tenantAcid: string): ScheduleRunner {
+    return {
+      timers: this.timers,
+      perform: (request) => this.route(scheduledRequest(request, tenantAcid)),
+      resolves: (uri) => {
+        const key = objectKey(uri);
+        if (key === undefined) return false;
+        const [kind, id] = key.split("/");
+        // Groups live in the workspace: no group operation takes Tenant-Acid.
+        if (kind === "groups") {
+          return [...this.tenant("").groups.keys()].some((g) => g.toLowerCase() === id);
+        }
+        if (kind === "servers") {
+          return [...data.catalog.servers.keys()].some((s) => s.toLowerCase() === id);
+        }
+        return false;
+      },
+    };
   }
 
   private runner(): JobRunner {
@@ -303,6 +368,8 @@ export class ComputeOpsApi {
         placements: new Map(),
         settings: seedSettings(),
         catalog: seedCatalog(),
+        schedules: new Map(),
+        scheduleHistory: new Map(),
       };
       for (const template of this.templateChanges) {
         data.catalog.jobTemplates = withJobTemplate(data.catalog.jobTemplates, template);

@@ -21,7 +21,7 @@ import { pick, projectOnto } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
 import { GreenLakeClient } from "./client";
 import { tenantAcidInput } from "./tenantAcidInput";
-import { odataString } from "./odata";
+import { odataString, odataTimestamp } from "./odata";
 import {
   byCreation,
   resourceSchemas,
@@ -479,11 +479,6 @@ function changedInputs(
  */
 async function readJob(client: GreenLakeClient, id: string): Promise<JobResponse> {
   return (await batchedRead(client, listRead, id)) as JobResponse;
-}
-
-/** A timestamp as the spec's filter examples write one: bare, to the second. */
-function odataTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /**

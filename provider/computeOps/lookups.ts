@@ -1,7 +1,7 @@
 /**
  * Lookups by name (docs/api-facts.md#lookups): the group, server, setting, firmware
- * bundle or job template a program references, found with one request when one
- * object matches. Filters use only properties the spec declares for each list;
+ * bundle, job template or schedule a program references, found with one request
+ * when one object matches. Filters use only properties the spec declares for each list;
  * firmware bundles and job templates have no filter, so one page of up to 1000 is
  * matched here. Arguments are checked before any request.
  *
@@ -20,6 +20,7 @@ import {
 } from "./jobTemplateCatalog";
 import { templateFor } from "./jobTemplates";
 import { odataString } from "./odata";
+import { declaredDescription, schedulesPath } from "./schedule";
 
 type Item = Record<string, unknown>;
 
@@ -162,6 +163,33 @@ export const lookupSchemas = {
       description: z.string().optional().describe("The template's description."),
     }),
   },
+  getSchedule: {
+    description:
+      "The schedule of this name (`/compute-ops-mgmt/v1beta2/schedules`), and of this " +
+      "associated resource when given. Names are not unique and the list filters by neither, " +
+      "so every schedule is listed and matched here; several matches fail, naming them.",
+    args: z.object({
+      name: textArgument('The schedule\'s name, e.g. "web firmware window".'),
+      associatedResourceUri: textArgument(
+        "The resource the schedule belongs to, e.g. a group's `resourceUri`, to narrow.",
+      ).optional(),
+      ...lookupTarget,
+    }),
+    result: z.object({
+      id: z.string().describe("The schedule's id."),
+      name: z.string().describe("The schedule's name."),
+      description: z
+        .string()
+        .optional()
+        .describe("The schedule's description, without the provider's create marker."),
+      associatedResourceUri: z
+        .string()
+        .optional()
+        .describe("The resource the schedule belongs to."),
+      nextStartAt: z.string().optional().describe("When it runs next; absent when never again."),
+      resourceUri: z.string().describe("The schedule's URI."),
+    }),
+  },
 } as const;
 
 export type LookupName = keyof typeof lookupSchemas;
@@ -176,6 +204,7 @@ export type ServerResult = LookupResult<"getServer">;
 export type SettingResult = LookupResult<"getSetting">;
 export type FirmwareBundleResult = LookupResult<"getFirmwareBundle">;
 export type JobTemplateResult = LookupResult<"getJobTemplate">;
+export type ScheduleResult = LookupResult<"getSchedule">;
 
 /**
  * The arguments, checked before any request; an error names the lookup and the
@@ -378,6 +407,36 @@ export async function findJobTemplate(
   };
 }
 
+/**
+ * By `name`, narrowed by `associatedResourceUri`: neither is a filter property of the
+ * schedules list (docs/api-facts.md#schedules), so every page is read and matched here.
+ */
+export async function findSchedule(
+  client: GreenLakeClient,
+  args: LookupArgs<"getSchedule">,
+): Promise<ScheduleResult> {
+  const { name, associatedResourceUri } = checkedArguments("getSchedule", args);
+  const items = await client.list<Item>(schedulesPath, { pageSize: 1000 });
+  const schedule = exactlyOne(
+    items.filter(
+      (s) =>
+        s.name === name &&
+        (associatedResourceUri === undefined || s.associatedResourceUri === associatedResourceUri),
+    ),
+    "schedule",
+    `name "${name}"${associatedResourceUri !== undefined ? ` and associatedResourceUri ${associatedResourceUri}` : ""}`,
+    "several schedules may share a name: add associatedResourceUri to narrow",
+  );
+  return {
+    id: String(schedule.id),
+    name,
+    description: declaredDescription(str(schedule.description)),
+    associatedResourceUri: str(schedule.associatedResourceUri),
+    nextStartAt: str(schedule.nextStartAt),
+    resourceUri: String(schedule.resourceUri),
+  };
+}
+
 const finders: {
   [K in LookupName]: (client: GreenLakeClient, args: LookupArgs<K>) => Promise<LookupResult<K>>;
 } = {
@@ -386,6 +445,7 @@ const finders: {
   getSetting: findSetting,
   getFirmwareBundle: findFirmwareBundle,
   getJobTemplate: (client, args) => findJobTemplate(client, args),
+  getSchedule: findSchedule,
 };
 
 /**

@@ -33,3 +33,8 @@ export function queryString(query: QueryValues): string {
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/** A timestamp as the spec's filter examples write one: bare, to the second. */
+export function odataTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -470,6 +470,13 @@ export interface ProvableCreate<T extends { id: string }> {
   serializeBy?: string;
   /** What the user can do about unproven candidates (default: adoptId, recover, or delete). */
   wayOut?: string;
+  /**
+   * True when the POST carries a marker no other object can have (a Schedule's
+   * description, docs/design.md#marked-creates) and `matches` looks for it: nothing
+   * is listed before the POST, and after a lost answer a new object without the
+   * marker is someone else's, so none with it means the POST made nothing.
+   */
+  marked?: boolean;
 }
 
 /**
@@ -547,7 +554,7 @@ export async function createProvablyOnce<T extends { id: string }>(
   registry: CreateRegistry = processCreates,
 ): Promise<T> {
   return registry.serialized(create.serializeBy, async () => {
-    const before = await create.lookalikes();
+    const before = create.marked ? [] : await create.lookalikes();
     if (create.name !== undefined && before.length > 0) {
       throw nameTakenError(create.noun, create.name, before);
     }
@@ -575,7 +582,7 @@ export async function createProvablyOnce<T extends { id: string }>(
         registry.claim(ours[0].id);
         return ours[0];
       }
-      if (fresh.length === 0) throw error;
+      if (fresh.length === 0 || (create.marked && ours.length === 0)) throw error;
       const wayOut =
         create.wayOut ??
         `If one is this resource's, set adoptId to its id or run \`${recoverCommand}\`; otherwise delete it.`;

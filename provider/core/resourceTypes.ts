@@ -311,6 +311,34 @@ export const resourceTypes = {
       "resourceUri",
     ],
   },
+  Schedule: {
+    module: "compute-ops",
+    updatable: true,
+    // The PATCH cannot change the operation's method or uri (read-only there), so a
+    // change of either replaces too; diff judges those inside `operation`.
+    replacedBy: ["region", "tenantAcid"],
+    waitSettings: [],
+    secretOutputs: [],
+    secretInputs: [],
+    maskedCredentials: [],
+    outputs: [
+      "name",
+      "description",
+      "purpose",
+      "associatedResourceUri",
+      "schedule",
+      "operation",
+      "region",
+      "tenantAcid",
+      "nextStartAt",
+      "lastRun",
+      "generation",
+      "createdAt",
+      "updatedAt",
+      "resourceUri",
+      "historyUri",
+    ],
+  },
 } as const satisfies Record<string, ResourceTypeDefinition>;
 
 export type ResourceTypeName = keyof typeof resourceTypes;

@@ -15,4 +15,6 @@ export { GroupMembership } from "./groupMembership";
 export type { GroupMembershipArgs } from "./groupMembership";
 export { Webhook } from "./webhook";
 export type { WebhookArgs } from "./webhook";
+export { Schedule } from "./schedule";
+export type { ScheduleArgs } from "./schedule";
 export * from "./lookups";

@@ -1,7 +1,7 @@
 /**
- * Lookups: the groups, servers, settings, firmware bundles and job templates a
- * program references, found by name, as `getX` (a promise) and `getXOutput` (an
- * Output, taking Inputs) pairs. They run in the program's process with the
+ * Lookups: the groups, servers, settings, firmware bundles, job templates and
+ * schedules a program references, found by name, as `getX` (a promise) and
+ * `getXOutput` (an Output, taking Inputs) pairs. They run in the program's process with the
  * provider's client: configuration from the stack (`compute-ops:*`), then the
  * `HPE_COM_*` environment, the same retries and errors. Each sends one request
  * when one object matches, and fails naming the matches when none or several do.
@@ -29,6 +29,9 @@ export type GetFirmwareBundleArgs = LookupArgs<"getFirmwareBundle">;
 export type GetFirmwareBundleResult = LookupResult<"getFirmwareBundle">;
 export type GetJobTemplateArgs = LookupArgs<"getJobTemplate">;
 export type GetJobTemplateResult = LookupResult<"getJobTemplate">;
+/** `name`, and `associatedResourceUri` to narrow: schedule names are not unique. */
+export type GetScheduleArgs = LookupArgs<"getSchedule">;
+export type GetScheduleResult = LookupResult<"getSchedule">;
 /** Where to look: a region or MSP tenant other than the stack's. */
 export type LookupTargetArgs = Pick<GetGroupArgs, "region" | "tenantAcid">;
 
@@ -96,4 +99,18 @@ export function getJobTemplateOutput(
   args: OutputArgs<GetJobTemplateArgs>,
 ): pulumi.Output<GetJobTemplateResult> {
   return pulumi.output(args).apply((a) => getJobTemplate(a as GetJobTemplateArgs));
+}
+
+/**
+ * The schedule of this name, and of this associated resource when given
+ * (`/compute-ops-mgmt/v1beta2/schedules`); names are not unique, so several matches
+ * fail, naming them.
+ */
+export function getSchedule(args: GetScheduleArgs): Promise<GetScheduleResult> {
+  return lookup("getSchedule", args);
+}
+export function getScheduleOutput(
+  args: OutputArgs<GetScheduleArgs>,
+): pulumi.Output<GetScheduleResult> {
+  return pulumi.output(args).apply((a) => getSchedule(a as GetScheduleArgs));
 }

@@ -60,6 +60,7 @@ describe("Emulator", function () {
         "jobs",
         "groups",
         "settings",
+        "schedules",
         "serverPoolRequests",
         "webhooks",
       ]);

@@ -4,6 +4,7 @@ import {
   findFirmwareBundle,
   findGroup,
   findJobTemplate,
+  findSchedule,
   findServer,
   findSetting,
   lookupInProgram,
@@ -196,6 +197,46 @@ describe("Lookups", () => {
     expect(
       (await findJobTemplate(shared, { name: "Group Firmware Compliance" }, catalogs)).id,
     ).to.equal("t1");
+  });
+
+  it("getSchedule: lists the schedules, matches the name here, narrows by associated resource", async () => {
+    const web = "/compute-ops-mgmt/v1/groups/0f6b1c9e-2a57-4d1e-9a43-6b0d0e2c7a11";
+    const db = "/compute-ops-mgmt/v1/groups/6a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    const schedule = (id: string, associatedResourceUri: string) => ({
+      id,
+      name: "firmware window",
+      description: "monthly\n\n[pulumi-ops-management create 1b4e28ba-2fa1-41d2-883f-0016d3cca427]",
+      associatedResourceUri,
+      nextStartAt: "2026-12-19T02:00:00Z",
+      resourceUri: `/compute-ops-mgmt/v1beta2/schedules/${id}`,
+    });
+    const answer = list(schedule("s1", web), schedule("s2", db), {
+      ...schedule("s3", web),
+      name: "other",
+    });
+    const scope = nock(endpoint)
+      .get("/compute-ops-mgmt/v1beta2/schedules")
+      .query({ offset: "0", limit: "1000" })
+      .twice()
+      .reply(200, answer);
+    const several = await failure(() => findSchedule(client(), { name: "firmware window" }));
+    expect(several).to.equal(
+      '2 schedules match name "firmware window": s1 (firmware window), s2 (firmware window); ' +
+        "several schedules may share a name: add associatedResourceUri to narrow",
+    );
+    const found = await findSchedule(client(), {
+      name: "firmware window",
+      associatedResourceUri: db,
+    });
+    scope.done();
+    expect(found).to.deep.equal({
+      id: "s2",
+      name: "firmware window",
+      description: "monthly",
+      associatedResourceUri: db,
+      nextStartAt: "2026-12-19T02:00:00Z",
+      resourceUri: "/compute-ops-mgmt/v1beta2/schedules/s2",
+    });
   });
 
   it("in the program: takes the endpoint and token from the stack configuration it is given", async () => {

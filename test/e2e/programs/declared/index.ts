@@ -48,14 +48,20 @@ const made: Record<string, pulumi.CustomResource> = {};
 
 /**
  * The args with every string "${<name>.id}" replaced by the id of the resource declared
- * as <name> before, and "${<name>.<output>}" by that output (a Setting's resourceUri).
+ * as <name> before, and "${<name>.<output>}" by that output (a Setting's resourceUri);
+ * inside a longer string ("/groups/${web.id}"), the id is put in its place.
  */
 function withReferences(value: unknown): unknown {
   if (typeof value === "string") {
     const reference = /^\$\{([^.}]+)\.([A-Za-z]+)\}$/.exec(value);
-    if (!reference) return value;
-    const [, name, output] = reference;
-    return output === "id" ? ids[name] : (made[name] as unknown as Record<string, unknown>)[output];
+    if (reference) {
+      const [, name, output] = reference;
+      return output === "id"
+        ? ids[name]
+        : (made[name] as unknown as Record<string, unknown>)[output];
+    }
+    const embedded = /\$\{([^.}]+)\.id\}/.exec(value);
+    return embedded ? ids[embedded[1]].apply((id) => value.replace(embedded[0], id)) : value;
   }
   if (Array.isArray(value)) return value.map(withReferences);
   if (value !== null && typeof value === "object") {
