@@ -166,7 +166,9 @@ export const mergePatchHeaders = { headers: { "Content-Type": "application/merge
 
 /**
  * Stack config that points the providers at an emulator, plus the quickstart
- * program's own ServiceNow settings (the emulator accepts any).
+ * program's own settings: ServiceNow credentials (the emulator accepts any) and a
+ * maintenance window a week from now at 02:00 UTC (the API takes a start within a
+ * year).
  */
 export function emulatorStackConfig(emulator: RunningEmulator): {
   config: Record<string, string>;
@@ -181,6 +183,7 @@ export function emulatorStackConfig(emulator: RunningEmulator): {
       "ops-manager:username": emulator.credentials.opsManagerUsername,
       "ops-manager:groupId": emulator.credentials.opsManagerGroupId,
       "quickstart:serviceNowClientId": "servicenow-client",
+      "quickstart:maintenanceWindowStart": aWeekFromNowAt2am(),
     },
     secrets: {
       "compute-ops:clientSecret": emulator.credentials.clientSecret,
@@ -189,4 +192,10 @@ export function emulatorStackConfig(emulator: RunningEmulator): {
       "quickstart:serviceNowRefreshToken": "servicenow-refresh-token-value",
     },
   };
+}
+
+/** 02:00 UTC, seven days from today: `2026-12-14T02:00:00Z`. */
+function aWeekFromNowAt2am(): string {
+  const day = new Date(Date.now() + 7 * 24 * 3600 * 1000);
+  return `${day.toISOString().slice(0, 10)}T02:00:00Z`;
 }

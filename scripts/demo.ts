@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the quickstart through the real Pulumi CLI against the embedded
- * emulator. up → clean preview → out-of-band change → drift shown by
- * `preview --refresh` → `up --refresh` repairs it → destroy → the emulator is empty.
+ * emulator, with a local webhook destination. up → clean preview → out-of-band
+ * change → drift shown by `preview --refresh` → `up --refresh` repairs it → destroy
+ * → the emulator is empty.
  */
 import { startEmulator } from "../emulator";
 import {
@@ -11,6 +12,7 @@ import {
   emulatorStackConfig,
   mergePatchHeaders,
 } from "../emulator/adminClient";
+import { startWebhookReceiver } from "../emulator/webhookReceiver";
 import { PulumiWorkspace, repoRoot } from "./pulumiRunner";
 
 // `--expect-no-changes` failures exit with this code since Pulumi v3.226.0.
@@ -22,24 +24,53 @@ function announce(step: string): void {
 
 async function main(): Promise<void> {
   announce("Getting the Pulumi CLI (npm run pulumi:ensure)");
-  const emulator = await startEmulator({ port: 0, quiet: true, serverPoolDelayMs: 1000 });
-  console.log(`Emulator listening on ${emulator.url}`);
+  // The webhook's destination is this process, on a loopback port: the emulator
+  // sends there only with allowHttpDestinations (the API itself wants https).
+  const receiver = await startWebhookReceiver();
+  const emulator = await startEmulator({
+    port: 0,
+    quiet: true,
+    serverPoolDelayMs: 1000,
+    allowHttpDestinations: true,
+  });
+  console.log(`Emulator listening on ${emulator.url}; webhook receiver on ${receiver.url}`);
   const workspace = new PulumiWorkspace({ programDir: repoRoot, stack: "demo", echo: true });
   try {
     announce("Creating stack 'demo' with config pointing at the emulator");
     const { config, secrets } = emulatorStackConfig(emulator);
-    await workspace.initStack(config, secrets);
+    await workspace.initStack(
+      { ...config, "quickstart:webhookUrl": receiver.url },
+      { ...secrets, "quickstart:webhookAuthorization": "Bearer demo-receiver-token" },
+    );
 
     announce(
-      "pulumi up: creates the server group and its membership, the approval policy on it, a compliance job on it, the ServiceNow integration, activation key and server-pool request",
+      "pulumi up: creates a firmware baseline and a BIOS setting, the server group that applies them and its membership, the approval policy on it, its firmware-update schedule, a webhook for job events, a compliance job on the group, the ServiceNow integration, activation key and server-pool request",
     );
-    await workspace.runOk(["up", "--yes", "--skip-preview"]);
-    const groups = (await emulatorObjects(emulator)).groups ?? [];
-    const group = groups.find((g) => g.name === "web-servers");
+    const up = await workspace.runOk(["up", "--yes", "--skip-preview"]);
+    const created = Number(/(\d+) created/.exec(up.stdout)?.[1] ?? 0) - 1; // less the stack
+    const objects = await emulatorObjects(emulator);
+    const group = (objects.groups ?? []).find((g) => g.name === "web-servers");
     if (!group) throw new Error("the quickstart's server group is not in the emulator");
     console.log(
       `Server group ${String(group.id)} "web-servers" holds: ${JSON.stringify(group.devices)}`,
     );
+    const settingNames = (objects.settings ?? [])
+      .filter((setting) => (group.settingsUris as string[]).includes(setting.resourceUri as string))
+      .map((setting) => `${String(setting.category)} "${String(setting.name)}"`);
+    console.log(`It applies the settings: ${settingNames.join(", ")}`);
+    if (settingNames.length !== 2) throw new Error("the group does not apply the two settings");
+    const [schedule] = objects.schedules ?? [];
+    if (!schedule)
+      throw new Error("the quickstart's firmware-update schedule is not in the emulator");
+    console.log(
+      `Schedule "${String(schedule.name)}" runs the group's firmware update next at ${String(schedule.nextStartAt)}, every ${String((schedule.schedule as { interval: string }).interval)}`,
+    );
+    const jobEvents = receiver.events().length;
+    console.log(
+      `The webhook's destination got the handshake (${receiver.handshakes().length}) and ${jobEvents} job event(s) of the compliance run`,
+    );
+    if (receiver.handshakes().length === 0 || jobEvents === 0)
+      throw new Error("the webhook's destination received no handshake or no job event");
 
     announce("pulumi preview --refresh --expect-no-changes: nothing has changed, so this is clean");
     await workspace.runOk(["preview", "--refresh", "--expect-no-changes"]);
@@ -84,11 +115,12 @@ async function main(): Promise<void> {
       throw new Error(`expected the one compliance job as history, found ${jobs}`);
 
     console.log(
-      "\nDemo passed: up created 7 resources (a group, its membership, a policy and a job on it), a clean preview, drift detected and repaired, destroy left no object but the job history.",
+      `\nDemo passed: up created ${created} resources (a group at a firmware baseline with a BIOS setting, its membership, an approval policy, a monthly firmware-update schedule and a compliance job on it, and a webhook that received ${jobEvents} of the job's events), a clean preview, drift detected and repaired, destroy left no object but the job history.`,
     );
   } finally {
     workspace.dispose();
     await emulator.close();
+    await receiver.close();
   }
 }
 

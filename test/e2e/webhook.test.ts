@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { DeclaredResource, E2EStack } from "./harness";
-import { startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver";
+import { startWebhookReceiver, type WebhookReceiver } from "../../emulator/webhookReceiver";
 
 const headerValue = "e2e-receiver-key-5be1f07c";
 const serverId = "P06760-B21+2M212504P8";

@@ -22,7 +22,7 @@ import { systemClock } from "../../provider/core/waitForState";
 import { RateLimitGates } from "../../provider/http/rateLimit";
 import { PartialCreateError, providerKey } from "../../provider/core/pulumiResults";
 import { recordRequest } from "../support/recordedRequests";
-import { startWebhookReceiver, type WebhookReceiver } from "../support/webhookReceiver";
+import { startWebhookReceiver, type WebhookReceiver } from "../../emulator/webhookReceiver";
 import { testComputeOps } from "../unit/resourceTestSetup";
 
 const webhooksPath = "/compute-ops-mgmt/v1beta1/webhooks";

@@ -1,5 +1,6 @@
 /**
- * A real webhook destination on a loopback port, for the tests: it answers the
+ * A real webhook destination on a loopback port, for the demo and the tests (an
+ * emulator started with `allowHttpDestinations` may send to it): it answers the
  * handshake GET as docs/api-facts.md#webhooks says a destination must (200, the
  * challenge back as `verification`), acknowledges event POSTs with 200, and keeps
  * every request it received. `refuse` makes it answer everything with that status.
