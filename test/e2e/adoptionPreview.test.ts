@@ -96,16 +96,13 @@ describe("Adoption shows before it changes, under the real Pulumi engine", funct
       authentication: { clientId: "dscc-client", clientSecret: "the-old-secret" },
     });
     const adoptId: string = existing.data.id;
-    await stack.declare(
-      [
-        {
-          type: "ExternalService",
-          name: "dscc",
-          args: { ...dscc, adoptId, description: "managed by Pulumi now" },
-        },
-      ],
-      { secret: true },
-    );
+    await stack.declare([
+      {
+        type: "ExternalService",
+        name: "dscc",
+        args: { ...dscc, adoptId, description: "managed by Pulumi now" },
+      },
+    ]);
     const preview = await stack.run(["preview"]);
     const output = preview.stdout + preview.stderr;
     expect(preview.code, output).to.equal(0);

@@ -25,66 +25,63 @@ describe("Secrets under the real Pulumi engine", function () {
     await stack.workspace.runOk(["config", "rm", "compute-ops:clientId"]);
     // "--": a random token may start with "-".
     await stack.workspace.runOk(["config", "set", "--secret", "compute-ops:token", "--", token]);
-    await stack.declare(
-      [
-        {
-          type: "ExternalService",
-          name: "snow",
-          args: {
-            name: "ServiceNow",
-            serviceType: "SERVICE_NOW",
-            authentication: {
-              clientId: "snow-client",
-              clientSecret: snowClientSecret,
-              refreshToken: snowRefreshToken,
-            },
-            serviceData: {
-              oauthUrl: "https://example.service-now.com/oauth_token.do",
-              incidentUrl: "https://example.service-now.com/api/now/import/x_hpe_incident",
-              refreshTokenExpiryInDays: 120,
-              incidentCreationScope: { serviceEventIssues: true },
-            },
+    await stack.declare([
+      {
+        type: "ExternalService",
+        name: "snow",
+        args: {
+          name: "ServiceNow",
+          serviceType: "SERVICE_NOW",
+          authentication: {
+            clientId: "snow-client",
+            clientSecret: snowClientSecret,
+            refreshToken: snowRefreshToken,
+          },
+          serviceData: {
+            oauthUrl: "https://example.service-now.com/oauth_token.do",
+            incidentUrl: "https://example.service-now.com/api/now/import/x_hpe_incident",
+            refreshTokenExpiryInDays: 120,
+            incidentCreationScope: { serviceEventIssues: true },
           },
         },
-        {
-          type: "ExternalService",
-          name: "dscc",
-          args: {
-            name: "DSCC",
-            serviceType: "DSCC",
-            authentication: { clientId: "dscc-client", clientSecret: dsccClientSecret },
-            serviceData: { region: "us-west" },
+      },
+      {
+        type: "ExternalService",
+        name: "dscc",
+        args: {
+          name: "DSCC",
+          serviceType: "DSCC",
+          authentication: { clientId: "dscc-client", clientSecret: dsccClientSecret },
+          serviceData: { region: "us-west" },
+        },
+      },
+      {
+        type: "ExternalService",
+        name: "vcenter",
+        args: {
+          name: "vCenter",
+          serviceType: "VMWARE_VCENTER",
+          authentication: { username: "administrator@vsphere.local", password: vcenterPassword },
+          serviceData: {
+            vCenterUrl: "https://vcenter.example.com",
+            associatedGatewayUri:
+              "/compute-ops-mgmt/v1beta1/appliances/7a7e0c4b-4bb2-4d4f-8f2c-1ab0b6e1c0a1",
+            vCenterCertFingerprint:
+              "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
           },
         },
-        {
-          type: "ExternalService",
-          name: "vcenter",
-          args: {
-            name: "vCenter",
-            serviceType: "VMWARE_VCENTER",
-            authentication: { username: "administrator@vsphere.local", password: vcenterPassword },
-            serviceData: {
-              vCenterUrl: "https://vcenter.example.com",
-              associatedGatewayUri:
-                "/compute-ops-mgmt/v1beta1/appliances/7a7e0c4b-4bb2-4d4f-8f2c-1ab0b6e1c0a1",
-              vCenterCertFingerprint:
-                "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89",
-            },
-          },
-        },
-        {
-          type: "ActivationKey",
-          name: "ilo",
-          args: { targetDevice: "ILO", expirationInHours: 12 },
-        },
-        {
-          type: "ServerPoolRequest",
-          name: "pool",
-          args: { properties: [{ Datacenter: "nyc", size: "small" }], timeoutMinutes: 2 },
-        },
-      ],
-      { secret: true },
-    );
+      },
+      {
+        type: "ActivationKey",
+        name: "ilo",
+        args: { targetDevice: "ILO", expirationInHours: 12 },
+      },
+      {
+        type: "ServerPoolRequest",
+        name: "pool",
+        args: { properties: [{ Datacenter: "nyc", size: "small" }], timeoutMinutes: 2 },
+      },
+    ]);
   });
   after(async () => {
     await stack?.stop();
@@ -169,21 +166,18 @@ describe("Secret inputs in check failures and job parameters, under the real Pul
 
   it("fails preview on a plain string as authentication, naming it without printing it", async () => {
     const plainSecret = "PlainSecretValue123";
-    await stack.declare(
-      [
-        {
-          type: "ExternalService",
-          name: "dscc",
-          args: {
-            name: "DSCC",
-            serviceType: "DSCC",
-            authentication: plainSecret,
-            serviceData: { region: "us-west" },
-          },
+    await stack.declare([
+      {
+        type: "ExternalService",
+        name: "dscc",
+        args: {
+          name: "DSCC",
+          serviceType: "DSCC",
+          authentication: plainSecret,
+          serviceData: { region: "us-west" },
         },
-      ],
-      { secret: true },
-    );
+      },
+    ]);
     const preview = await stack.run(["preview"]);
     const output = preview.stdout + preview.stderr;
     expect(preview.code).not.to.equal(0);
@@ -207,7 +201,7 @@ describe("Secret inputs in check failures and job parameters, under the real Pul
         timeoutMinutes: 5,
       },
     });
-    await stack.declare([job("ok", "P06760-B21+2M212504P8", { adminPass })], { secret: true });
+    await stack.declare([job("ok", "P06760-B21+2M212504P8", { adminPass })]);
     await stack.up();
     let exported = await stack.workspace.exportStack();
     expect(exported).not.to.include(adminPass);
@@ -216,13 +210,10 @@ describe("Secret inputs in check failures and job parameters, under the real Pul
     expect(recorded.inputs.jobParams).to.have.property("ciphertext");
 
     // A job the emulator fails: its id is recorded by a partial create, with its outputs.
-    await stack.declare(
-      [
-        job("ok", "P06760-B21+2M212504P8", { adminPass }),
-        job("failing", "P06760-B21+2M212504P8", { rootPassword, emulatorOutcome: "ERROR" }),
-      ],
-      { secret: true },
-    );
+    await stack.declare([
+      job("ok", "P06760-B21+2M212504P8", { adminPass }),
+      job("failing", "P06760-B21+2M212504P8", { rootPassword, emulatorOutcome: "ERROR" }),
+    ]);
     const failing = await stack.run(["up", "--yes", "--skip-preview"]);
     expect(failing.code, "the failed job fails the up").not.to.equal(0);
     expect(await stack.stateResources("Job")).to.have.length(2);
