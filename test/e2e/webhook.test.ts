@@ -55,9 +55,7 @@ describe("Webhook under the real Pulumi engine", function () {
   let output = "";
 
   it("up: the destination answers the handshake, the webhook is ACTIVE, and the job's completion is delivered", async () => {
-    await stack.declare(declaration({ "X-Receiver-Key": headerValue }, completedJobs), {
-      secret: true,
-    });
+    await stack.declare(declaration({ "X-Receiver-Key": headerValue }, completedJobs));
     const result = await stack.up();
     output += result.stdout + result.stderr;
     const [hook] = await stack.stateResources("Webhook");
@@ -82,7 +80,6 @@ describe("Webhook under the real Pulumi engine", function () {
     const handshakes = receiver.handshakes().length;
     await stack.declare(
       declaration({ "X-Receiver-Key": `${headerValue}-2` }, "type eq 'compute-ops/job'"),
-      { secret: true },
     );
     const result = await stack.up();
     output += result.stdout + result.stderr;
