@@ -51,6 +51,12 @@ interface BenchedType {
   extraCreateRequests: number;
   /** Whether create has a ratio target (approval policies' row has always shown it). */
   createTarget: boolean;
+  /**
+   * Whether create polls until the API has done something on its own (a webhook's
+   * handshake): how many polls that takes depends on when it finishes, on either
+   * side, so its request counts are compared by median.
+   */
+  createPolls: boolean;
 }
 
 interface SideResults {
@@ -166,6 +172,7 @@ function approvalPolicies(baseline: Side): BenchedType {
     // another's object after a lost answer (docs/design.md#only-what-is-provably-ours).
     extraCreateRequests: nameCheckRequests,
     createTarget: true,
+    createPolls: false,
   };
 }
 
@@ -189,6 +196,7 @@ function settings(connection: BareConnection): BenchedType {
     baseline: bareSettingBaseline(connection),
     extraCreateRequests: nameCheckRequests,
     createTarget: false,
+    createPolls: false,
   };
 }
 
@@ -228,6 +236,7 @@ function schedules(
     baseline: bareScheduleBaseline(connection),
     extraCreateRequests: 0,
     createTarget: false,
+    createPolls: false,
   };
 }
 
@@ -255,6 +264,7 @@ function webhooks(connection: BareConnection, destination: string): BenchedType 
     baseline: bareWebhookBaseline(connection),
     extraCreateRequests: 1,
     createTarget: false,
+    createPolls: true,
   };
 }
 
@@ -365,8 +375,10 @@ export async function measureOperations(
         ratio: value / base,
         target: extra > 0 ? `= baseline + ${extra}` : "= baseline",
         met:
-          Math.max(...provider.requests[operation]) === base + extra &&
-          Math.max(...baseline.requests[operation]) === base,
+          operation === "create" && benched.createPolls
+            ? value === base + extra
+            : Math.max(...provider.requests[operation]) === base + extra &&
+              Math.max(...baseline.requests[operation]) === base,
         samples: provider.requests[operation],
         baselineSamples: baseline.requests[operation],
       });
