@@ -4,7 +4,8 @@
  * emulator with a fixed latency per request, so that network cost dominates as
  * it does against the real APIs.
  *
- *   1. per-operation time, in process (create/read/update/delete)
+ *   1. per-operation time, in process (create/read/update/delete), for approval
+ *      policies, settings, schedules and webhooks
  *   2. HTTP requests per operation, token requests per process, Digest round trips
  *   3. the serialized provider (`__provider`): size, and the same text across versions
  *   4. cold start of a dynamic-provider host process
@@ -78,7 +79,13 @@ async function run(options: BenchOptions): Promise<void> {
       (host.pulumiCli ? `, Pulumi CLI ${host.pulumiCli}` : ""),
   );
   progress(`options: ${JSON.stringify(options)}`);
-  const emulator = await startEmulator({ port: 0, quiet: true, latencyMs: options.latencyMs });
+  // Part 1's webhooks go to a receiver on a loopback port, over plain http.
+  const emulator = await startEmulator({
+    port: 0,
+    quiet: true,
+    latencyMs: options.latencyMs,
+    allowHttpDestinations: true,
+  });
   progress(`emulator on ${emulator.url}, ${options.latencyMs} ms added to every API request`);
 
   const measurements: Measurement[] = [];

@@ -1,15 +1,30 @@
 /**
- * Parts 1 and 2, in this process: each lifecycle operation of an ApprovalPolicy
- * dispatched into the provider exactly as the serialized shim does it
- * (`provider[method](type, args)` after `configure`), against the hand-written
- * bare-axios baseline making the same calls; the HTTP requests each operation
- * costs; token requests; and Digest challenges for a few Ops Manager calls.
+ * Parts 1 and 2, in this process: each lifecycle operation of an ApprovalPolicy, a
+ * Setting, a Schedule and a Webhook dispatched into the provider exactly as the
+ * serialized shim does it (`provider[method](type, args)` after `configure`), against
+ * a hand-written bare-axios baseline doing the same HTTP work (baselineProgram for
+ * approval policies, bareBaselines.ts for the others); the HTTP requests each
+ * operation costs; token requests; and Digest challenges for a few Ops Manager calls.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { RunningEmulator } from "../../emulator";
 import * as entryPoints from "../../provider";
-import { emulatorStats, emulatorToken, resetEmulatorStats } from "../../emulator/adminClient";
+import type { ResourceTypeName } from "../../provider";
+import {
+  computeOpsApi,
+  emulatorStats,
+  emulatorToken,
+  resetEmulatorStats,
+} from "../../emulator/adminClient";
+import { startWebhookReceiver } from "../../test/support/webhookReceiver";
 import { baselineProvider } from "./baselineProgram/baselineProvider";
+import {
+  bareScheduleBaseline,
+  bareSettingBaseline,
+  bareWebhookBaseline,
+  type BareConnection,
+  type Side,
+} from "./bareBaselines";
 import { Measurement, median, progress, ratioMeasurement, timed } from "./measurement";
 import type { BenchOptions } from "./options";
 import { benchPolicyArgs } from "./policies";
@@ -21,13 +36,27 @@ type Operation = (typeof operations)[number];
 
 type Outputs = Record<string, unknown>;
 
-/** One way of managing an approval policy: the provider under test or the baseline. */
-interface Side {
-  label: string;
-  create(inputs: Outputs): Promise<{ id: string; outs: Outputs }>;
-  read(id: string, outs: Outputs): Promise<{ id?: string; props?: Outputs }>;
-  update(id: string, outs: Outputs, news: Outputs): Promise<{ outs?: Outputs }>;
-  delete(id: string, outs: Outputs): Promise<void>;
+/** A resource type part 1 measures: what it declares, what its update changes, its baseline. */
+interface BenchedType {
+  type: ResourceTypeName;
+  /** The prefix of its rows' names ("" for ApprovalPolicy, whose rows came first). */
+  rowPrefix: string;
+  /** Declaration number `index`; `run` keeps names apart between the sides. */
+  inputs(index: number, run: string): Outputs;
+  /** What the update declares: `changedField` takes a new value. */
+  changed(inputs: Outputs): Outputs;
+  changedField: string;
+  baseline: Side;
+  /** Requests a create makes on top of the baseline's, by design (docs/performance.md). */
+  extraCreateRequests: number;
+  /** Whether create has a ratio target (approval policies' row has always shown it). */
+  createTarget: boolean;
+  /**
+   * Whether create polls until the API has done something on its own (a webhook's
+   * handshake): how many polls that takes depends on when it finishes, on either
+   * side, so its request counts are compared by median.
+   */
+  createPolls: boolean;
 }
 
 interface SideResults {
@@ -51,20 +80,22 @@ function configRequest(values: Record<string, string>): dynamic.ConfigureRequest
 }
 
 /** The provider under test, reached the way the serialized shim reaches it. */
-const providerSide: Side = {
-  label: "provider",
-  create: (inputs) =>
-    entryPoints.create("ApprovalPolicy", [inputs]) as Promise<{ id: string; outs: Outputs }>,
-  read: (id, outs) =>
-    entryPoints.read("ApprovalPolicy", [id, outs]) as Promise<{ id?: string; props?: Outputs }>,
-  update: (id, outs, news) =>
-    entryPoints.update("ApprovalPolicy", [id, outs, news]) as Promise<{ outs?: Outputs }>,
-  delete: async (id, outs) => {
-    await entryPoints.delete("ApprovalPolicy", [id, outs]);
-  },
-};
+function providerSide(type: ResourceTypeName): Side {
+  return {
+    label: "provider",
+    create: (inputs) =>
+      entryPoints.create(type, [inputs]) as Promise<{ id: string; outs: Outputs }>,
+    read: (id, outs) =>
+      entryPoints.read(type, [id, outs]) as Promise<{ id?: string; props?: Outputs }>,
+    update: (id, outs, news) =>
+      entryPoints.update(type, [id, outs, news]) as Promise<{ outs?: Outputs }>,
+    delete: async (id, outs) => {
+      await entryPoints.delete(type, [id, outs]);
+    },
+  };
+}
 
-const baselineSide: Side = {
+const approvalPolicyBaseline: Side = {
   label: "baseline",
   create: (inputs) => baselineProvider.create!(inputs) as Promise<{ id: string; outs: Outputs }>,
   read: (id, outs) => baselineProvider.read!(id, outs) as Promise<{ id?: string; props?: Outputs }>,
@@ -78,12 +109,14 @@ const baselineSide: Side = {
 /** One create → read → update → delete cycle, each operation timed and its requests counted. */
 async function cycle(
   emulator: RunningEmulator,
+  benched: BenchedType,
   side: Side,
   index: number,
   results: SideResults | undefined,
 ): Promise<void> {
-  const inputs = benchPolicyArgs(index, `${side.label}-op`) as unknown as Outputs;
-  const news = { ...inputs, description: `${String(inputs.description)}, changed` };
+  const inputs = benched.inputs(index, `${side.label}-op`);
+  const news = benched.changed(inputs);
+  const field = benched.changedField;
   let id = "";
   let outs: Outputs = {};
   const step = async (operation: Operation, work: () => Promise<void>) => {
@@ -101,15 +134,17 @@ async function cycle(
     id = created.id;
     outs = created.outs;
   });
-  if (!id) throw new Error(`${side.label} create returned no id`);
+  if (!id) throw new Error(`${side.label} ${benched.type} create returned no id`);
   await step("read", async () => {
     const read = await side.read(id, outs);
-    if (read.id !== id) throw new Error(`${side.label} read ${id} returned id ${read.id}`);
+    if (read.id !== id) {
+      throw new Error(`${side.label} ${benched.type} read ${id} returned id ${read.id}`);
+    }
   });
   await step("update", async () => {
     const updated = await side.update(id, outs, news);
-    if (updated.outs?.description !== news.description) {
-      throw new Error(`${side.label} update did not change the description`);
+    if (updated.outs === undefined || updated.outs[field] !== news[field]) {
+      throw new Error(`${side.label} ${benched.type} update did not change ${field}`);
     }
     outs = updated.outs;
   });
@@ -122,12 +157,123 @@ function emptyResults(): SideResults {
   return { ms: perOperation(), requests: perOperation(), tokenRequests: 0 };
 }
 
+const groupFirmwareUpdateTemplate = "91159b5e-9eeb-11ec-a9da-00155dc0a0c0";
+
+/** The approval policies of benchPolicyArgs, each update a new description. */
+function approvalPolicies(baseline: Side): BenchedType {
+  return {
+    type: "ApprovalPolicy",
+    rowPrefix: "",
+    inputs: (index, run) => benchPolicyArgs(index, run) as unknown as Outputs,
+    changed: (inputs) => ({ ...inputs, description: `${String(inputs.description)}, changed` }),
+    changedField: "description",
+    baseline,
+    // A create first checks that the name is free: the price of never taking
+    // another's object after a lost answer (docs/design.md#only-what-is-provably-ours).
+    extraCreateRequests: nameCheckRequests,
+    createTarget: true,
+    createPolls: false,
+  };
+}
+
+/** BIOS settings, each update a new description; a create checks its name first. */
+function settings(connection: BareConnection): BenchedType {
+  return {
+    type: "Setting",
+    rowPrefix: "Setting ",
+    inputs: (index, run) => ({
+      name: `${run}-setting-${index}`,
+      category: "BIOS",
+      description: `benchmark BIOS setting ${index}`,
+      settings: {
+        DEFAULT: {
+          redfishData: { Attributes: { WorkloadProfile: "Virtualization-MaxPerformance" } },
+        },
+      },
+    }),
+    changed: (inputs) => ({ ...inputs, description: `${String(inputs.description)}, changed` }),
+    changedField: "description",
+    baseline: bareSettingBaseline(connection),
+    extraCreateRequests: nameCheckRequests,
+    createTarget: false,
+    createPolls: false,
+  };
+}
+
+/**
+ * Monthly firmware updates of one group, each update a new description. A create is
+ * proven by the marker in its description, not by a list (docs/design.md#marked-creates).
+ */
+function schedules(
+  connection: BareConnection,
+  group: { id: string; resourceUri: string },
+): BenchedType {
+  const startAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+  return {
+    type: "Schedule",
+    rowPrefix: "Schedule ",
+    inputs: (index, run) => ({
+      name: `${run}-schedule-${index}`,
+      description: `benchmark firmware window ${index}`,
+      associatedResourceUri: group.resourceUri,
+      schedule: { startAt, interval: "P30D" },
+      operation: {
+        type: "REST",
+        method: "POST",
+        uri: "/compute-ops-mgmt/v1/jobs",
+        body: {
+          jobTemplate: groupFirmwareUpdateTemplate,
+          resourceId: group.id,
+          resourceType: "compute-ops-mgmt/group",
+        },
+        headers: {},
+        query: {},
+        timeoutInSec: 20,
+      },
+    }),
+    changed: (inputs) => ({ ...inputs, description: `${String(inputs.description)}, changed` }),
+    changedField: "description",
+    baseline: bareScheduleBaseline(connection),
+    extraCreateRequests: 0,
+    createTarget: false,
+    createPolls: false,
+  };
+}
+
+/**
+ * Webhooks to a real destination on a loopback port that answers the handshake, each
+ * update a new event filter (no new handshake). A create lists the webhooks first:
+ * names are not unique, so a lost answer is resolved against what existed before.
+ */
+function webhooks(connection: BareConnection, destination: string): BenchedType {
+  return {
+    type: "Webhook",
+    rowPrefix: "Webhook ",
+    inputs: (index, run) => ({
+      name: `${run}-webhook-${index}`,
+      destination,
+      eventFilter: "type eq 'compute-ops/job' and data/state eq 'COMPLETE'",
+      headers: { "X-Bench-Key": "bench-destination-key" },
+      state: "ENABLED",
+    }),
+    changed: (inputs) => ({
+      ...inputs,
+      eventFilter: "type eq 'compute-ops/job' and data/state eq 'ERROR'",
+    }),
+    changedField: "eventFilter",
+    baseline: bareWebhookBaseline(connection),
+    extraCreateRequests: 1,
+    createTarget: false,
+    createPolls: true,
+  };
+}
+
 export async function measureOperations(
   emulator: RunningEmulator,
   options: BenchOptions,
 ): Promise<Measurement[]> {
   // The provider authenticates with client credentials, as a stack normally does: its
-  // one token request per process is counted below. The baseline uses a static token.
+  // one token request per process is counted below. The baselines use a static token.
   await resetEmulatorStats(emulator);
   const tokensBefore = (await emulatorStats(emulator)).tokenRequests;
   await entryPoints.configure("ApprovalPolicy", [
@@ -142,73 +288,111 @@ export async function measureOperations(
       "ops-manager:groupId": emulator.credentials.opsManagerGroupId,
     }),
   ]);
+  const connection: BareConnection = {
+    endpoint: emulator.computeOpsEndpoint,
+    token: await emulatorToken(emulator),
+  };
   await baselineProvider.configure!(
-    configRequest({
-      "bench:endpoint": emulator.computeOpsEndpoint,
-      "bench:token": await emulatorToken(emulator),
-    }),
+    configRequest({ "bench:endpoint": connection.endpoint, "bench:token": connection.token }),
   );
-
-  const provider = emptyResults();
-  const baseline = emptyResults();
-  // Warm-up: loads the implementation, fetches the provider's token and warms the JIT.
-  // Its token request is counted; its times are not.
-  const warmup = emptyResults();
-  await cycle(emulator, providerSide, 0, warmup);
-  await cycle(emulator, baselineSide, 0, undefined);
-  provider.tokenRequests = warmup.tokenRequests + tokensBefore;
-
-  progress(`part 1: ${options.operationSamples} create/read/update/delete cycles per side`);
-  for (let i = 1; i <= options.operationSamples; i++) {
-    // Alternate which side goes first, so neither always runs on a warmer emulator.
-    if (i % 2 === 0) {
-      await cycle(emulator, providerSide, i, provider);
-      await cycle(emulator, baselineSide, i, baseline);
-    } else {
-      await cycle(emulator, baselineSide, i, baseline);
-      await cycle(emulator, providerSide, i, provider);
+  // The group the schedules update, made out of band; the destination of the webhooks.
+  const api = await computeOpsApi(emulator);
+  const group = (
+    await api.post("/compute-ops-mgmt/v1/groups", {
+      name: "bench-schedules",
+      deviceType: "DIRECT_CONNECT_SERVER",
+    })
+  ).data as { id: string; resourceUri: string };
+  const receiver = await startWebhookReceiver();
+  const types = [
+    approvalPolicies(approvalPolicyBaseline),
+    settings(connection),
+    schedules(connection, group),
+    webhooks(connection, receiver.url),
+  ];
+  const results = types.map(() => ({ provider: emptyResults(), baseline: emptyResults() }));
+  let providerTokens = tokensBefore;
+  try {
+    // Warm-up: loads each implementation, fetches the provider's token and warms the
+    // JIT. Its token requests are counted; its times are not.
+    for (const benched of types) {
+      const warmup = emptyResults();
+      await cycle(emulator, benched, providerSide(benched.type), 0, warmup);
+      await cycle(emulator, benched, benched.baseline, 0, undefined);
+      providerTokens += warmup.tokenRequests;
     }
+
+    progress(
+      `part 1: ${options.operationSamples} create/read/update/delete cycles per side of ` +
+        types.map((t) => t.type).join(", "),
+    );
+    for (let i = 1; i <= options.operationSamples; i++) {
+      for (const [t, benched] of types.entries()) {
+        const provider = providerSide(benched.type);
+        // Alternate which side goes first, so neither always runs on a warmer emulator.
+        if (i % 2 === 0) {
+          await cycle(emulator, benched, provider, i, results[t].provider);
+          await cycle(emulator, benched, benched.baseline, i, results[t].baseline);
+        } else {
+          await cycle(emulator, benched, benched.baseline, i, results[t].baseline);
+          await cycle(emulator, benched, provider, i, results[t].provider);
+        }
+      }
+    }
+  } finally {
+    await receiver.close();
+    await api.delete(`/compute-ops-mgmt/v1/groups/${group.id}`).catch(() => undefined);
   }
 
   const measurements: Measurement[] = [];
-  for (const operation of operations) {
-    measurements.push(
-      ratioMeasurement(
-        1,
-        `${operation} (in-process, ${options.latencyMs} ms latency)`,
-        "ms",
-        provider.ms[operation],
-        baseline.ms[operation],
-        1.1,
-      ),
-    );
+  for (const [t, benched] of types.entries()) {
+    const { provider, baseline } = results[t];
+    for (const operation of operations) {
+      measurements.push(
+        ratioMeasurement(
+          1,
+          `${benched.rowPrefix}${operation} (in-process, ${options.latencyMs} ms latency)`,
+          "ms",
+          provider.ms[operation],
+          baseline.ms[operation],
+          operation === "create" && !benched.createTarget ? undefined : 1.1,
+        ),
+      );
+    }
   }
-  for (const operation of operations) {
-    const value = median(provider.requests[operation]);
-    const base = median(baseline.requests[operation]);
-    // A create first checks that the name is free: the price of never taking
-    // another's object after a lost answer (docs/design.md#only-what-is-provably-ours).
-    const extra = operation === "create" ? nameCheckRequests : 0;
-    measurements.push({
-      part: 2,
-      name: `HTTP requests per ${operation}`,
-      value,
-      unit: "",
-      baseline: base,
-      ratio: value / base,
-      target: extra > 0 ? `= baseline + ${extra}` : "= baseline",
-      met: Math.max(...provider.requests[operation]) === base + extra,
-      samples: provider.requests[operation],
-      baselineSamples: baseline.requests[operation],
-    });
+  for (const [t, benched] of types.entries()) {
+    const { provider, baseline } = results[t];
+    for (const operation of operations) {
+      const value = median(provider.requests[operation]);
+      const base = median(baseline.requests[operation]);
+      const extra = operation === "create" ? benched.extraCreateRequests : 0;
+      measurements.push({
+        part: 2,
+        name: `HTTP requests per ${benched.rowPrefix}${operation}`,
+        value,
+        unit: "",
+        baseline: base,
+        ratio: value / base,
+        target: extra > 0 ? `= baseline + ${extra}` : "= baseline",
+        met:
+          operation === "create" && benched.createPolls
+            ? value === base + extra
+            : Math.max(...provider.requests[operation]) === base + extra &&
+              Math.max(...baseline.requests[operation]) === base,
+        samples: provider.requests[operation],
+        baselineSamples: baseline.requests[operation],
+      });
+    }
   }
+  for (const { provider } of results) providerTokens += provider.tokenRequests;
+  const operationCount = (options.operationSamples + 1) * operations.length * types.length;
   measurements.push({
     part: 2,
-    name: `token requests, one process, ${options.operationSamples * 4 + 4} operations`,
-    value: provider.tokenRequests,
+    name: `token requests, one process, ${operationCount} operations`,
+    value: providerTokens,
     unit: "",
     target: "= 1",
-    met: provider.tokenRequests === 1,
+    met: providerTokens === 1,
   });
   measurements.push(await measureDigest(emulator));
   return measurements;
