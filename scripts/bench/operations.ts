@@ -16,7 +16,7 @@ import {
   emulatorToken,
   resetEmulatorStats,
 } from "../../emulator/adminClient";
-import { startWebhookReceiver } from "../../test/support/webhookReceiver";
+import { startWebhookReceiver } from "../../emulator/webhookReceiver";
 import { baselineProvider } from "./baselineProgram/baselineProvider";
 import {
   bareScheduleBaseline,
