@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     await workspace.initStack(asPluginConfig(config), asPluginConfig(secrets));
 
     announce(
-      "pulumi up: the YAML program's approval policy, through pulumi-resource-ops-management",
+      "pulumi up: the YAML program's firmware baseline and BIOS setting, the group that applies them, its approval policy and firmware-update schedule, through pulumi-resource-ops-management",
     );
     await workspace.runOk(["up", "--yes", "--skip-preview"]);
 
@@ -44,7 +44,13 @@ async function main(): Promise<void> {
     await workspace.runOk(["preview", "--refresh", "--expect-no-changes"]);
 
     announce("Someone edits the approval policy by hand, through the API");
-    const [policy] = (await emulatorObjects(emulator)).approvalPolicies ?? [];
+    const objects = await emulatorObjects(emulator);
+    const [group] = objects.groups ?? [];
+    const [schedule] = objects.schedules ?? [];
+    console.log(
+      `Group "${String(group?.name)}" applies ${JSON.stringify(group?.settingsUris)}; its firmware window opens ${String(schedule?.nextStartAt)}`,
+    );
+    const [policy] = objects.approvalPolicies ?? [];
     const api = await computeOpsApi(emulator);
     await api.patch(
       `/compute-ops-mgmt/v1beta2/approval-policies/${String(policy.id)}`,

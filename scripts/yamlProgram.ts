@@ -74,14 +74,23 @@ export function yamlWorkspace(
 
 /**
  * The dynamic providers' stack config (`compute-ops:clientId`, ...) as the plugin's
- * (`ops-management:computeOpsClientId`, ...); other namespaces are kept as they are.
+ * (`ops-management:computeOpsClientId`, ...), and the TypeScript quickstart's own
+ * keys (`quickstart:maintenanceWindowStart`, ...) under the YAML quickstart's project
+ * name, where its program reads them; other namespaces are kept as they are.
  */
 export function asPluginConfig(config: Record<string, string>): Record<string, string> {
   const byStackKey = new Map(pluginSettings.map((s) => [s.stackKey, s.name]));
   return Object.fromEntries(
     Object.entries(config).map(([key, value]) => {
       const name = byStackKey.get(key);
-      return [name === undefined ? key : `ops-management:${name}`, value];
+      if (name !== undefined) return [`ops-management:${name}`, value];
+      if (key.startsWith("quickstart:")) {
+        return [`${yamlQuickstartProject}:${key.slice("quickstart:".length)}`, value];
+      }
+      return [key, value];
     }),
   );
 }
+
+/** The project name in examples/quickstart-yaml/Pulumi.yaml. */
+const yamlQuickstartProject = "ops-management-quickstart-yaml";
