@@ -25,6 +25,7 @@ import { pick } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
 import { refusedTenantAcid } from "./tenantAcidInput";
 import { listNamed, patchOrRead } from "./resourceRequests";
+import { checkName } from "./batchedNameChecks";
 import {
   byCreation,
   resourceSchemas,
@@ -564,7 +565,10 @@ export function approvalPolicyImplementation(
         {
           noun: "approval policy",
           name: inputs.name,
-          lookalikes: () => listNamed(client, collectionPath, inputs.name, parsePolicy),
+          // Shared with the name checks of the creates waiting with it
+          // (docs/design.md#batched-name-checks).
+          lookalikes: () =>
+            checkName(client, { collectionPath: collectionPath, parse: parsePolicy }, inputs.name),
           post: async () =>
             parsePolicy(await client.post(collectionPath, body), `POST ${collectionPath}`),
           // After a lost answer, only a policy with the declared content is ours: another
