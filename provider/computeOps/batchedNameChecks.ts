@@ -16,9 +16,17 @@
  * together): a lone create, or one of a sequence, waits for nothing and sends
  * `name eq` as before. Checks asked while a list is on the way (or held by the
  * rate-limit gate) gather, and go together as soon as it is answered. So a create
- * waits at most one list's round trip more than it did, nothing is held back for
- * creates the engine has not started, and the more the API slows the creates
- * (latency, the rate limit), the more checks each list answers.
+ * waits at most one list's round trip more than it did, and nothing is held back
+ * for creates the engine has not started.
+ *
+ * Except when requests are scarce: once the API's rate-limit headers show that
+ * less than half of the window's budget is left, a request costs the whole run
+ * time (window / limit), and checks gather for the client's batch window (until
+ * none has come for it, as batched reads do) before they go, or until every
+ * create of the collection the engine ever ran at once waits (no other can come),
+ * for at most 5 s. The engine starts creates at the pace it writes checkpoints, so
+ * only waiting shares a list among more than two or three of them; with budget to
+ * spare, waiting would only slow the run down (docs/performance.md#sharing-the-name-checks).
  */
 import { ApiError } from "../http/apiError";
 import type { GreenLakeClient } from "./client";
@@ -53,9 +61,20 @@ interface Collection {
   waiting: Waiting[];
   /** Lists of this collection sent and not yet answered. */
   inFlight: number;
-  /** True while a send is planned for the end of the current turn. */
+  /** True while a send is planned (for the end of this turn, or after gathering). */
   planned: boolean;
+  /** Sends the gathering batch now; set while one gathers for scarce budget. */
+  sendNow?: () => void;
+  /** When the last check arrived (ms since the epoch). */
+  lastArrival: number;
+  /** Creates of this collection between their start and their end (createUnderWay). */
+  underWay: number;
+  /** The most creates ever under way at once: the engine's parallelism, as seen. */
+  mostUnderWay: number;
 }
+
+/** The longest a check gathers when the budget is scarce, as batched reads. */
+const maxGatherMs = 5_000;
 
 const collections = new WeakMap<GreenLakeClient, Map<string, Collection>>();
 // Collections whose `name in` list a server refused (400 or 422): that client
@@ -80,8 +99,39 @@ export async function checkName<T extends { name?: string }>(
   const found = new Promise<unknown[]>((resolve, reject) => {
     collection.waiting.push({ name, resolve, reject });
   });
-  planSend(client, spec, collection);
+  collection.lastArrival = Date.now();
+  if (collection.sendNow && collection.waiting.length >= collection.mostUnderWay) {
+    collection.sendNow();
+  } else {
+    planSend(client, spec, collection);
+  }
   return (await found) as T[];
+}
+
+/**
+ * Runs one create of the collection, counted as under way while it runs: a batch
+ * gathering for scarce budget goes as soon as every create the engine runs at once
+ * waits for its check.
+ */
+export async function createUnderWay<R>(
+  client: GreenLakeClient,
+  collectionPath: string,
+  create: () => Promise<R>,
+): Promise<R> {
+  const collection = collectionFor(client, collectionPath);
+  collection.underWay += 1;
+  collection.mostUnderWay = Math.max(collection.mostUnderWay, collection.underWay);
+  try {
+    return await create();
+  } finally {
+    collection.underWay -= 1;
+  }
+}
+
+/** True once the API says less than half of its window's budget is left. */
+function budgetScarce(client: GreenLakeClient): boolean {
+  const budget = client.gate.budgetNow();
+  return budget !== undefined && budget.remaining < budget.limit / 2;
 }
 
 function collectionFor(client: GreenLakeClient, collectionPath: string): Collection {
@@ -92,13 +142,20 @@ function collectionFor(client: GreenLakeClient, collectionPath: string): Collect
   }
   let collection = byPath.get(collectionPath);
   if (!collection) {
-    collection = { waiting: [], inFlight: 0, planned: false };
+    collection = {
+      waiting: [],
+      inFlight: 0,
+      planned: false,
+      lastArrival: -Infinity,
+      underWay: 0,
+      mostUnderWay: 0,
+    };
     byPath.set(collectionPath, collection);
   }
   return collection;
 }
 
-/** Sends what waits once no list of the collection is on the way. */
+/** Sends what waits once no list of the collection is on the way (see the module's comment). */
 function planSend<T extends { name?: string }>(
   client: GreenLakeClient,
   spec: NameCheckSpec<T>,
@@ -106,8 +163,12 @@ function planSend<T extends { name?: string }>(
 ): void {
   if (collection.planned || collection.inFlight > 0 || collection.waiting.length === 0) return;
   collection.planned = true;
-  setImmediate(() => {
+  let sent = false;
+  const send = () => {
+    if (sent) return;
+    sent = true;
     collection.planned = false;
+    collection.sendNow = undefined;
     const checks = collection.waiting.splice(0);
     if (checks.length === 0) return;
     collection.inFlight += 1;
@@ -115,7 +176,25 @@ function planSend<T extends { name?: string }>(
       collection.inFlight -= 1;
       planSend(client, spec, collection);
     });
-  });
+  };
+  const windowMs = client.readBatchWindowMs;
+  if (!budgetScarce(client) || collection.waiting.length >= collection.mostUnderWay) {
+    setImmediate(send);
+    return;
+  }
+  collection.sendNow = () => {
+    collection.sendNow = undefined;
+    setImmediate(send);
+  };
+  const opened = Date.now();
+  const whenQuiet = () => {
+    if (sent) return;
+    const now = Date.now();
+    const quietFor = now - collection.lastArrival;
+    if (quietFor >= windowMs || now - opened >= maxGatherMs) send();
+    else setTimeout(whenQuiet, windowMs - quietFor);
+  };
+  setTimeout(whenQuiet, windowMs);
 }
 
 /** Answers each check with the objects of its own name, or with its own list's error. */

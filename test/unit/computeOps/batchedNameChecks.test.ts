@@ -145,6 +145,35 @@ describe("Batched name checks", () => {
     scope.done();
   });
 
+  it("with less than half the rate-limit window left, checks of creates started apart gather into one list", async () => {
+    const implementation = approvalPolicyImplementation(testComputeOps());
+    // Less than half of the window's budget left, as the API's headers say.
+    const scarce = {
+      "ratelimit-limit": "100",
+      "ratelimit-remaining": "40",
+      "ratelimit-reset": "10",
+    };
+    const later = ["fw-4", "fw-5", "fw-6"];
+    const scope = nock(endpoint).get(path).query(byNames(names)).reply(200, listOf([]), scarce);
+    names.forEach((name, i) =>
+      scope.post(path, declared(name)).reply(201, live(name, idOf(i)), scarce),
+    );
+    // Three creates at once: the engine runs three together. Then three started 100 ms
+    // apart: each would have had its own list with budget to spare.
+    await createTogether(implementation);
+    scope.get(path).query(byNames(later)).reply(200, listOf([]), scarce);
+    later.forEach((name, i) =>
+      scope.post(path, declared(name)).reply(201, live(name, idOf(i + 3)), scarce),
+    );
+    const started = later.map(async (name, i) => {
+      await new Promise((resolve) => setTimeout(resolve, 100 * i));
+      const checked = await implementation.check({}, { ...declared(name), __provider: provider });
+      return (await implementation.create(checked.inputs)).id;
+    });
+    expect(await Promise.all(started)).to.deep.equal(later.map((_, i) => idOf(i + 3)));
+    scope.done();
+  });
+
   it("chunks long name lists: at most 100 names and 4,000 encoded characters a filter", () => {
     const short = Array.from({ length: 250 }, (_, i) => `p-${i}`);
     expect(nameChunks(short).map((chunk) => chunk.length)).to.deep.equal([100, 100, 50]);
