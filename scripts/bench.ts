@@ -34,6 +34,7 @@ import { measureWholeRuns } from "./bench/wholeRuns";
 import { measureRateLimitedRuns } from "./bench/rateLimitedRuns";
 import { measureExportRuns } from "./bench/exportRuns";
 import { measureScaleRuns } from "./bench/scaleRuns";
+import { measureConcurrentCreates } from "./bench/concurrentCreates";
 import { ensurePulumiCli, repoRoot } from "./pulumiRunner";
 import { execFileSync } from "node:child_process";
 
@@ -91,6 +92,7 @@ async function run(options: BenchOptions): Promise<void> {
       const results = await measureOperations(emulator, options);
       measurements.push(...results.filter((m) => wants(m.part)));
     }
+    if (wants(2)) measurements.push(...(await measureConcurrentCreates(emulator)));
     if (wants(3) || wants(4)) {
       let providerText: string;
       if (wants(3)) {
