@@ -13,6 +13,8 @@
  *      the same with 429s injected
  *   6. the same whole runs against an API that enforces a rate limit
  *   7. `export` of a workspace made by hand, and the `pulumi up` that adopts it
+ *   8. opt-in (`--parts=8`): one stack of 1,000 resources against the baseline, with
+ *      and without the rate limit, and the provider host's peak memory
  *
  * Every timing is a median of several runs, compared with its baseline measured in
  * the same run. Prints a table and writes bench-results/latest.json (and .md).
@@ -32,6 +34,8 @@ import { measureSerializedProvider } from "./bench/serializedProvider";
 import { measureWholeRuns } from "./bench/wholeRuns";
 import { measureRateLimitedRuns } from "./bench/rateLimitedRuns";
 import { measureExportRuns } from "./bench/exportRuns";
+import { measureScaleRuns } from "./bench/scaleRuns";
+import { measureConcurrentCreates } from "./bench/concurrentCreates";
 import { ensurePulumiCli, repoRoot } from "./pulumiRunner";
 import { execFileSync } from "node:child_process";
 
@@ -73,7 +77,7 @@ function machine(withCli: boolean): Machine {
 async function run(options: BenchOptions): Promise<void> {
   resetClock();
   const wants = (part: number) => options.parts.includes(part);
-  const host = machine(wants(5) || wants(6) || wants(7));
+  const host = machine(wants(5) || wants(6) || wants(7) || wants(8));
   progress(
     `machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, Node ${host.node}` +
       (host.pulumiCli ? `, Pulumi CLI ${host.pulumiCli}` : ""),
@@ -95,6 +99,7 @@ async function run(options: BenchOptions): Promise<void> {
       const results = await measureOperations(emulator, options);
       measurements.push(...results.filter((m) => wants(m.part)));
     }
+    if (wants(2)) measurements.push(...(await measureConcurrentCreates(emulator)));
     if (wants(3) || wants(4)) {
       let providerText: string;
       if (wants(3)) {
@@ -118,6 +123,7 @@ async function run(options: BenchOptions): Promise<void> {
     }
     if (wants(6)) measurements.push(...(await measureRateLimitedRuns(emulator, options)));
     if (wants(7)) measurements.push(...(await measureExportRuns(emulator, options)));
+    if (wants(8)) measurements.push(...(await measureScaleRuns(emulator, options)));
   } finally {
     await emulator.close();
   }

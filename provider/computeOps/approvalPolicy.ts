@@ -25,6 +25,7 @@ import { pick } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
 import { refusedTenantAcid } from "./tenantAcidInput";
 import { listNamed, patchOrRead } from "./resourceRequests";
+import { checkName, createUnderWay } from "./batchedNameChecks";
 import {
   byCreation,
   resourceSchemas,
@@ -560,18 +561,27 @@ export function approvalPolicyImplementation(
       }
 
       const body = createBody(inputs);
-      const created = await createProvablyOnce(
-        {
-          noun: "approval policy",
-          name: inputs.name,
-          lookalikes: () => listNamed(client, collectionPath, inputs.name, parsePolicy),
-          post: async () =>
-            parsePolicy(await client.post(collectionPath, body), `POST ${collectionPath}`),
-          // After a lost answer, only a policy with the declared content is ours: another
-          // run that took the name at the same moment declared something else.
-          matches: (live) => carriesDeclaration(inputs, live),
-        },
-        creates,
+      const created = await createUnderWay(client, collectionPath, () =>
+        createProvablyOnce(
+          {
+            noun: "approval policy",
+            name: inputs.name,
+            // Shared with the name checks of the creates waiting with it
+            // (docs/design.md#batched-name-checks).
+            lookalikes: () =>
+              checkName(
+                client,
+                { collectionPath: collectionPath, parse: parsePolicy },
+                inputs.name,
+              ),
+            post: async () =>
+              parsePolicy(await client.post(collectionPath, body), `POST ${collectionPath}`),
+            // After a lost answer, only a policy with the declared content is ours: another
+            // run that took the name at the same moment declared something else.
+            matches: (live) => carriesDeclaration(inputs, live),
+          },
+          creates,
+        ),
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },

@@ -28,6 +28,7 @@ import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./depende
 import { GreenLakeClient } from "./client";
 import { refusedTenantAcid } from "./tenantAcidInput";
 import { listNamed, patchOrRead } from "./resourceRequests";
+import { checkName, createUnderWay } from "./batchedNameChecks";
 
 /** No group operation declares Tenant-Acid: the stack's value is not sent. */
 const notTenantScoped = { tenantScoped: false } as const;
@@ -680,16 +681,21 @@ export function groupImplementation(
       }
 
       const body = createBody(inputs);
-      const created = await createProvablyOnce(
-        {
-          noun: "group",
-          name: inputs.name,
-          lookalikes: () => listNamed(client, groupsPath, inputs.name, parseGroup),
-          post: async () => parseGroup(await client.post(groupsPath, body), `POST ${groupsPath}`),
-          // After a lost answer, only a group with the declared content is ours.
-          matches: (live) => carriesDeclaration(inputs, live),
-        },
-        creates,
+      const created = await createUnderWay(client, groupsPath, () =>
+        createProvablyOnce(
+          {
+            noun: "group",
+            name: inputs.name,
+            // Shared with the name checks of the creates waiting with it
+            // (docs/design.md#batched-name-checks).
+            lookalikes: () =>
+              checkName(client, { collectionPath: groupsPath, parse: parseGroup }, inputs.name),
+            post: async () => parseGroup(await client.post(groupsPath, body), `POST ${groupsPath}`),
+            // After a lost answer, only a group with the declared content is ours.
+            matches: (live) => carriesDeclaration(inputs, live),
+          },
+          creates,
+        ),
       );
       return { id: created.id, outs: outputsFrom(inputs, created) };
     },

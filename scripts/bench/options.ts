@@ -4,7 +4,7 @@
  */
 
 export interface BenchOptions {
-  /** Which parts to run (1-7). */
+  /** Which parts to run (1-8; 8 only when named). */
   parts: number[];
   /** Artificial latency the emulator adds to every API request, in ms. */
   latencyMs: number;
@@ -30,11 +30,14 @@ export interface BenchOptions {
   limitedRepeat: number;
   /** Approval policies in each workspace exported and adopted (part 7). */
   exportSizes: number[];
+  /** Approval policies in the opt-in scale run (part 8). */
+  scaleSize: number;
 }
 
 export const usage = `npm run bench [-- --flag=value ...]
 
-  --parts=1,2,3,4,5,6,7   BENCH_PARTS         which parts to run (default all)
+  --parts=1,2,3,4,5,6,7   BENCH_PARTS         which parts to run (default 1-7; 8, the
+                                              scale run, only when named)
   --latency-ms=20         BENCH_LATENCY_MS    emulator latency per API request
   --op-samples=25         BENCH_OP_SAMPLES    samples per in-process operation (part 1)
   --cold-runs=10          BENCH_COLD_RUNS     fresh processes per side (part 4)
@@ -46,7 +49,8 @@ export const usage = `npm run bench [-- --flag=value ...]
   --rate-limit=100/10     BENCH_RATE_LIMIT    requests per window (s) in the rate-limited runs (part 6)
   --limited-sizes=50,200  BENCH_LIMITED_SIZES resources per rate-limited run (part 6)
   --limited-repeat=1      BENCH_LIMITED_REPEAT repetitions of each rate-limited run (part 6)
-  --export-sizes=50,200   BENCH_EXPORT_SIZES  approval policies per workspace exported and adopted (part 7)`;
+  --export-sizes=50,200   BENCH_EXPORT_SIZES  approval policies per workspace exported and adopted (part 7)
+  --scale-size=1000       BENCH_SCALE_SIZE    approval policies in the scale run (part 8)`;
 
 function numberList(text: string, what: string): number[] {
   const values = text
@@ -102,6 +106,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     "limited-sizes",
     "limited-repeat",
     "export-sizes",
+    "scale-size",
   ];
   for (const flag of flags.keys()) {
     if (!known.includes(flag)) throw new Error(`unknown flag --${flag}\n\n${usage}`);
@@ -133,9 +138,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       setting("export-sizes", "BENCH_EXPORT_SIZES", "50,200"),
       "--export-sizes",
     ),
+    scaleSize: oneNumber(setting("scale-size", "BENCH_SCALE_SIZE", "1000"), "--scale-size"),
   };
-  if (options.parts.some((p) => ![1, 2, 3, 4, 5, 6, 7].includes(p))) {
-    throw new Error("--parts takes numbers from 1 to 7");
+  if (options.parts.some((p) => ![1, 2, 3, 4, 5, 6, 7, 8].includes(p))) {
+    throw new Error("--parts takes numbers from 1 to 8");
+  }
+  if (options.parts.includes(8) && options.scaleSize < 1) {
+    throw new Error("--scale-size must be at least 1");
   }
   if (
     options.repeat < 1 ||

@@ -116,7 +116,11 @@ function rows(
       ratio: perResource / basePerResource,
       target: batched ? "<= 0.1" : undefined,
       met: batched ? perResource <= 0.1 : undefined,
-      note: "baseline: the bare provider without the limit (under it, it fails on its first 429)",
+      note:
+        "baseline: the bare provider without the limit (under it, it fails on its first 429)" +
+        (command === "up"
+          ? `; per run: ${runs.map((r) => `${r.creates} POSTs + ${r.collectionLists} shared name-check lists`).join("; ")}`
+          : ""),
     },
     {
       part: 6,

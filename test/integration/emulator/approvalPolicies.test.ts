@@ -1,5 +1,9 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
+import { emulatorRequestLog, resetEmulatorStats } from "../../../emulator/adminClient";
+import { approvalPolicyImplementation } from "../../../provider/computeOps/approvalPolicy";
+import { applyStackConfig } from "../../../provider/core/configuration";
+import { testComputeOps } from "../../unit/resourceTestSetup";
 import { Body, issuesOf, policies, policyBody, sleep, subjectsOf, useEmulator } from "./kit";
 
 describe("Emulator", function () {
@@ -23,6 +27,52 @@ describe("Emulator", function () {
       expect(policy.policyData).to.deep.equal(body.policyData);
       const read = await com("GET", `${policies}/${policy.id}`);
       expect(read.data).to.deep.equal(policy);
+    });
+
+    it("answers the provider's shared name check of concurrent creates (name in), one taken name among them", async () => {
+      // The provider in process against this emulator: what it sends must pass the contract.
+      applyStackConfig({
+        get: (key) =>
+          ({
+            "compute-ops:endpoint": session.emulator.computeOpsEndpoint,
+            "compute-ops:token": session.accessToken,
+          })[key],
+      });
+      try {
+        const theirs = await create(policies, policyBody({ name: "shared-check-2" }));
+        const implementation = approvalPolicyImplementation(testComputeOps());
+        const names = ["shared-check-1", "shared-check-2", "shared-check-3", "shared-check-4"];
+        const inputs = await Promise.all(
+          names.map(async (name) => {
+            const result = await implementation.check(
+              {},
+              { ...policyBody({ name }), __provider: "x" },
+            );
+            expect(result.failures).to.equal(undefined);
+            return result.inputs;
+          }),
+        );
+        await resetEmulatorStats(session.emulator);
+        const results = await Promise.allSettled(
+          inputs.map((input) => implementation.create(input)),
+        );
+        const log = await emulatorRequestLog(session.emulator);
+        expect(log.filter((entry) => entry.method === "GET").length).to.equal(1);
+        expect(
+          log.filter((entry) => entry.method === "POST").map((entry) => entry.status),
+        ).to.deep.equal([201, 201, 201]);
+        expect(results.map((result) => result.status)).to.deep.equal([
+          "fulfilled",
+          "rejected",
+          "fulfilled",
+          "fulfilled",
+        ]);
+        expect(String((results[1] as PromiseRejectedResult).reason)).to.include(
+          `(id ${theirs.id as string}`,
+        );
+      } finally {
+        applyStackConfig({ get: () => undefined });
+      }
     });
 
     it("fills in minApprovers 1 when it is left out", async () => {
