@@ -169,7 +169,7 @@ export class E2EStack {
 
 /**
  * `npm pack` of the repository into `directory`, returning the tarball's path.
- * `npm test` has just built dist/, so the package's `prepare` build is skipped
+ * `npm test` has just built dist/, so the package's `prepack` build is skipped
  * (`--ignore-scripts`): run here it would rewrite dist/ under the test files that
  * other mocha workers are loading at the same time.
  */
