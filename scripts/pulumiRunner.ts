@@ -5,6 +5,7 @@
  * leaves files in the repository.
  */
 import { execFileSync, spawn } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -33,6 +34,15 @@ export function ensurePulumiCli(): string {
 function cacheDir(): string {
   const xdg = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache");
   return process.env.PULUMI_OPS_CACHE_DIR ?? path.join(xdg, "pulumi-ops-management");
+}
+
+/** A file backend's checkpoint file (version 3); `latest` is the deployment. */
+interface Checkpoint {
+  version: 3;
+  checkpoint: {
+    stack: string;
+    latest?: { resources?: unknown[]; pending_operations?: unknown[] } & Record<string, unknown>;
+  } & Record<string, unknown>;
 }
 
 export interface RunResult {
@@ -192,19 +202,64 @@ export class PulumiWorkspace {
   }
 
   private readCheckpointFile(): string | undefined {
+    const checkpoint = this.readCheckpoint();
+    if (checkpoint === undefined) return undefined;
+    return JSON.stringify({ version: 3, deployment: checkpoint.checkpoint.latest ?? {} }, null, 4);
+  }
+
+  /** The stack's checkpoint file in the workspace's own file backend, if it is there. */
+  private checkpointFile(): string | undefined {
     if (this.env.PULUMI_BACKEND_URL !== `file://${this.stateDir}`) return undefined;
     const projectFile = fs.readFileSync(path.join(this.projectDir, "Pulumi.yaml"), "utf8");
     const project = /^name:\s*(\S+)\s*$/m.exec(projectFile)?.[1];
     if (project === undefined) return undefined;
-    const file = path.join(this.stateDir, ".pulumi", "stacks", project, `${this.stack}.json`);
-    let parsed: { version?: number; checkpoint?: { latest?: unknown } };
+    return path.join(this.stateDir, ".pulumi", "stacks", project, `${this.stack}.json`);
+  }
+
+  private readCheckpoint(): Checkpoint | undefined {
+    const file = this.checkpointFile();
+    if (file === undefined) return undefined;
+    let parsed: Partial<Checkpoint>;
     try {
       parsed = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch {
       return undefined;
     }
     if (parsed.version !== 3 || parsed.checkpoint === undefined) return undefined;
-    return JSON.stringify({ version: 3, deployment: parsed.checkpoint.latest ?? {} }, null, 4);
+    return parsed as Checkpoint;
+  }
+
+  /**
+   * Empties the stack's state (no resources, no pending operations), as a
+   * `pulumi stack import` of an emptied export would, without a CLI start: the
+   * checkpoint file is rewritten, with the MD5 its blob attributes record. A stack
+   * that is not in the workspace's own file backend goes through the CLI.
+   */
+  async forgetResources(): Promise<void> {
+    const file = this.checkpointFile();
+    const checkpoint = this.readCheckpoint();
+    const latest = checkpoint?.checkpoint.latest;
+    if (file !== undefined && checkpoint !== undefined) {
+      if (latest === undefined) return;
+      const emptied = { ...latest, resources: [], pending_operations: [] };
+      const text = JSON.stringify({
+        ...checkpoint,
+        checkpoint: { ...checkpoint.checkpoint, latest: emptied },
+      });
+      fs.writeFileSync(file, text);
+      const attributes = `${file}.attrs`;
+      if (fs.existsSync(attributes)) {
+        const attrs = JSON.parse(fs.readFileSync(attributes, "utf8")) as Record<string, unknown>;
+        attrs.md5 = crypto.createHash("md5").update(text).digest("base64");
+        fs.writeFileSync(attributes, JSON.stringify(attrs));
+      }
+      return;
+    }
+    const exported = JSON.parse(await this.exportStack());
+    const emptied = { ...(exported.deployment ?? {}), resources: [], pending_operations: [] };
+    const importFile = path.join(this.home, "empty-state.json");
+    fs.writeFileSync(importFile, JSON.stringify({ ...exported, deployment: emptied }));
+    await this.runOk(["stack", "import", "--file", importFile]);
   }
 
   dispose(): void {

@@ -94,15 +94,11 @@ export class E2EStack {
    * host and its requests. A stack that records nothing is left as it is.
    */
   private async forgetState(): Promise<void> {
-    const exported = JSON.parse(await this.workspace.exportStack());
-    const deployment = exported.deployment ?? {};
+    const deployment = JSON.parse(await this.workspace.exportStack()).deployment ?? {};
     const recorded =
       (deployment.resources ?? []).length + (deployment.pending_operations ?? []).length;
     if (recorded === 0) return;
-    const file = path.join(this.workspace.home, "empty-state.json");
-    const emptied = { ...deployment, resources: [], pending_operations: [] };
-    fs.writeFileSync(file, JSON.stringify({ ...exported, deployment: emptied }));
-    await this.workspace.runOk(["stack", "import", "--file", file]);
+    await this.workspace.forgetResources();
   }
 
   /** From a fresh start, deploys exactly these resources. */
