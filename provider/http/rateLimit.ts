@@ -150,6 +150,8 @@ export interface RateLimitGateOptions extends Partial<RateLimitClock> {
 /** One request let through the gate; handed back when its answer (or failure) arrives. */
 export interface GateTicket {
   probe: boolean;
+  /** When it was let through (the gate's clock). */
+  sentAt: number;
 }
 
 const progressEveryMs = 30_000;
@@ -243,7 +245,7 @@ export class RateLimitGate {
         }
         this.probes += 1;
         this.inFlight += 1;
-        return { probe: true };
+        return { probe: true, sentAt: t };
       }
       if (this.budget.remaining <= this.reserve) {
         const { limit, resetAt } = this.budget;
@@ -268,7 +270,7 @@ export class RateLimitGate {
       break;
     }
     this.inFlight += 1;
-    return { probe: false };
+    return { probe: false, sentAt: Math.max(this.now(), served) };
   }
 
   /** Remembers which ticket an attempt holds, for `settleAttempt`. */
@@ -299,12 +301,19 @@ export class RateLimitGate {
       this.pacing = "on";
       const resetAt = t + announced.resetMs;
       const remaining = announced.remaining - this.inFlight;
-      // Answers arrive out of order: within a window keep the lower count. A reset
-      // more than a second later than the one known is a new window.
-      if (this.budget === undefined || resetAt > this.budget.resetAt + 1_000) {
+      // Answers arrive out of order: within a window keep the lower count. An answer
+      // of the same window bounds the reset at most a second (the header's rounding)
+      // plus its own round trip later than the reset is; a later bound is a new window.
+      const sameWindowSlack = 1_000 + Math.max(0, t - ticket.sentAt);
+      if (this.budget === undefined || resetAt > this.budget.resetAt + sameWindowSlack) {
         this.budget = { limit: announced.limit, remaining, resetAt };
       } else {
         this.budget.remaining = Math.min(this.budget.remaining, remaining);
+        // The header is in whole seconds, rounded up, so each answer bounds the reset
+        // from above by up to a second too late; the earliest bound of the window's
+        // answers is the closest. Waiting for the first answer's bound lost up to a
+        // second per window (docs/design.md#rate-limit-pacing).
+        this.budget.resetAt = Math.min(this.budget.resetAt, resetAt);
       }
       // A next process with at least probeAllowance left would probe safely without
       // a hint, so only a nearly used-up window is written: no file write per answer.

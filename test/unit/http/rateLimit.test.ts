@@ -1,3 +1,4 @@
+import type { AxiosResponse } from "axios";
 import { expect } from "chai";
 import nock from "nock";
 import { TokenCache } from "../../../provider/computeOps/accessTokens";
@@ -9,6 +10,7 @@ import {
   BudgetHints,
   fileBudgetHints,
   parseRateLimit,
+  RateLimitGate,
   RateLimitGates,
   WindowBudget,
 } from "../../../provider/http/rateLimit";
@@ -274,6 +276,53 @@ describe("rate-limit pacing", () => {
     for (const answer of arrived.slice(1)) answer([200, {}, budget(80, 100, 10)]);
     await Promise.all(all);
     expect(held.asked).to.deep.equal([]);
+  });
+
+  it("waits for the earliest reset its answers bound, not the first answer's", async () => {
+    // The header counts whole seconds, rounded up: an answer at 0 ms saying 10 s
+    // bounds the reset by 10,000 ms; one at 2,500 ms saying 7 s bounds it by 9,500 ms.
+    let now = 0;
+    const sleeps: number[] = [];
+    gates = new RateLimitGates({ now: () => now, log: (line) => void lines.push(line) });
+    const api = nock(endpoint)
+      .get(`${items}/a`)
+      .reply(200, {}, budget(2, 3, 10))
+      .get(`${items}/b`)
+      .reply(200, {}, budget(1, 3, 7))
+      .get(`${items}/c`)
+      .reply(200, {}, budget(0, 3, 7))
+      .get(`${items}/next-window`)
+      .reply(200, {}, budget(2, 3, 10));
+    const com = client((ms) => {
+      sleeps.push(ms);
+      now += ms;
+    });
+    await com.get(`${items}/a`);
+    now = 2_500;
+    await com.get(`${items}/b`);
+    now = 2_800;
+    await com.get(`${items}/c`);
+    // The window is used up: the next request waits until 9,500 ms.
+    await com.get(`${items}/next-window`);
+    expect(sleeps).to.deep.equal([6_700]);
+    api.done();
+  });
+
+  it("reads a slow answer's later reset as the same window, not a new one with more budget", async () => {
+    let now = 0;
+    const gate = new RateLimitGate({ label: "compute-ops", now: () => now, log: () => undefined });
+    const answer = (remaining: number, reset: number) =>
+      ({ status: 200, headers: budget(remaining, 100, reset) }) as unknown as AxiosResponse;
+    gate.settle(await gate.acquire(() => undefined), answer(60, 10)); // reset by 10,000
+    now = 2_500;
+    gate.settle(await gate.acquire(() => undefined), answer(40, 7)); // reset by 9,500
+    // Sent at 2,600 and answered 1,600 ms later, counted by the server before the one
+    // above: it bounds the reset by 11,200, more than a second after 9,500.
+    now = 2_600;
+    const slow = await gate.acquire(() => undefined);
+    now = 4_200;
+    gate.settle(slow, answer(45, 7));
+    expect(gate.budgetNow()).to.deep.equal({ limit: 100, remaining: 39, resetInMs: 5_300 });
   });
 
   it("does not pace a server that sends no rate-limit headers", async () => {
