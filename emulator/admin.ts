@@ -15,6 +15,8 @@ export interface LoggedRequest {
   method: string;
   path: string;
   status: number | "dropped";
+  /** When it arrived (ms since the epoch): the bench places requests within a run. */
+  at: number;
 }
 
 /** What `GET /__emulator/stats` answers. */

@@ -245,7 +245,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const route = routeName(req.method, path);
     byRoute[route] = (byRoute[route] ?? 0) + 1;
-    const entry: LoggedRequest = { method: req.method, path, status: 0 };
+    const entry: LoggedRequest = { method: req.method, path, status: 0, at: Date.now() };
     log.push(entry);
     // Token requests are exempt: GreenLake's tokens come from another host.
     const opsManagerPath = opsManager.handles(path);

@@ -79,6 +79,11 @@ export async function measureRateLimitedRuns(
   return measurements;
 }
 
+/** The median of some durations, "1.8 s". */
+function seconds(msList: number[]): string {
+  return `${(median(msList) / 1000).toFixed(1)} s`;
+}
+
 function rows(
   command: Command,
   count: number,
@@ -97,6 +102,7 @@ function rows(
   const floor = (median(runs.map((r) => r.apiRequests)) / limit) * windowSeconds;
   const ownUnlimited = median(unlimited.provider[command].map((r) => r.ms)) / 1000;
   const bound = Math.max(floor, ownUnlimited);
+  const floorBinds = floor >= ownUnlimited;
   return [
     {
       part: 6,
@@ -129,8 +135,15 @@ function rows(
       unit: "s",
       baseline: floor,
       ratio: wall / floor,
-      target: "<= 1.1 × floor",
-      met: wall <= 1.1 * floor,
+      // The floor binds only when the limit, not the run's own pace, is what holds it
+      // back: a refresh of two list requests has a floor of 0.2 s and is judged by the
+      // next row instead.
+      target: floorBinds ? "<= 1.1 × floor" : undefined,
+      met: floorBinds ? wall <= 1.1 * floor : undefined,
+      note:
+        (floorBinds ? "" : "the same run without the limit is the bound (next row); ") +
+        `first API request ${seconds(runs.map((r) => r.firstRequestAfterMs))} after the start, ` +
+        `last ${seconds(runs.map((r) => r.lastRequestBeforeEndMs))} before the end`,
       samples: runs.map((r) => r.ms / 1000),
     },
     {

@@ -45,6 +45,10 @@ export interface CommandRun {
    * batched reads.
    */
   collectionLists: number;
+  /** From the command's start to its first API request (token requests not counted). */
+  firstRequestAfterMs: number;
+  /** From its last API request to the command's end. */
+  lastRequestBeforeEndMs: number;
 }
 
 /** The collection the bench programs create in. */
@@ -62,11 +66,18 @@ export async function runCommand(
   command: Command,
 ): Promise<CommandRun> {
   await resetEmulatorStats(emulator);
+  const startedAt = Date.now();
   const { ms } = await timed(() => workspace.runOk([...commands[command]]));
+  const endedAt = Date.now();
   const stats = await emulatorStats(emulator);
   const log = await emulatorRequestLog(emulator);
+  const apiArrivals = log
+    .filter((entry) => entry.path.startsWith("/compute-ops-mgmt/"))
+    .map((entry) => entry.at);
   return {
     ms,
+    firstRequestAfterMs: apiArrivals.length > 0 ? Math.min(...apiArrivals) - startedAt : NaN,
+    lastRequestBeforeEndMs: apiArrivals.length > 0 ? endedAt - Math.max(...apiArrivals) : NaN,
     apiRequests: stats.requests.total - stats.tokenRequests,
     tokenRequests: stats.tokenRequests,
     tooManyRequests: log.filter((entry) => entry.status === 429).length,
