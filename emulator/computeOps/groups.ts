@@ -18,7 +18,17 @@ import {
 } from "../httpKit";
 import { Timers } from "../timers";
 import type { Catalog } from "./catalog";
-import { bump, listReply, methodNotAllowed, newObject, Obj, prefix, readBody } from "./shared";
+import {
+  bump,
+  descriptionIssues,
+  listReply,
+  methodNotAllowed,
+  nameIssues,
+  newObject,
+  Obj,
+  prefix,
+  readBody,
+} from "./shared";
 
 export const deviceTypes = ["DIRECT_CONNECT_SERVER", "OVE_APPLIANCE_SYNERGY", "OVE_APPLIANCE_VM"];
 
@@ -71,20 +81,11 @@ export interface GroupRunner {
 }
 
 function groupIssues(group: Obj, data: GroupData): Issue[] {
-  const issues: Issue[] = [];
-  if (typeof group.name !== "string" || group.name.length < 1 || group.name.length > 100) {
-    issues.push({ subject: "name", description: "must be 1 to 100 characters" });
-  }
+  const issues: Issue[] = nameIssues(group);
   if (!deviceTypes.includes(group.deviceType as string)) {
     issues.push({ subject: "deviceType", description: `must be one of ${deviceTypes.join(", ")}` });
   }
-  if (
-    group.description !== undefined &&
-    group.description !== null &&
-    (typeof group.description !== "string" || group.description.length > 10000)
-  ) {
-    issues.push({ subject: "description", description: "must be at most 10000 characters" });
-  }
+  issues.push(...descriptionIssues(group));
   if (group.autoAddTags !== undefined && group.autoAddTags !== null) {
     if (!isObject(group.autoAddTags)) {
       issues.push({ subject: "autoAddTags", description: "must be an object" });

@@ -18,7 +18,17 @@ import {
   Reply,
 } from "../httpKit";
 import type { Catalog } from "./catalog";
-import { bump, listReply, methodNotAllowed, newObject, Obj, prefix, readBody } from "./shared";
+import {
+  bump,
+  descriptionIssues,
+  listReply,
+  methodNotAllowed,
+  nameIssues,
+  newObject,
+  Obj,
+  prefix,
+  readBody,
+} from "./shared";
 
 export interface SettingData {
   settings: Map<string, Obj>;
@@ -239,20 +249,11 @@ function settingsIssues(category: string, settings: unknown, data: SettingData):
 }
 
 function settingIssues(setting: Obj, data: SettingData): Issue[] {
-  const issues: Issue[] = [];
-  if (typeof setting.name !== "string" || setting.name.length < 1 || setting.name.length > 100) {
-    issues.push({ subject: "name", description: "must be 1 to 100 characters" });
-  }
+  const issues: Issue[] = nameIssues(setting);
   if (!categories.includes(setting.category as string)) {
     issues.push({ subject: "category", description: `must be one of ${categories.join(", ")}` });
   }
-  if (
-    setting.description !== undefined &&
-    setting.description !== null &&
-    (typeof setting.description !== "string" || setting.description.length > 10000)
-  ) {
-    issues.push({ subject: "description", description: "must be at most 10000 characters" });
-  }
+  issues.push(...descriptionIssues(setting));
   issues.push(...settingsIssues(setting.category as string, setting.settings, data));
   return issues;
 }

@@ -8,6 +8,7 @@ import {
   badRequest,
   comError,
   EmulatorRequest,
+  Issue,
   isObject,
   json,
   parseJsonBody,
@@ -20,6 +21,24 @@ export type Obj = Record<string, unknown>;
 export const prefix = "/compute-ops-mgmt";
 
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The spec's `name` of groups and settings: a string of 1 to 100 characters. */
+export function nameIssues(object: Obj): Issue[] {
+  const { name } = object;
+  return typeof name !== "string" || name.length < 1 || name.length > 100
+    ? [{ subject: "name", description: "must be 1 to 100 characters" }]
+    : [];
+}
+
+/** The spec's optional `description` of groups and settings: null, or at most 10000 characters. */
+export function descriptionIssues(object: Obj): Issue[] {
+  const { description } = object;
+  return description !== undefined &&
+    description !== null &&
+    (typeof description !== "string" || description.length > 10000)
+    ? [{ subject: "description", description: "must be at most 10000 characters" }]
+    : [];
+}
 
 export function methodNotAllowed(): Reply {
   return comError(405, "HPE_GL_ERROR_METHOD_NOT_ALLOWED", "Method not allowed");

@@ -78,6 +78,13 @@ describe("Emulator", function () {
         groupBody({ policies: { onDeviceAdd: { osCompletionTimeoutMin: 30 } } }),
       );
       expect(subjectsOf(badPolicy)).to.deep.equal(["policies.onDeviceAdd.osCompletionTimeoutMin"]);
+      const long = await com(
+        "POST",
+        groups,
+        groupBody({ name: "n".repeat(101), description: "d".repeat(10_001) }),
+      );
+      expect(long.status).to.equal(400);
+      expect(subjectsOf(long)).to.have.members(["name", "description"]);
       const body = groupBody();
       await create(groups, body);
       expect((await com("POST", groups, body)).status).to.equal(409);

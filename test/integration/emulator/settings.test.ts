@@ -85,6 +85,12 @@ describe("Emulator", function () {
       const ilo = await com("POST", settings, { name: "ilo", category: "ILO", settings: {} });
       expect(ilo.status).to.equal(400);
       expect(subjectsOf(ilo)).to.deep.equal(["category"]);
+      const long = await com("POST", settings, {
+        ...firmwareBody("n".repeat(101)),
+        description: "d".repeat(10_001),
+      });
+      expect(long.status).to.equal(400);
+      expect(subjectsOf(long)).to.have.members(["name", "description"]);
       await create(settings, firmwareBody("taken"));
       expect((await com("POST", settings, firmwareBody("taken"))).status).to.equal(409);
     });
