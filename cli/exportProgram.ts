@@ -14,6 +14,7 @@
 import { approvalPolicyInputs, groupResourceType } from "../provider/computeOps/approvalPolicy";
 import { validateExternalService } from "../provider/computeOps/externalService";
 import { groupInputs } from "../provider/computeOps/group";
+import { isPlainObject } from "../provider/core/pulumiResults";
 
 /** What the export reads, as the API answers it. */
 export interface LiveWorkspace {
@@ -171,10 +172,6 @@ function nameOf(object: LiveObject): string {
   return typeof object.name === "string" ? object.name : "";
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** The failures of a provider schema, as one line. */
 function issuesText(issues: { path: (string | number)[]; message: string }[]): string {
   return issues.map((i) => `${i.path.join(".") || "(object)"}: ${i.message}`).join("; ");
@@ -226,16 +223,16 @@ class ProgramWriter {
       this.notes.push(`server ${serverId} is not in the server list: its id is written as is`);
       return serverId;
     }
-    const hardware = isObject(server.hardware) ? server.hardware : {};
-    const host = isObject(server.host) ? server.host : {};
+    const hardware = isPlainObject(server.hardware) ? server.hardware : {};
+    const host = isPlainObject(server.host) ? server.host : {};
     const name = nameOf(server);
     const serial = typeof hardware.serialNumber === "string" ? hardware.serialNumber : "";
     // getServer({ name }) asks `name eq` (which the API matches against serial numbers
     // too) or `host/hostname eq` (docs/api-facts.md#lookups): it must find this one only.
     const finds = (value: string) =>
       this.live.servers.filter((s) => {
-        const h = isObject(s.hardware) ? s.hardware : {};
-        const n = isObject(s.host) ? s.host : {};
+        const h = isPlainObject(s.hardware) ? s.hardware : {};
+        const n = isPlainObject(s.host) ? s.host : {};
         return s.name === value || h.serialNumber === value || n.hostname === value;
       }).length === 1;
     let args: Record<string, string>;
@@ -344,9 +341,9 @@ const policyDefaults = groupInputs.parse({
 
 /** A group's policies as a program declares them: the values that are not the defaults. */
 function declaredPolicies(live: unknown): Record<string, unknown> {
-  const policies = isObject(live) ? live : {};
-  const add = isObject(policies.onDeviceAdd) ? policies.onDeviceAdd : {};
-  const apply = isObject(policies.onDeviceApply) ? policies.onDeviceApply : {};
+  const policies = isPlainObject(live) ? live : {};
+  const add = isPlainObject(policies.onDeviceAdd) ? policies.onDeviceAdd : {};
+  const apply = isPlainObject(policies.onDeviceApply) ? policies.onDeviceApply : {};
   const onDeviceAdd: Record<string, unknown> = {};
   for (const key of onDeviceAddKeys) {
     const value = add[key];
@@ -378,7 +375,7 @@ const groupsKind: ExportKind = {
   objects: (live) => live.groups,
   write(group, { resourceName, variable }, writer) {
     const deviceType = group.deviceType;
-    const tags = isObject(group.autoAddTags) ? group.autoAddTags : {};
+    const tags = isPlainObject(group.autoAddTags) ? group.autoAddTags : {};
     const uris = Array.isArray(group.settingsUris) ? group.settingsUris : [];
     const inputs: Record<string, unknown> = {
       name: group.name,
@@ -453,12 +450,12 @@ const externalServicesKind: ExportKind = {
     const serviceType = String(service.serviceType ?? "");
     const authType = authenticationTypeOf[serviceType];
     if (authType === undefined) return `serviceType ${serviceType || "(none)"} is not supported`;
-    const liveData = isObject(service.serviceData) ? service.serviceData : {};
+    const liveData = isPlainObject(service.serviceData) ? service.serviceData : {};
     const serviceData: Record<string, unknown> = {};
     for (const key of serviceDataKeys[serviceType]) {
       const value = liveData[key];
       if (value === undefined || value === null) continue;
-      if (key === "incidentCreationScope" && isObject(value)) {
+      if (key === "incidentCreationScope" && isPlainObject(value)) {
         serviceData[key] = Object.fromEntries(
           incidentScopeKeys
             .filter((k) => value[k] !== undefined && value[k] !== null)
@@ -469,7 +466,7 @@ const externalServicesKind: ExportKind = {
         serviceData[key] = value.replace(/:/g, "").toLowerCase();
       } else serviceData[key] = value;
     }
-    const liveAuth = isObject(service.authentication) ? service.authentication : {};
+    const liveAuth = isPlainObject(service.authentication) ? service.authentication : {};
     const { plain, secrets } = credentialKeys[authType];
     // DSCC's refreshToken is optional; ServiceNow's is required; a live one is kept.
     const secretKeys = secrets.filter(
@@ -535,19 +532,19 @@ const approvalPoliciesKind: ExportKind = {
   title: "Approval policies",
   objects: (live) => live.approvalPolicies,
   write(policy, { resourceName }, writer) {
-    const data = isObject(policy.policyData) ? policy.policyData : {};
+    const data = isPlainObject(policy.policyData) ? policy.policyData : {};
     const approvables = (Array.isArray(data.approvables) ? data.approvables : []).map((a) => {
-      const approvable = isObject(a) ? a : {};
+      const approvable = isPlainObject(a) ? a : {};
       return {
         approvableName: approvable.approvableName,
         approvers: (Array.isArray(approvable.approvers) ? approvable.approvers : []).map((p) => ({
-          email: isObject(p) ? p.email : undefined,
+          email: isPlainObject(p) ? p.email : undefined,
         })),
         minApprovers: approvable.minApprovers ?? 1,
       };
     });
     const resources = (Array.isArray(data.resources) ? data.resources : []).map((r) => {
-      const resource = isObject(r) ? r : {};
+      const resource = isPlainObject(r) ? r : {};
       // Answers may spell the fields id/type (docs/api-facts.md#approval-policies).
       return {
         resourceId: String(resource.resourceId ?? resource.id ?? "").toLowerCase(),

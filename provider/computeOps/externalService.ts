@@ -38,6 +38,7 @@ import {
 } from "../core/resource";
 import {
   definedOnly,
+  isPlainObject,
   jsonEqual,
   maskedSecret,
   PartialCreateError,
@@ -661,18 +662,14 @@ const vCenterPatchFields = ["name", "serviceData", "authentication"] as const;
 // ---------------------------------------------------------------------------
 // Shapes and comparisons
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /**
  * The live credentials in the declared shape. A secret the API answers masked,
  * empty or not at all (DSCC's refreshToken "is not applicable") keeps the declared
  * value: the API never shows it, so it cannot be drift.
  */
 function liveAuthentication(declared: unknown, live: unknown): Record<string, unknown> {
-  const declaredAuth = isObject(declared) ? declared : {};
-  const liveAuth = isObject(live) ? live : {};
+  const declaredAuth = isPlainObject(declared) ? declared : {};
+  const liveAuth = isPlainObject(live) ? live : {};
   const out: Record<string, unknown> = {};
   for (const [key, declaredValue] of Object.entries(declaredAuth)) {
     const liveValue = liveAuth[key];
@@ -690,7 +687,7 @@ function liveAuthentication(declared: unknown, live: unknown): Record<string, un
 
 /** Only the serviceData keys a program can declare for the type. */
 function declarableServiceData(serviceType: unknown, data: unknown): Record<string, unknown> {
-  if (!isObject(data)) return {};
+  if (!isPlainObject(data)) return {};
   const keys = serviceDataKeysOf(serviceType);
   return keys === undefined ? { ...data } : pick(data, keys);
 }
@@ -764,7 +761,7 @@ function outputsFrom(
   declared: RecordedInputs,
   live: ExternalServiceResponse,
 ): Partial<ExternalServiceState> {
-  const declaredData = isObject(declared.serviceData) ? declared.serviceData : undefined;
+  const declaredData = isPlainObject(declared.serviceData) ? declared.serviceData : undefined;
   const apiOnlyData = Object.fromEntries(
     Object.entries(live.serviceData ?? {}).filter(
       ([key, value]) =>
@@ -863,7 +860,7 @@ function liveInputsFrom(
  * colon-separated pairs compares equal to its 64 lower-case hex digits.
  */
 function comparableServiceData(live: unknown): Record<string, unknown> {
-  const data = isObject(live) ? { ...live } : {};
+  const data = isPlainObject(live) ? { ...live } : {};
   if (typeof data.vCenterCertFingerprint === "string") {
     data.vCenterCertFingerprint = data.vCenterCertFingerprint.replace(/:/g, "").toLowerCase();
   }
@@ -878,7 +875,7 @@ function liveServiceData(
   const declaredData = declarableServiceData(old.serviceType, old.serviceData);
   const projected = projectOnto(declaredData, comparableServiceData(live));
   // Both are objects, so the projection is one; the test only tells the compiler.
-  return isObject(projected) ? projected : {};
+  return isPlainObject(projected) ? projected : {};
 }
 
 /** What `recover` finds for an integration whose create never heard back: the one of its name, if it matches. */
@@ -932,7 +929,7 @@ function adoptionOf(
       const keep = inputs.keepCredentialsOnAdopt === true;
       const current = {
         ...pick(existing, updatableFields),
-        serviceData: isObject(existing.serviceData)
+        serviceData: isPlainObject(existing.serviceData)
           ? comparableServiceData(existing.serviceData)
           : undefined,
         description: inputs.description === undefined ? undefined : existing.description,

@@ -27,7 +27,7 @@ import {
 import { computeOpsRegions } from "../core/configuration";
 import { pick } from "../core/declaredState";
 import { containsUnknown } from "../core/unknowns";
-import { definedOnly, jsonEqual } from "../core/pulumiResults";
+import { definedOnly, isPlainObject, jsonEqual } from "../core/pulumiResults";
 import {
   byCreation,
   resourceSchemas,
@@ -379,7 +379,7 @@ const readOnlyFields = [
 ] as const;
 
 function fieldsOf(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? { ...value } : {};
+  return isPlainObject(value) ? { ...value } : {};
 }
 
 /** Two start times that are the same instant, however written. */

@@ -36,7 +36,7 @@ import {
   type ResourceImplementation,
   type ResourceModule,
 } from "../core/resource";
-import { definedOnly, jsonEqual } from "../core/pulumiResults";
+import { definedOnly, isPlainObject, jsonEqual } from "../core/pulumiResults";
 import { resourceTypes } from "../core/resourceTypes";
 import { GreenLakeClient } from "./client";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
@@ -541,10 +541,6 @@ function parseSetting(body: unknown, what: string): SettingResponse {
 // Settings: projection, comparison and merge patches.
 
 type Json = Record<string, unknown>;
-
-function isPlainObject(value: unknown): value is Json {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /**
  * Where a merge patch may remove a key with null (docs/api-facts.md#settings): BIOS

@@ -4,11 +4,7 @@
  * drift. So live values are projected onto the shape of the declared ones, and
  * only declared keys are compared, at every depth.
  */
-import { jsonEqual, maskedSecret } from "./pulumiResults";
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
+import { isPlainObject, jsonEqual, maskedSecret } from "./pulumiResults";
 
 /**
  * The live value restricted to the keys the declared value has, recursively.

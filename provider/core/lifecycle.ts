@@ -8,7 +8,7 @@ import type { ZodError, ZodType, ZodTypeDef } from "zod";
 import { isApiFailure } from "./apiFailure";
 import { checkFailuresFor } from "./checkInputs";
 import { configurationProblems, strictAdoption } from "./configuration";
-import { jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
+import { isPlainObject, jsonEqual, PartialCreateError, providerKey } from "./pulumiResults";
 import { resourceTypes, ResourceTypeName } from "./resourceTypes";
 import { containsUnknown } from "./unknowns";
 
@@ -232,10 +232,6 @@ export interface Adoption<T extends { id: string }> {
 
 /** What a change line shows instead of a secret, as Pulumi shows secrets. */
 export const secretMask = "[secret]";
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function shownValue(value: unknown): string {
   return value === undefined || value === null ? "(unset)" : JSON.stringify(value);

@@ -9,6 +9,11 @@ export const providerKey = "__provider";
 /** What the API sends instead of a secret it holds (docs/api-facts.md#masked-secrets). */
 export const maskedSecret = "**********";
 
+/** A JSON object: not null, not an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 /**
  * Pulumi refuses `undefined` inside outputs; drop those keys (recursively) and
  * keep everything else as it is.
