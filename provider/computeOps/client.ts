@@ -154,6 +154,26 @@ export class GreenLakeClient {
   }
 
   /**
+   * GET a list the contract declares without paging: its one answer. An answer that
+   * holds fewer items than its `total` cannot be complete, so it fails, naming the
+   * `noun` counted and what the caller cannot do with part of the list.
+   */
+  async listUnpaged<T>(
+    path: string,
+    options: { filter?: string; noun: string; consequence?: string },
+  ): Promise<T[]> {
+    const page = await this.get<{ items?: T[]; total?: number }>(path, { filter: options.filter });
+    const items = Array.isArray(page.items) ? page.items : [];
+    if (typeof page.total === "number" && page.total > items.length) {
+      throw new Error(
+        `GET ${path} answered ${items.length} of ${page.total} ${options.noun}` +
+          (options.consequence === undefined ? "" : `; ${options.consequence}`),
+      );
+    }
+    return items;
+  }
+
+  /**
    * POST application/json. Repeated after a failure only when the server proves it
    * did not act (429, 503 with Retry-After) or when `idempotent` is set; otherwise a
    * failure that may have created the object is thrown with `ambiguous: true`.

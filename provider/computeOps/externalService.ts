@@ -795,14 +795,12 @@ async function listServices(
 ): Promise<ExternalServiceResponse[]> {
   const filter =
     serviceType === undefined ? undefined : `serviceType eq ${odataString(serviceType)}`;
-  const page = await client.get<{ items?: unknown[]; total?: number }>(collectionPath, { filter });
-  const items = Array.isArray(page.items) ? page.items : [];
-  if (typeof page.total === "number" && page.total > items.length) {
-    throw new Error(
-      `GET ${collectionPath} answered ${items.length} of ${page.total} external services; ` +
-        "the list takes no paging parameters, so the provider cannot tell whether the name is free",
-    );
-  }
+  const items = await client.listUnpaged<unknown>(collectionPath, {
+    filter,
+    noun: "external services",
+    consequence:
+      "the list takes no paging parameters, so the provider cannot tell whether the name is free",
+  });
   return items.map((item) => parseService(item, `GET ${collectionPath}`));
 }
 

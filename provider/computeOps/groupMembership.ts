@@ -141,18 +141,12 @@ function sameSet(a: unknown, b: unknown): boolean {
 
 /** The ids of the servers in the group; a 404 if the group is gone. */
 async function liveMembers(client: GreenLakeClient, groupId: string): Promise<string[]> {
-  const page = await client.get<{ items?: { deviceId?: unknown }[]; total?: number }>(
-    devicesPath(groupId),
-  );
-  const items = Array.isArray(page.items) ? page.items : [];
   // The devices list has no paging: an answer that holds fewer than its total would
   // make servers look removed.
-  if (typeof page.total === "number" && page.total > items.length) {
-    throw new Error(
-      `GET ${devicesPath(groupId)} answered ${items.length} of ${page.total} servers; ` +
-        "the membership cannot be compared",
-    );
-  }
+  const items = await client.listUnpaged<{ deviceId?: unknown }>(devicesPath(groupId), {
+    noun: "servers",
+    consequence: "the membership cannot be compared",
+  });
   return items.map((d) => String(d.deviceId));
 }
 

@@ -311,14 +311,10 @@ export async function findSetting(
     `name eq ${odataString(name)}` +
     (category !== undefined ? ` and category eq ${odataString(category)}` : "");
   // The settings list has a filter and no paging.
-  const page = await client.get<{ items?: Item[]; total?: number }>(
-    "/compute-ops-mgmt/v1/settings",
-    { filter },
-  );
-  const items = Array.isArray(page.items) ? page.items : [];
-  if (typeof page.total === "number" && page.total > items.length) {
-    throw new Error(`GET /compute-ops-mgmt/v1/settings answered ${items.length} of ${page.total}`);
-  }
+  const items = await client.listUnpaged<Item>("/compute-ops-mgmt/v1/settings", {
+    filter,
+    noun: "settings",
+  });
   const setting = exactlyOne(
     items,
     "setting",

@@ -352,14 +352,11 @@ function sameDeclaredWebhook(inputs: WebhookInputs, live: WebhookResponse): bool
  * show every lookalike, so it fails rather than guess.
  */
 async function listWebhooks(client: GreenLakeClient): Promise<WebhookResponse[]> {
-  const page = await client.get<{ items?: unknown[]; total?: number }>(collectionPath);
-  const items = Array.isArray(page.items) ? page.items : [];
-  if (typeof page.total === "number" && page.total > items.length) {
-    throw new Error(
-      `GET ${collectionPath} answered ${items.length} of ${page.total} webhooks; the list ` +
-        "takes no paging parameters, so the provider cannot see every webhook of this name",
-    );
-  }
+  const items = await client.listUnpaged<unknown>(collectionPath, {
+    noun: "webhooks",
+    consequence:
+      "the list takes no paging parameters, so the provider cannot see every webhook of this name",
+  });
   return items.map((item) => parseWebhook(item, `GET ${collectionPath}`));
 }
 
