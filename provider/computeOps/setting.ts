@@ -663,12 +663,18 @@ function carriesDeclaration(inputs: SettingInputs, live: SettingResponse): boole
   );
 }
 
-/** Every setting of this exact name. The list takes a filter and no paging. */
+/**
+ * Every setting of this exact name. The list takes a filter and no paging, so an
+ * answer short of its total cannot prove the name free, and fails.
+ */
 async function settingsNamed(client: GreenLakeClient, name: string): Promise<SettingResponse[]> {
-  const page = await client.get<{ items?: unknown[] }>(settingsPath, {
+  const items = await client.listUnpaged<unknown>(settingsPath, {
     filter: `name eq ${odataString(name)}`,
+    noun: "settings",
+    consequence:
+      "the list takes no paging parameters, so the provider cannot tell whether the name is free",
   });
-  return (page.items ?? [])
+  return items
     .map((item) => parseSetting(item, `GET ${settingsPath}`))
     .filter((setting) => setting.name === name);
 }

@@ -210,6 +210,22 @@ describe("Setting", () => {
     });
   });
 
+  describe("create", () => {
+    it("sends no POST when the name check's list answers only part of its total", async () => {
+      // The settings list takes no paging: a short answer cannot prove the name free.
+      const scope = nock(endpoint)
+        .get(path)
+        .query(true)
+        .reply(200, { count: 1, offset: 0, total: 2, items: [live({ name: "other" })] });
+      const error = await setting
+        .create({ ...bios, __provider: provider } as Parameters<typeof setting.create>[0])
+        .catch((e: unknown) => e);
+      scope.done();
+      expect(String(error)).to.include(`GET ${path} answered 1 of 2 settings`);
+      expect(nock.pendingMocks()).to.deep.equal([]);
+    });
+  });
+
   describe("delete", () => {
     it("names the groups that still use the setting when the API answers 409", async () => {
       const uri = `${path}/${settingId}`;
