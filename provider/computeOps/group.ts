@@ -27,7 +27,7 @@ import { pick } from "../core/declaredState";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
 import { GreenLakeClient } from "./client";
 import { refusedTenantAcid } from "./tenantAcidInput";
-import { listNamed, patchOrRead } from "./resourceRequests";
+import { listNamed, patchOrRead, wholeMapPatch } from "./resourceRequests";
 import { checkName, createUnderWay } from "./batchedNameChecks";
 
 /** No group operation declares Tenant-Acid: the stack's value is not sent. */
@@ -493,18 +493,6 @@ function changedApiFields(current: ApiValues, declared: ApiValues): ApiField[] {
 }
 
 /**
- * Tags as a merge patch of their own: since a merge patch merges objects, each
- * current key the program no longer declares is removed with null (a group holds
- * at most one tag, and the spec leaves a tag's value untyped).
- */
-function tagsPatch(current: unknown, wanted: Record<string, unknown>): Record<string, unknown> {
-  const removed = Object.keys(fieldsOf(current)).filter(
-    (key) => !Object.prototype.hasOwnProperty.call(wanted, key),
-  );
-  return { ...Object.fromEntries(removed.map((key) => [key, null])), ...wanted };
-}
-
-/**
  * The merge patch (RFC 7396) from `current` to `declared`: changed fields only;
  * tags as a merge of their own; the whole `policies` object when any part
  * changed; the cleared value for a field no longer declared.
@@ -519,7 +507,9 @@ function mergePatchFor(
     changed.map((field) => {
       const wanted = declared[field] ?? clearedValue(field);
       if (field !== "autoAddTags") return [field, wanted];
-      return [field, tagsPatch(current.autoAddTags, fieldsOf(wanted))];
+      // Tags as a merge patch of their own: a merge patch merges objects, so each
+      // current tag the program no longer declares is removed with null.
+      return [field, wholeMapPatch(current.autoAddTags, fieldsOf(wanted))];
     }),
   );
 }

@@ -4,6 +4,7 @@
  */
 import type { UpdateTarget } from "../core/lifecycle";
 import { updateUnlessGone } from "../core/lifecycle";
+import { isPlainObject } from "../core/pulumiResults";
 import type { GreenLakeClient } from "./client";
 import { odataString } from "./odata";
 
@@ -20,6 +21,20 @@ export async function listNamed<T extends { name?: string }>(
   return found
     .map((item) => parse(item, `GET ${collectionPath}`))
     .filter((item) => item.name === name);
+}
+
+/**
+ * The merge patch (RFC 7396) that sets a flat map (tags, headers) to `wanted` whole:
+ * every wanted entry, and null for each key of `current` that `wanted` lacks.
+ */
+export function wholeMapPatch(
+  current: unknown,
+  wanted: Record<string, unknown>,
+): Record<string, unknown> {
+  const removed = Object.keys(isPlainObject(current) ? current : {}).filter(
+    (key) => !Object.prototype.hasOwnProperty.call(wanted, key),
+  );
+  return { ...Object.fromEntries(removed.map((key) => [key, null])), ...wanted };
 }
 
 /**

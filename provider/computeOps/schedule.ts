@@ -458,23 +458,11 @@ function replacingFields(olds: Record<string, unknown>, news: Record<string, unk
  * is removed with null, objects patch key by key, anything else replaces.
  */
 function mergePatchBetween(from: unknown, to: unknown): unknown {
-  const [a, b] = [from, to];
-  if (
-    a === null ||
-    b === null ||
-    typeof a !== "object" ||
-    typeof b !== "object" ||
-    Array.isArray(a) ||
-    Array.isArray(b)
-  ) {
-    return b;
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
+  if (!isPlainObject(from) || !isPlainObject(to)) return to;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(x)) if (!(key in y)) out[key] = null;
-  for (const [key, value] of Object.entries(y)) {
-    if (!jsonEqual(x[key], value)) out[key] = mergePatchBetween(x[key], value);
+  for (const key of Object.keys(from)) if (!(key in to)) out[key] = null;
+  for (const [key, value] of Object.entries(to)) {
+    if (!jsonEqual(from[key], value)) out[key] = mergePatchBetween(from[key], value);
   }
   return out;
 }

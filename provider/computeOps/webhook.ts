@@ -51,7 +51,7 @@ import { registerEveryStringIn } from "../http/redaction";
 import { batchedRead, ListReadSpec } from "./batchedReads";
 import type { GreenLakeClient } from "./client";
 import { ComputeOpsDependencies, defaultComputeOpsDependencies } from "./dependencies";
-import { patchOrRead } from "./resourceRequests";
+import { patchOrRead, wholeMapPatch } from "./resourceRequests";
 
 const collectionPath = "/compute-ops-mgmt/v1beta1/webhooks";
 const itemPath = (id: string) => `${collectionPath}/${encodeURIComponent(id)}`;
@@ -303,13 +303,7 @@ function mergePatchFor(olds: Partial<WebhookState>, inputs: WebhookInputs) {
   const patch: Record<string, unknown> = Object.fromEntries(
     changed.map((field) => [field, inputs[field as keyof WebhookInputs]]),
   );
-  if (changed.includes("headers")) {
-    const dropped = Object.keys(olds.headers ?? {}).filter((name) => !(name in inputs.headers));
-    patch.headers = {
-      ...Object.fromEntries(dropped.map((name) => [name, null])),
-      ...inputs.headers,
-    };
-  }
+  if (changed.includes("headers")) patch.headers = wholeMapPatch(olds.headers, inputs.headers);
   return patch;
 }
 

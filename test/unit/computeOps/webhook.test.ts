@@ -122,6 +122,35 @@ describe("Webhook", () => {
     });
   });
 
+  describe("update", () => {
+    it("sends every declared header and null for each header no longer declared", async () => {
+      const olds = {
+        ...declared({ headers: { "X-Receiver-Auth": secretValue, "X-Old": "1" } }),
+        state: "ENABLED",
+        status: "ACTIVE",
+      };
+      const news = declared({ headers: { "X-Receiver-Auth": secretValue, "X-New": "2" } });
+      const answer = {
+        id: webhookId,
+        ...news,
+        headers: undefined,
+        state: "ENABLED",
+        generation: 2,
+      };
+      const scope = nock(endpoint)
+        .patch(`${path}/${webhookId}`, {
+          headers: { "X-Old": null, "X-Receiver-Auth": secretValue, "X-New": "2" },
+        })
+        .reply(200, { ...answer, status: "PENDING" })
+        .get(`${path}/${webhookId}`)
+        .reply(200, { ...answer, status: "ACTIVE" });
+      const inputs = (await webhook.check(olds, { ...news, __provider: provider })).inputs;
+      const { outs } = await webhook.update(webhookId, olds, inputs);
+      scope.done();
+      expect(outs).to.deep.include({ status: "ACTIVE", headers: news.headers });
+    });
+  });
+
   describe("redaction", () => {
     it("keeps a header value out of an error even when the API echoes it", async () => {
       const inputs = (await webhook.check({}, { ...declared(), __provider: provider })).inputs;
