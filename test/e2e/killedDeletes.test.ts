@@ -213,7 +213,7 @@ describe("Killed deletes and updates converge through the README's steps", funct
     expect((await exported()).pending.map((p) => p.type)).to.deep.equal(["updating", "updating"]);
 
     const dryRun = await readmeSteps();
-    expect(dryRun).to.match(/pending update of [0-9a-f-]{36}; kept/);
+    expect(dryRun, dryRun).to.match(/pending update of [0-9a-f-]{36}; kept/);
     await expectConverged(2);
     const state = (await stack.stateResources("ApprovalPolicy")).map((r) => r.outputs.description);
     expect(state).to.deep.equal(["changed", "changed"]);
