@@ -324,8 +324,14 @@ async function settle(
   );
   for (const settlement of settlements) print(settlement.line);
   for (const operation of updates) {
+    // The engine may write the pending update before it has copied the id onto the
+    // new state; the stack's resource of the same URN holds it.
+    const id =
+      operation.resource.id ||
+      stateResources.find((r) => r.urn === operation.resource.urn && r.id)?.id ||
+      "(no id)";
     print(
-      `${operation.resource.urn}: pending update of ${operation.resource.id ?? "(no id)"}; kept as ` +
+      `${operation.resource.urn}: pending update of ${id}; kept as ` +
         "recorded before it, whether or not it reached the API: the next up applies the program again.",
     );
   }

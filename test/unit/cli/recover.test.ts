@@ -183,6 +183,19 @@ describe("recover settles pending operations", () => {
     expect(result.lines.join("\n")).to.include(`${urnOf("pol")}: pending update of id-9; kept`);
   });
 
+  it("names a pending update's object by the stack's id when the operation was written without one", async () => {
+    const resources = [stackResource, resource("pol", "id-9")];
+    const withoutId: Record<string, unknown> = { ...resource("pol", "id-9") };
+    delete withoutId.id;
+    const result = await run(
+      { resources, pending_operations: [{ type: "updating", resource: withoutId }] },
+      "show",
+      ["id-9"],
+    );
+    expect(result.code, result.lines.join("\n")).to.equal(0);
+    expect(result.lines.join("\n")).to.include(`${urnOf("pol")}: pending update of id-9; kept`);
+  });
+
   it("drops only the replaced old copy, never the replacement of the same URN", async () => {
     const old = resource("pol", "id-old", { delete: true });
     const replacement = resource("pol", "id-new");
