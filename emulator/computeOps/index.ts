@@ -102,11 +102,6 @@ export class ComputeOpsApi {
   }
 
   /**
-   * Every tenant's job-template catalogue lists this template from now on, in place
-   * of the one of the same name: HPE has changed template ids between editions
-   * of its docs (docs/api-facts.md#job-templates). Jobs already made keep theirs.
-   */
-  /**
    * Every tenant's inventory holds one more server from now on, as when a server is
    * onboarded: a workspace bigger than the four seeded servers (the export's test).
    * False when a server of that id exists already.
@@ -129,6 +124,11 @@ export class ComputeOpsApi {
     return true;
   }
 
+  /**
+   * Every tenant's job-template catalogue lists this template from now on, in place
+   * of the one of the same name: HPE has changed template ids between editions
+   * of its docs (docs/api-facts.md#job-templates). Jobs already made keep theirs.
+   */
   setJobTemplate(id: string, name: string): void {
     const template = jobTemplate(id, name);
     this.templateChanges.push(template);

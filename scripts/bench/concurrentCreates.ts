@@ -8,7 +8,12 @@
  * the busiest the provider gets: a whole `pulumi up` starts them more slowly.
  */
 import type { RunningEmulator } from "../../emulator";
-import { emulatorRequestLog, emulatorToken, resetEmulatorStats } from "../../emulator/adminClient";
+import {
+  emulatorRequestLog,
+  emulatorToken,
+  resetEmulator,
+  resetEmulatorStats,
+} from "../../emulator/adminClient";
 import { TokenCache } from "../../provider/computeOps/accessTokens";
 import { approvalPolicyImplementation } from "../../provider/computeOps/approvalPolicy";
 import { GreenLakeClients } from "../../provider/computeOps/clientPool";
@@ -23,12 +28,15 @@ interface Run {
   requests: number;
 }
 
-const creates = 200;
 const atOnce = 8;
-const rounds = 5;
 
 /** Creates `creates` policies, `atOnce` at a time; the time and the API requests sent. */
-async function run(emulator: RunningEmulator, shared: boolean, prefix: string): Promise<Run> {
+async function run(
+  emulator: RunningEmulator,
+  creates: number,
+  shared: boolean,
+  prefix: string,
+): Promise<Run> {
   const clients = new GreenLakeClients({
     tokens: new TokenCache(),
     gates: new RateLimitGates(),
@@ -38,6 +46,9 @@ async function run(emulator: RunningEmulator, shared: boolean, prefix: string): 
     clientFor: clients.forResource,
     creates: new CreateRegistry(),
   });
+  // Every run starts from an empty collection, so that the lists of both sides scan
+  // the same number of policies.
+  await resetEmulator(emulator);
   await resetEmulatorStats(emulator);
   let next = 0;
   const started = performance.now();
@@ -56,7 +67,11 @@ async function run(emulator: RunningEmulator, shared: boolean, prefix: string): 
   return { ms, requests: (await emulatorRequestLog(emulator)).length };
 }
 
-export async function measureConcurrentCreates(emulator: RunningEmulator): Promise<Measurement[]> {
+/** `creates` and `rounds` are smaller only in the test that runs this part. */
+export async function measureConcurrentCreates(
+  emulator: RunningEmulator,
+  { creates = 200, rounds = 5 } = {},
+): Promise<Measurement[]> {
   const token = await emulatorToken(emulator);
   applyStackConfig({
     get: (key) =>
@@ -66,7 +81,12 @@ export async function measureConcurrentCreates(emulator: RunningEmulator): Promi
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const shared of round % 2 === 1 ? [false, true] : [true, false]) {
-        const result = await run(emulator, shared, `concurrent-${round}-${shared ? "s" : "o"}`);
+        const result = await run(
+          emulator,
+          creates,
+          shared,
+          `concurrent-${round}-${shared ? "s" : "o"}`,
+        );
         (shared ? sides.shared : sides.own).push(result);
         progress(
           `part 2: ${creates} creates ${atOnce} at a time, ${shared ? "shared" : "own"} name checks: ` +
@@ -76,6 +96,8 @@ export async function measureConcurrentCreates(emulator: RunningEmulator): Promi
     }
   } finally {
     applyStackConfig({ get: () => undefined });
+    // The later parts count the policies their stacks hold.
+    await resetEmulator(emulator);
   }
   const perCreate = (list: Run[]) => list.map((r) => r.requests / creates);
   return [
