@@ -195,16 +195,22 @@ describe("Webhook against the emulator and a real destination", function () {
     receiver.refuse = 503;
     const api = await computeOpsApi(emulator);
     const live = async () => (await api.get(`${webhooksPath}/${id}`)).data;
-    const runJob = () =>
-      api.post(jobsPath, {
+    const jobIds: string[] = [];
+    const runJob = async () => {
+      const job = await api.post(jobsPath, {
         jobTemplate: powerOnTemplate,
         resourceId: serverId,
         resourceType: "compute-ops-mgmt/server",
       });
-    const until = async (done: (w: { status: string }) => boolean) => {
-      for (let i = 0; i < 200 && !done(await live()); i++) {
+      jobIds.push(job.data.id as string);
+    };
+    const poll = async (done: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await done()); i++) {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
+    };
+    const until = async (done: (w: { status: string }) => boolean) => {
+      await poll(async () => done(await live()));
       return live();
     };
     // Each job is three events (created, RUNNING, COMPLETE); two jobs fail five deliveries.
@@ -215,6 +221,21 @@ describe("Webhook against the emulator and a real destination", function () {
     await runJob();
     const disabled = await until((w) => w.status === "ERROR");
     expect(disabled).to.include({ status: "ERROR", state: "DISABLED" });
+    // Ten failures disable it before the last jobs finish. Their last events must have
+    // gone (to no one) before it is enabled again, or they are delivered, and the
+    // deliveries below are no longer only the failures.
+    await poll(async () => {
+      const states = await Promise.all(
+        jobIds.map(async (job) => (await api.get(`${jobsPath}/${job}`)).data.state as string),
+      );
+      return states.every((state) => state === "COMPLETE");
+    });
+    const deliveries = (await api.get(`${webhooksPath}/${id}/deliveries`)).data.items as {
+      statusCode: string;
+    }[];
+    // The ten most recent, and the five most recent failures among them.
+    expect(deliveries).to.have.length(10);
+    expect(deliveries.map((d) => d.statusCode)).to.deep.equal(Array(10).fill("503"));
 
     receiver.refuse = undefined;
     const read = await webhook.read(id, outs);
@@ -226,12 +247,9 @@ describe("Webhook against the emulator and a real destination", function () {
     expect(diff.changes).to.equal(true);
     const { outs: enabled } = await webhook.update(id, read.props as typeof outs, news);
     expect(enabled).to.include({ state: "ENABLED", status: "ACTIVE" });
-    const deliveries = (await api.get(`${webhooksPath}/${id}/deliveries`)).data.items as {
-      statusCode: string;
-    }[];
-    // The ten most recent, and the five most recent failures among them.
-    expect(deliveries).to.have.length(10);
-    expect(deliveries.every((d) => d.statusCode === "503")).to.equal(true);
+    // No job runs any more, so nothing was delivered since.
+    const after = (await api.get(`${webhooksPath}/${id}/deliveries`)).data.items;
+    expect(after).to.deep.equal(deliveries);
     await webhook.delete(id, enabled);
   });
 
