@@ -204,10 +204,13 @@ describe("Webhook against the emulator and a real destination", function () {
       });
       jobIds.push(job.data.id as string);
     };
+    /** Whether `done` came true within 5 s. */
     const poll = async (done: () => Promise<boolean>) => {
-      for (let i = 0; i < 200 && !(await done()); i++) {
+      for (let i = 0; i < 200; i++) {
+        if (await done()) return true;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
+      return done();
     };
     const until = async (done: (w: { status: string }) => boolean) => {
       await poll(async () => done(await live()));
@@ -224,12 +227,13 @@ describe("Webhook against the emulator and a real destination", function () {
     // Ten failures disable it before the last jobs finish. Their last events must have
     // gone (to no one) before it is enabled again, or they are delivered, and the
     // deliveries below are no longer only the failures.
-    await poll(async () => {
+    const jobsDone = await poll(async () => {
       const states = await Promise.all(
         jobIds.map(async (job) => (await api.get(`${jobsPath}/${job}`)).data.state as string),
       );
       return states.every((state) => state === "COMPLETE");
     });
+    expect(jobsDone, "every job COMPLETE").to.equal(true);
     const deliveries = (await api.get(`${webhooksPath}/${id}/deliveries`)).data.items as {
       statusCode: string;
     }[];
